@@ -1,0 +1,28 @@
+/// The twelve node types of a flow, in the dashboard's enum order.
+public enum NodeType: String, CaseIterable, Sendable, Codable {
+    case trigger
+    case message
+    case options
+    case delay
+    case condition
+    case api
+    case assign
+    case media
+    case whatsappFlow = "whatsapp_flow"
+    case handoff
+    case goto
+    case end
+
+    /// Nodes where a run stops and waits for the contact's next message.
+    public var waitsForInput: Bool { self == .options || self == .handoff }
+
+    /// The source handles the flow builder draws for this type; `nil` means the unnamed handle.
+    /// Options handles depend on the option count, see ``FlowNode/validSourceHandles``.
+    public var fixedSourceHandles: [String]? {
+        switch self {
+        case .condition: ["true", "false"]
+        case .options: nil
+        default: []
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Text rules shared by trigger matching, option matching and validation.
+public enum TextNormalization {
+    /// The reference's trigger `norm(s)`: nil for blank input; otherwise trimmed, NFD-decomposed,
+    /// combining marks U+0300–U+036F removed (`ñ` → `n`, `ção` → `cao`) and lower-cased.
+    public static func triggerKey(_ text: String?) -> String? {
+        guard let text else { return nil }
+        let trimmed = text.trimmingJSWhitespace()
+        if trimmed.isEmpty { return nil }
+        var scalars = String.UnicodeScalarView()
+        for scalar in trimmed.decomposedStringWithCanonicalMapping.unicodeScalars
+        where !(0x300...0x36F).contains(scalar.value) {
+            scalars.append(scalar)
+        }
+        return String(scalars).lowercased()
+    }
+
+    /// JavaScript string length (UTF-16 code units), the unit zod limits and Meta's limits use.
+    public static func jsLength(_ text: String) -> Int { text.utf16.count }
+
+    /// Cuts a title to `limit` characters, ending with an ellipsis when it had to be cut.
+    public static func truncatedTitle(_ title: String, limit: Int) -> String {
+        let trimmed = title.trimmingJSWhitespace()
+        guard trimmed.count > limit, limit > 1 else { return trimmed }
+        return String(trimmed.prefix(limit - 1)).trimmingJSWhitespace() + "…"
+    }
+}

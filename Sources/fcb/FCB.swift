@@ -1,0 +1,29 @@
+import ArgumentParser
+import Core
+
+@main
+struct FCB: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fcb",
+        abstract: "Run WhatsApp chatbot flows on Meta's WhatsApp Cloud API.",
+        discussion: """
+            fcb is one binary for the whole life of a WhatsApp chatbot: `serve` is the multi-tenant \
+            webhook backend next to the dashboard, `simulate` chats with a flow offline, \
+            `validate-flow` checks flow JSON in editors and CI, and `replay-webhook`, \
+            `verify-signature` and `migrate-status` help debug deliveries and deployments.
+
+            Configuration comes from flags, then the environment, then a `.env` file in the \
+            working directory (DATABASE_URL, PORT, META_APP_SECRET, …).
+            """,
+        version: FCBVersion.current,
+        subcommands: [
+            ServeCommand.self,
+            SimulateCommand.self,
+            ValidateFlowCommand.self,
+            ReplayWebhookCommand.self,
+            VerifySignatureCommand.self,
+            MigrateStatusCommand.self,
+            MigrateDeployCommand.self,
+        ]
+    )
+}
