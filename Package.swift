@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "fcb-bench", dependencies: ["Core"], path: "Sources/fcb-bench"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "fcbTests", dependencies: ["fcb", "Core"]),
     ],

@@ -32,7 +32,7 @@ struct ValidateFlowCommand: ParsableCommand {
             "Flow files, directories (every .json below, recursively) or - for standard input.",
             valueName: "path"),
         completion: .file(extensions: ["json"]))
-    var paths: [String]
+    var paths: [String] = []
 
     @Option(help: "Output format: text (compiler-style), json, or sarif (SARIF 2.1.0 for code scanning).")
     var format: Format = .text

@@ -282,7 +282,8 @@ struct Cursor {
     private func unexpected(_ expected: String) -> JSONSyntaxError {
         guard index < bytes.count else { return fail("unexpected end of input: expected \(expected)") }
         let b = bytes[index]
-        let found = b >= 0x20 && b < 0x7F ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(hex2(b))"
+        let found =
+            if b == UInt8(ascii: "'") { "\"'\"" } else if b >= 0x20 && b < 0x7F { "'\(Character(Unicode.Scalar(b)))'" } else { "byte 0x\(hex2(b))" }
         return fail("unexpected \(found): expected \(expected)")
     }
 }

@@ -50,6 +50,11 @@ struct GraphCheck {
     }
 
     private func checkEdges(_ graph: FlowGraph, byId: [String: FlowNode], into sink: inout FindingSink) {
+        // Ids of nodes present in the file that could not be loaded (reported as flow-shape).
+        let unloadable = Set((sink.root["nodes"]?.elements ?? []).compactMap { $0["id"]?.string }).subtracting(byId.keys)
+        func describe(_ id: String) -> String {
+            unloadable.contains(id) ? "node '\(id)', which cannot be loaded (see flow-shape)" : "unknown node '\(id)'"
+        }
         var firstEdgeIndex: [String: Int] = [:]
         var seenOutgoing: Set<String> = []
         for (i, edge) in graph.edges.enumerated() {
@@ -60,10 +65,10 @@ struct GraphCheck {
                 firstEdgeIndex[edge.id] = i
             }
             if byId[edge.source] == nil {
-                sink.add(.danglingEdge, "edge '\(edge.id)' starts at unknown node '\(edge.source)'", at: pointer / "source")
+                sink.add(.danglingEdge, "edge '\(edge.id)' starts at \(describe(edge.source))", at: pointer / "source")
             }
             if byId[edge.target] == nil {
-                sink.add(.danglingEdge, "edge '\(edge.id)' leads to unknown node '\(edge.target)'", at: pointer / "target", node: edge.source)
+                sink.add(.danglingEdge, "edge '\(edge.id)' leads to \(describe(edge.target))", at: pointer / "target", node: edge.source)
             }
             guard let source = byId[edge.source] else { continue }
             let handle = edge.sourceHandle.name
@@ -90,11 +95,7 @@ struct GraphCheck {
                         at: pointer / "sourceHandle", node: source.id, severity: .warning)
                 }
                 // Only the first outgoing edge of a linear node is ever followed.
-                if source.type == .handoff {
-                    sink.add(
-                        .extraEdge, "handoff '\(source.id)' pauses the session and runs again on every reply; edge '\(edge.id)' is never followed",
-                        at: pointer, node: source.id, severity: .info)
-                } else if source.type != .end, seenOutgoing.contains(source.id) {
+                if source.type != .end, source.type != .handoff, seenOutgoing.contains(source.id) {
                     sink.add(
                         .extraEdge, "\(source.type.rawValue) node '\(source.id)' already has an outgoing edge; only the first is followed, so '\(edge.id)' is ignored",
                         at: pointer, node: source.id)

@@ -1,0 +1,62 @@
+/// Punctuators. Supported operators and every other JavaScript punctuator (so unsupported
+/// ones get a precise "not supported" error instead of a confusing one).
+enum Punctuator: String, CaseIterable, Sendable {
+    // Supported.
+    case lparen = "(", rparen = ")", lbracket = "[", rbracket = "]"
+    case dot = ".", optionalChain = "?.", comma = ",", question = "?", colon = ":"
+    case not = "!", plus = "+", minus = "-", star = "*", slash = "/", percent = "%"
+    case lt = "<", gt = ">", le = "<=", ge = ">=", eq = "==", ne = "!=", seq = "===", sne = "!=="
+    case and = "&&", or = "||", coalesce = "??"
+    // Unsupported.
+    case lbrace = "{", rbrace = "}", semicolon = ";", ellipsis = "...", arrow = "=>"
+    case assign = "=", plusAssign = "+=", minusAssign = "-=", starAssign = "*=", slashAssign = "/="
+    case percentAssign = "%=", starStarAssign = "**=", shlAssign = "<<=", shrAssign = ">>="
+    case ushrAssign = ">>>=", ampAssign = "&=", pipeAssign = "|=", caretAssign = "^="
+    case andAssign = "&&=", orAssign = "||=", coalesceAssign = "??="
+    case plusPlus = "++", minusMinus = "--", starStar = "**", tilde = "~"
+    case amp = "&", pipe = "|", caret = "^", shl = "<<", shr = ">>", ushr = ">>>"
+    case backtick = "`", hash = "#", at = "@"
+
+    /// All punctuators as scalar arrays, longest first, for maximal munch.
+    static let byLength: [(Punctuator, [Unicode.Scalar])] =
+        allCases.map { ($0, Array($0.rawValue.unicodeScalars)) }.sorted { $0.1.count > $1.1.count }
+
+    var isAssignment: Bool {
+        switch self {
+        case .assign, .plusAssign, .minusAssign, .starAssign, .slashAssign, .percentAssign,
+            .starStarAssign, .shlAssign, .shrAssign, .ushrAssign, .ampAssign, .pipeAssign,
+            .caretAssign, .andAssign, .orAssign, .coalesceAssign:
+            true
+        default: false
+        }
+    }
+}
+
+enum TokenKind: Sendable, Equatable {
+    /// An IdentifierName (reserved words included; the parser classifies). `escaped` is set
+    /// when it was written with `\u` escapes, which keywords may not be.
+    case identifier(String, escaped: Bool)
+    case number(Double)
+    case string(String)
+    case punctuator(Punctuator)
+    case end
+}
+
+struct Token: Sendable {
+    var kind: TokenKind
+    /// 1-based column of the first character, in Characters.
+    var column: Int
+    /// Offsets in the source's Unicode scalars: `[start, end)`.
+    var start: Int
+    var end: Int
+
+    func isPunctuator(_ p: Punctuator) -> Bool {
+        if case .punctuator(let q) = kind { return p == q }
+        return false
+    }
+
+    var identifierName: String? {
+        if case .identifier(let name, _) = kind { return name }
+        return nil
+    }
+}
