@@ -77,12 +77,12 @@ table.rows.forEach((row, i) => {
   if (update) {
     delete row.expected; delete row.error;
     if (actual.error) { row.error = actual.error; row.condition = false; }
-    else { row.expected = actual.expected; row.condition = actual.condition; }
+    else { row.expected = actual.expected; row.condition = actual.condition; delete row.kind; }
     return;
   }
   const ok = actual.error
     ? row.error === actual.error && row.condition === false && row.expected === undefined
-    : row.error === undefined && same(row.expected, actual.expected) && row.condition === actual.condition;
+    : row.error === undefined && row.kind === undefined && same(row.expected, actual.expected) && row.condition === actual.condition;
   if (!ok) {
     failures++;
     console.error(`row ${i}: ${row.expr}\n  table: ${JSON.stringify({ expected: row.expected, condition: row.condition, error: row.error })}\n  node:  ${JSON.stringify(actual)}`);

@@ -6,7 +6,7 @@
 /// from the context root identifies an object exactly: two references are the same object
 /// (`===`) iff they were reached by the same path. This gives `context.a === context.a` true
 /// and `context.a === context.b` false even when both hold equal JSON, as in JavaScript.
-struct EvalValue {
+struct JSEvalValue {
     var value: JSValue
     var identity: [String]
 
@@ -15,7 +15,7 @@ struct EvalValue {
         self.identity = identity
     }
 
-    static let undefined = EvalValue(.undefined)
+    static let undefined = JSEvalValue(.undefined)
 }
 
 extension JSValue {
@@ -68,7 +68,7 @@ extension JSValue {
     }
 
     private static func objectToString(_ o: JSONObject) throws(ExpressionError) -> String {
-        if ownProperty(o, "toString") != nil {
+        if JSOperations.ownProperty(o, "toString") != nil {
             throw .typeError("Cannot convert object to primitive value", nil)
         }
         return "[object Object]"
@@ -113,13 +113,13 @@ enum JSOperations {
         }
     }
 
-    /// IsStrictlyEqual (`===`). Objects compare by identity (see `EvalValue`).
-    static func strictEquals(_ a: EvalValue, _ b: EvalValue) -> Bool {
+    /// IsStrictlyEqual (`===`). Objects compare by identity (see `JSEvalValue`).
+    static func strictEquals(_ a: JSEvalValue, _ b: JSEvalValue) -> Bool {
         switch (a.value, b.value) {
         case (.undefined, .undefined), (.null, .null): true
         case (.bool(let x), .bool(let y)): x == y
         case (.number(let x), .number(let y)): x == y
-        case (.string(let x), .string(let y)): sameCodeUnits(x, y)
+        case (.string(let x), .string(let y)): JSOperations.sameCodeUnits(x, y)
         case (.array, .array), (.object, .object): a.identity == b.identity
         case (.function(let f), .function(let g)): f == g
         default: false
@@ -127,13 +127,13 @@ enum JSOperations {
     }
 
     /// SameValueZero (Array.prototype.includes): like `===` but NaN equals NaN.
-    static func sameValueZero(_ a: EvalValue, _ b: EvalValue) -> Bool {
+    static func sameValueZero(_ a: JSEvalValue, _ b: JSEvalValue) -> Bool {
         if case .number(let x) = a.value, case .number(let y) = b.value, x.isNaN, y.isNaN { return true }
         return strictEquals(a, b)
     }
 
     /// IsLooselyEqual (`==`).
-    static func looseEquals(_ a: EvalValue, _ b: EvalValue) throws(ExpressionError) -> Bool {
+    static func looseEquals(_ a: JSEvalValue, _ b: JSEvalValue) throws(ExpressionError) -> Bool {
         var x = a
         var y = b
         while true {
@@ -148,13 +148,13 @@ enum JSOperations {
             case (.string, .number):
                 return try x.value.toNumber() == y.value.toNumber()
             case (.bool, _):
-                x = EvalValue(.number(try x.value.toNumber()))
+                x = JSEvalValue(.number(try x.value.toNumber()))
             case (_, .bool):
-                y = EvalValue(.number(try y.value.toNumber()))
+                y = JSEvalValue(.number(try y.value.toNumber()))
             case (.object, .number), (.object, .string):
-                x = EvalValue(try x.value.toPrimitive())
+                x = JSEvalValue(try x.value.toPrimitive())
             case (.number, .object), (.string, .object):
-                y = EvalValue(try y.value.toPrimitive())
+                y = JSEvalValue(try y.value.toPrimitive())
             default:
                 return false
             }

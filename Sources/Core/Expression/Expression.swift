@@ -22,7 +22,7 @@ public struct Expression: Sendable {
     /// path of its receiver (`context.input.trim()` reads `["input"]`). Property names such as
     /// `length` are kept (`context.name.length` reads `["name", "length"]`).
     public let contextPaths: [[String]]
-    let code: [Instruction]
+    let code: [ExpressionInstruction]
 
     /// Parses `source`, or throws the first error. Syntax errors take precedence over unknown
     /// identifiers and functions (JavaScript reports SyntaxErrors before running anything).
@@ -36,14 +36,14 @@ public struct Expression: Sendable {
                     column: limits.maxLength + 1)
             }
         }
-        var parser = Parser(source: source, limits: limits)
+        var parser = ExpressionParser(source: source, limits: limits)
         let result = try parser.parse()
         return Expression(source: source, contextPaths: result.contextPaths, code: result.code)
     }
 
     /// Evaluates against `context` (bound to the identifier `context`).
     public func evaluate(context: JSONValue, limits: ExpressionLimits = .default) throws(ExpressionError) -> JSValue {
-        try Evaluator.run(code, context: context, limits: limits)
+        try ExpressionEvaluator.run(code, context: context, limits: limits)
     }
 
     /// JavaScript truthiness of the result; any runtime error yields `false`, as in the

@@ -116,55 +116,57 @@ extension JSValue: Equatable {
         switch (lhs, rhs) {
         case (.undefined, .undefined), (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
-        case (.number(let a), .number(let b)): sameValue(a, b)
-        case (.string(let a), .string(let b)): sameCodeUnits(a, b)
-        case (.array(let a), .array(let b)): structurallyEqual(.array(a), .array(b))
-        case (.object(let a), .object(let b)): structurallyEqual(.object(a), .object(b))
+        case (.number(let a), .number(let b)): JSOperations.sameValue(a, b)
+        case (.string(let a), .string(let b)): JSOperations.sameCodeUnits(a, b)
+        case (.array(let a), .array(let b)): JSOperations.structurallyEqual(.array(a), .array(b))
+        case (.object(let a), .object(let b)): JSOperations.structurallyEqual(.object(a), .object(b))
         case (.function(let a), .function(let b)): a == b
         default: false
         }
     }
 }
 
-/// `Object.is` on numbers.
-func sameValue(_ a: Double, _ b: Double) -> Bool {
-    if a.isNaN { return b.isNaN }
-    return a == b && a.sign == b.sign
-}
-
-/// String equality by code units (JavaScript), not by canonical equivalence (Swift's `==`).
-func sameCodeUnits(_ a: String, _ b: String) -> Bool {
-    a.unicodeScalars.elementsEqual(b.unicodeScalars)
-}
-
-/// Deep equality of JSON values with SameValue numbers and code-unit strings, iterative so a
-/// deeply nested document cannot exhaust the stack.
-func structurallyEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
-    var pending: [(JSONValue, JSONValue)] = [(a, b)]
-    while let (x, y) = pending.popLast() {
-        switch (x, y) {
-        case (.null, .null): continue
-        case (.bool(let p), .bool(let q)): if p != q { return false }
-        case (.number(let p), .number(let q)): if !sameValue(p, q) { return false }
-        case (.string(let p), .string(let q)): if !sameCodeUnits(p, q) { return false }
-        case (.array(let p), .array(let q)):
-            guard p.count == q.count else { return false }
-            for i in p.indices { pending.append((p[i], q[i])) }
-        case (.object(let p), .object(let q)):
-            guard p.count == q.count else { return false }
-            for i in p.keys.indices {
-                guard sameCodeUnits(p.keys[i], q.keys[i]) else { return false }
-                pending.append((p.values[i], q.values[i]))
-            }
-        default: return false
-        }
+extension JSOperations {
+    /// `Object.is` on numbers.
+    static func sameValue(_ a: Double, _ b: Double) -> Bool {
+        if a.isNaN { return b.isNaN }
+        return a == b && a.sign == b.sign
     }
-    return true
-}
 
-/// Own-property lookup on a JSON object that matches the key by code units; Swift's
-/// dictionary would also match a canonically equivalent spelling, which JavaScript does not.
-func ownProperty(_ object: JSONObject, _ key: String) -> JSONValue? {
-    guard let i = object.index(forKey: key), sameCodeUnits(object.keys[i], key) else { return nil }
-    return object.values[i]
+    /// String equality by code units (JavaScript), not by canonical equivalence (Swift's `==`).
+    static func sameCodeUnits(_ a: String, _ b: String) -> Bool {
+        a.unicodeScalars.elementsEqual(b.unicodeScalars)
+    }
+
+    /// Deep equality of JSON values with SameValue numbers and code-unit strings, iterative so a
+    /// deeply nested document cannot exhaust the stack.
+    static func structurallyEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        var pending: [(JSONValue, JSONValue)] = [(a, b)]
+        while let (x, y) = pending.popLast() {
+            switch (x, y) {
+            case (.null, .null): continue
+            case (.bool(let p), .bool(let q)): if p != q { return false }
+            case (.number(let p), .number(let q)): if !JSOperations.sameValue(p, q) { return false }
+            case (.string(let p), .string(let q)): if !JSOperations.sameCodeUnits(p, q) { return false }
+            case (.array(let p), .array(let q)):
+                guard p.count == q.count else { return false }
+                for i in p.indices { pending.append((p[i], q[i])) }
+            case (.object(let p), .object(let q)):
+                guard p.count == q.count else { return false }
+                for i in p.keys.indices {
+                    guard JSOperations.sameCodeUnits(p.keys[i], q.keys[i]) else { return false }
+                    pending.append((p.values[i], q.values[i]))
+                }
+            default: return false
+            }
+        }
+        return true
+    }
+
+    /// Own-property lookup on a JSON object that matches the key by code units; Swift's
+    /// dictionary would also match a canonically equivalent spelling, which JavaScript does not.
+    static func ownProperty(_ object: JSONObject, _ key: String) -> JSONValue? {
+        guard let i = object.index(forKey: key), JSOperations.sameCodeUnits(object.keys[i], key) else { return nil }
+        return object.values[i]
+    }
 }

@@ -1,94 +1,122 @@
-/// The graph as the executor walks it (reference §1.5): which node can follow which.
-public enum ExecutionGraph {
-    /// Every node a node can lead to: all edge targets plus a goto's target.
-    public static func allSuccessors(_ definition: FlowDefinition, byId: [String: FlowNode]) -> [String: [String]] {
-        var successors: [String: [String]] = [:]
-        for edge in definition.edges where byId[edge.target] != nil {
-            successors[edge.source, default: []].append(edge.target)
+/// The graph as the executor walks it (reference §1.5), indexed by node position: which node
+/// can follow which. With duplicated ids the last node wins, as at run time.
+public struct ExecutionGraph: Sendable {
+    public let definition: FlowDefinition
+    /// Effective node index per id (the last node with that id).
+    public let indexById: [String: Int]
+    /// Per node index, the indices of its outgoing edges in definition order.
+    public let outgoing: [[Int]]
+
+    public init(_ definition: FlowDefinition) {
+        self.definition = definition
+        var indexById: [String: Int] = [:]
+        indexById.reserveCapacity(definition.nodes.count)
+        for (i, node) in definition.nodes.enumerated() { indexById[node.id] = i }
+        var outgoing = Array(repeating: [Int](), count: definition.nodes.count)
+        for (e, edge) in definition.edges.enumerated() {
+            if let source = indexById[edge.source] { outgoing[source].append(e) }
         }
-        for node in definition.nodes where node.type == .goto {
-            if let target = node.data["targetNodeId"]?.stringValue, byId[target] != nil {
-                successors[node.id, default: []].append(target)
-            }
-        }
-        return successors
+        self.indexById = indexById
+        self.outgoing = outgoing
     }
 
-    /// The nodes that can follow `node` within one run, without waiting for the contact.
-    public static func runSuccessors(of node: FlowNode, outgoing: [FlowEdge], byId: [String: FlowNode]) -> [String] {
+    /// Whether node `i` is the one its id resolves to.
+    public func isEffective(_ i: Int) -> Bool { indexById[definition.nodes[i].id] == i }
+
+    /// Every node `i` can lead to: all edge targets plus a goto's target.
+    public func allSuccessors(of i: Int) -> [Int] {
+        var result = outgoing[i].compactMap { indexById[definition.edges[$0].target] }
+        let node = definition.nodes[i]
+        if node.type == .goto, let target = node.data["targetNodeId"]?.stringValue, let t = indexById[target] {
+            result.append(t)
+        }
+        return result
+    }
+
+    /// The nodes that can follow node `i` within one run, without waiting for the contact.
+    public func runSuccessors(of i: Int) -> [Int] {
+        let node = definition.nodes[i]
+        let edges = outgoing[i].map { definition.edges[$0] }
+        let targets: [String]
         switch node.type {
         case .options, .handoff, .end:
-            return []
+            targets = []
         case .condition:
-            return ["true", "false"].compactMap { branch in outgoing.first { $0.sourceHandle.name == branch }?.target }
+            targets = ["true", "false"].compactMap { branch in edges.first { $0.sourceHandle.name == branch }?.target }
         case .goto:
-            if let target = node.data["targetNodeId"]?.stringValue, !target.isEmpty { return [target] }
-            return outgoing.first.map { [$0.target] } ?? []
+            if let target = node.data["targetNodeId"]?.stringValue, !target.isEmpty {
+                targets = [target]
+            } else {
+                targets = edges.first.map { [$0.target] } ?? []
+            }
         default:
-            return outgoing.first.map { [$0.target] } ?? []
+            targets = edges.first.map { [$0.target] } ?? []
         }
+        return targets.compactMap { indexById[$0] }
     }
 
-    /// Strongly connected sets of nodes that a single run can loop through forever (no options or
-    /// handoff inside), found with an iterative Tarjan so large flows cannot overflow the stack.
-    public static func cyclesWithoutWait(_ definition: FlowDefinition, byId: [String: FlowNode]) -> [[String]] {
-        let outgoing = definition.outgoingIndex()
-        let ids = definition.nodes.map(\.id).filter { byId[$0] != nil }
-        var uniqueIds: [String] = []
-        var seen: Set<String> = []
-        for id in ids where seen.insert(id).inserted { uniqueIds.append(id) }
-        var successors: [String: [String]] = [:]
-        for id in uniqueIds {
-            guard let node = byId[id] else { continue }
-            successors[id] = runSuccessors(of: node, outgoing: outgoing[id] ?? [], byId: byId).filter { byId[$0] != nil }
+    /// Node indices reachable from any trigger.
+    public func reachableFromTriggers() -> [Bool] {
+        var reached = Array(repeating: false, count: definition.nodes.count)
+        var stack = definition.nodes.indices.filter { definition.nodes[$0].type == .trigger }
+        while let i = stack.popLast() {
+            guard !reached[i] else { continue }
+            reached[i] = true
+            stack.append(contentsOf: allSuccessors(of: i))
         }
+        return reached
+    }
 
+    /// Strongly connected sets of nodes that one run can loop through forever (no options or
+    /// handoff inside), found with an iterative Tarjan so large flows cannot overflow the stack.
+    public func cyclesWithoutWait() -> [[Int]] {
+        let count = definition.nodes.count
+        let successors = (0..<count).map { isEffective($0) ? runSuccessors(of: $0) : [] }
         var index = 0
-        var indices: [String: Int] = [:]
-        var lowlinks: [String: Int] = [:]
-        var onStack: Set<String> = []
-        var stack: [String] = []
-        var components: [[String]] = []
+        var indices = Array(repeating: -1, count: count)
+        var lowlinks = Array(repeating: 0, count: count)
+        var onStack = Array(repeating: false, count: count)
+        var stack: [Int] = []
+        var components: [[Int]] = []
 
-        for start in uniqueIds where indices[start] == nil {
-            // Each frame: node and the position of the next successor to visit.
-            var frames: [(id: String, next: Int)] = [(start, 0)]
+        for start in 0..<count where indices[start] < 0 && isEffective(start) {
+            var frames: [(node: Int, next: Int)] = [(start, 0)]
             indices[start] = index
             lowlinks[start] = index
             index += 1
             stack.append(start)
-            onStack.insert(start)
+            onStack[start] = true
             while var frame = frames.popLast() {
-                let next = successors[frame.id] ?? []
+                let next = successors[frame.node]
                 if frame.next < next.count {
                     let w = next[frame.next]
                     frame.next += 1
                     frames.append(frame)
-                    if indices[w] == nil {
+                    if indices[w] < 0 {
                         indices[w] = index
                         lowlinks[w] = index
                         index += 1
                         stack.append(w)
-                        onStack.insert(w)
+                        onStack[w] = true
                         frames.append((w, 0))
-                    } else if onStack.contains(w) {
-                        lowlinks[frame.id] = min(lowlinks[frame.id] ?? 0, indices[w] ?? 0)
+                    } else if onStack[w] {
+                        lowlinks[frame.node] = min(lowlinks[frame.node], indices[w])
                     }
                     continue
                 }
-                // All successors done: propagate the lowlink and maybe pop a component.
                 if let parent = frames.last {
-                    lowlinks[parent.id] = min(lowlinks[parent.id] ?? 0, lowlinks[frame.id] ?? 0)
+                    lowlinks[parent.node] = min(lowlinks[parent.node], lowlinks[frame.node])
                 }
-                if lowlinks[frame.id] == indices[frame.id] {
-                    var component: [String] = []
+                if lowlinks[frame.node] == indices[frame.node] {
+                    var component: [Int] = []
                     while let w = stack.popLast() {
-                        onStack.remove(w)
+                        onStack[w] = false
                         component.append(w)
-                        if w == frame.id { break }
+                        if w == frame.node { break }
                     }
-                    let selfLoop = component.count == 1 && (successors[frame.id] ?? []).contains(frame.id)
-                    if component.count > 1 || selfLoop { components.append(component) }
+                    if component.count > 1 || successors[frame.node].contains(frame.node) {
+                        components.append(component.sorted())
+                    }
                 }
             }
         }

@@ -107,13 +107,13 @@ public enum FlowLoader {
         return FlowLoadResult(definition: definition, issues: issues, nodeSourceIndices: nodeIndices, edgeSourceIndices: edgeIndices)
     }
 
-    private static func loadNode(_ value: JSONValue, at pointer: JSONPointer, issues: inout [FlowLoadIssue]) -> FlowNode? {
+    private static func loadNode(_ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, issues: inout [FlowLoadIssue]) -> FlowNode? {
         guard case .object(var object) = value else {
-            issues.append(FlowLoadIssue(pointer: pointer, message: ZodMessage.invalidType(expected: "object", got: value)))
+            issues.append(FlowLoadIssue(pointer: pointer(), message: ZodMessage.invalidType(expected: "object", got: value)))
             return nil
         }
         let before = issues.count
-        let id = requiredString(object["id"], at: pointer / "id", issues: &issues)
+        let id = requiredString(object["id"], at: pointer() / "id", issues: &issues)
         var type: NodeType?
         switch object["type"] {
         case .string(let raw)? where NodeType(rawValue: raw) != nil:
@@ -125,7 +125,7 @@ public enum FlowLoader {
                 } else {
                     ZodMessage.invalidType(expected: "string", got: other)
                 }
-            issues.append(FlowLoadIssue(pointer: pointer / "type", message: message))
+            issues.append(FlowLoadIssue(pointer: pointer() / "type", message: message))
         }
         var position = FlowNode.Position()
         switch object["position"] {
@@ -133,7 +133,7 @@ public enum FlowLoader {
         case .object(let p)?:
             position = FlowNode.Position(x: coordinate(p["x"]), y: coordinate(p["y"]))
         case let other?:
-            issues.append(FlowLoadIssue(pointer: pointer / "position", message: ZodMessage.invalidType(expected: "object", got: other)))
+            issues.append(FlowLoadIssue(pointer: pointer() / "position", message: ZodMessage.invalidType(expected: "object", got: other)))
         }
         guard issues.count == before, let id, let type else { return nil }
         let data = object["data"]?.objectValue ?? [:]
@@ -141,41 +141,41 @@ public enum FlowLoader {
         return FlowNode(id: id, type: type, position: position, data: data, extras: object)
     }
 
-    private static func loadEdge(_ value: JSONValue, at pointer: JSONPointer, issues: inout [FlowLoadIssue]) -> FlowEdge? {
+    private static func loadEdge(_ value: JSONValue, at pointer: @autoclosure () -> JSONPointer, issues: inout [FlowLoadIssue]) -> FlowEdge? {
         guard case .object(var object) = value else {
-            issues.append(FlowLoadIssue(pointer: pointer, message: ZodMessage.invalidType(expected: "object", got: value)))
+            issues.append(FlowLoadIssue(pointer: pointer(), message: ZodMessage.invalidType(expected: "object", got: value)))
             return nil
         }
         let before = issues.count
-        let id = requiredString(object["id"], at: pointer / "id", issues: &issues)
-        let source = requiredString(object["source"], at: pointer / "source", issues: &issues)
-        let target = requiredString(object["target"], at: pointer / "target", issues: &issues)
-        let sourceHandle = handle(object["sourceHandle"], at: pointer / "sourceHandle", issues: &issues)
-        let targetHandle = handle(object["targetHandle"], at: pointer / "targetHandle", issues: &issues)
+        let id = requiredString(object["id"], at: pointer() / "id", issues: &issues)
+        let source = requiredString(object["source"], at: pointer() / "source", issues: &issues)
+        let target = requiredString(object["target"], at: pointer() / "target", issues: &issues)
+        let sourceHandle = handle(object["sourceHandle"], at: pointer() / "sourceHandle", issues: &issues)
+        let targetHandle = handle(object["targetHandle"], at: pointer() / "targetHandle", issues: &issues)
         guard issues.count == before, let id, let source, let target else { return nil }
         for key in ["id", "source", "target", "sourceHandle", "targetHandle"] { object.removeValue(forKey: key) }
         return FlowEdge(id: id, source: source, target: target, sourceHandle: sourceHandle, targetHandle: targetHandle, extras: object)
     }
 
-    private static func requiredString(_ value: JSONValue?, at pointer: JSONPointer, issues: inout [FlowLoadIssue]) -> String? {
+    private static func requiredString(_ value: JSONValue?, at pointer: @autoclosure () -> JSONPointer, issues: inout [FlowLoadIssue]) -> String? {
         switch value {
         case .string(let s)? where !s.isEmpty:
             return s
         case .string?:
-            issues.append(FlowLoadIssue(pointer: pointer, message: ZodMessage.tooSmallString(minimum: 1)))
+            issues.append(FlowLoadIssue(pointer: pointer(), message: ZodMessage.tooSmallString(minimum: 1)))
         case let other:
-            issues.append(FlowLoadIssue(pointer: pointer, message: ZodMessage.invalidType(expected: "string", got: other)))
+            issues.append(FlowLoadIssue(pointer: pointer(), message: ZodMessage.invalidType(expected: "string", got: other)))
         }
         return nil
     }
 
-    private static func handle(_ value: JSONValue?, at pointer: JSONPointer, issues: inout [FlowLoadIssue]) -> EdgeHandle {
+    private static func handle(_ value: JSONValue?, at pointer: @autoclosure () -> JSONPointer, issues: inout [FlowLoadIssue]) -> EdgeHandle {
         switch value {
         case .none: return .absent
         case .null?: return .null
         case .string(let s)?: return .named(s)
         case let other?:
-            issues.append(FlowLoadIssue(pointer: pointer, message: ZodMessage.invalidType(expected: "string | null", got: other)))
+            issues.append(FlowLoadIssue(pointer: pointer(), message: ZodMessage.invalidType(expected: "string | null", got: other)))
             return .absent
         }
     }

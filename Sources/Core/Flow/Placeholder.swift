@@ -1,5 +1,3 @@
-import Foundation
-
 /// A `{{…}}` placeholder in node text. The executor's `tpl` only recognises keys made of
 /// `[A-Za-z0-9_.[\]]` with optional surrounding whitespace; anything else stays literal.
 public struct Placeholder: Sendable, Equatable {
@@ -13,23 +11,31 @@ public struct Placeholder: Sendable, Equatable {
         c.isASCII && (c.isLetter || c.isNumber || c == "_" || c == "." || c == "[" || c == "]")
     }
 
-    /// Every `{{…}}` in `text`, recognised or not, in order.
+    /// Every `{{…}}` in `text`, recognised or not, in order (a single pass over the UTF-8 bytes).
     public static func scan(_ text: String) -> [Placeholder] {
         var found: [Placeholder] = []
-        var searchStart = text.startIndex
-        while let open = text.range(of: "{{", range: searchStart..<text.endIndex),
-            let close = text.range(of: "}}", range: open.upperBound..<text.endIndex)
-        {
-            let inner = text[open.upperBound..<close.lowerBound]
-            // A nested "{{" means this opening belongs to literal text; retry from the inner one.
-            if let nested = inner.range(of: "{{") {
-                searchStart = nested.lowerBound
-                continue
+        let utf8 = text.utf8
+        var i = utf8.startIndex
+        var open: String.Index?
+        var previous: UInt8 = 0
+        while i != utf8.endIndex {
+            let byte = utf8[i]
+            if byte == UInt8(ascii: "{") && previous == UInt8(ascii: "{") {
+                // The innermost "{{" before a "}}" opens the placeholder, as the regex would find it.
+                open = utf8.index(before: i)
+                previous = 0
+            } else if byte == UInt8(ascii: "}") && previous == UInt8(ascii: "}"), let start = open {
+                let end = utf8.index(after: i)
+                let inner = text[utf8.index(start, offsetBy: 2)..<utf8.index(before: i)]
+                let key = String(inner).trimmingJSWhitespace()
+                let recognised = !key.isEmpty && key.allSatisfy(isKeyCharacter)
+                found.append(Placeholder(range: start..<end, key: key, isRecognised: recognised))
+                open = nil
+                previous = 0
+            } else {
+                previous = byte
             }
-            let key = String(inner).trimmingJSWhitespace()
-            let recognised = !key.isEmpty && key.allSatisfy(isKeyCharacter)
-            found.append(Placeholder(range: open.lowerBound..<close.upperBound, key: key, isRecognised: recognised))
-            searchStart = close.upperBound
+            i = utf8.index(after: i)
         }
         return found
     }

@@ -5,9 +5,15 @@ struct Cursor {
     private let maxDepth: Int
     private var index = 0
 
-    private enum Frame {
-        case array(offset: Int, items: [JSONNode])
-        case object(offset: Int, members: [JSONNode.Member], key: String, keyOffset: Int)
+    /// An open container. Kept as a struct mutated in place through the stack's subscript, so
+    /// appending never copies the element arrays.
+    private struct Frame {
+        let isObject: Bool
+        let offset: Int
+        var items: [JSONNode] = []
+        var members: [JSONNode.Member] = []
+        var key = ""
+        var keyOffset = 0
     }
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
@@ -37,7 +43,7 @@ struct Cursor {
                     value = JSONNode(offset: start, kind: .object([]))
                 } else {
                     let (key, keyOffset) = try readKeyAndColon()
-                    stack.append(.object(offset: start, members: [], key: key, keyOffset: keyOffset))
+                    stack.append(Frame(isObject: true, offset: start, key: key, keyOffset: keyOffset))
                     continue parsing
                 }
             case UInt8(ascii: "["):
@@ -48,7 +54,7 @@ struct Cursor {
                     index += 1
                     value = JSONNode(offset: start, kind: .array([]))
                 } else {
-                    stack.append(.array(offset: start, items: []))
+                    stack.append(Frame(isObject: false, offset: start))
                     continue parsing
                 }
             case UInt8(ascii: "\""):
@@ -69,34 +75,35 @@ struct Cursor {
             }
 
             // Attach the finished value to its container; close containers as they end.
-            while true {
-                guard let frame = stack.popLast() else { break parsing }
+            while let top = stack.indices.last {
                 skipWhitespace()
-                switch frame {
-                case .array(let offset, var items):
-                    items.append(value)
-                    if peek(UInt8(ascii: ",")) {
-                        index += 1
-                        stack.append(.array(offset: offset, items: items))
-                        continue parsing
-                    }
-                    guard peek(UInt8(ascii: "]")) else { throw unexpected("',' or ']' in array") }
-                    index += 1
-                    value = JSONNode(offset: offset, kind: .array(items))
-                case .object(let offset, var members, let key, let keyOffset):
-                    members.append(JSONNode.Member(key: key, keyOffset: keyOffset, value: value))
+                if stack[top].isObject {
+                    stack[top].members.append(JSONNode.Member(key: stack[top].key, keyOffset: stack[top].keyOffset, value: value))
                     if peek(UInt8(ascii: ",")) {
                         index += 1
                         skipWhitespace()
                         let (nextKey, nextKeyOffset) = try readKeyAndColon()
-                        stack.append(.object(offset: offset, members: members, key: nextKey, keyOffset: nextKeyOffset))
+                        stack[top].key = nextKey
+                        stack[top].keyOffset = nextKeyOffset
                         continue parsing
                     }
                     guard peek(UInt8(ascii: "}")) else { throw unexpected("',' or '}' in object") }
                     index += 1
-                    value = JSONNode(offset: offset, kind: .object(members))
+                    let frame = stack.removeLast()
+                    value = JSONNode(offset: frame.offset, kind: .object(frame.members))
+                } else {
+                    stack[top].items.append(value)
+                    if peek(UInt8(ascii: ",")) {
+                        index += 1
+                        continue parsing
+                    }
+                    guard peek(UInt8(ascii: "]")) else { throw unexpected("',' or ']' in array") }
+                    index += 1
+                    let frame = stack.removeLast()
+                    value = JSONNode(offset: frame.offset, kind: .array(frame.items))
                 }
             }
+            break parsing
         }
 
         skipWhitespace()

@@ -16,19 +16,19 @@ struct ExpressionCheck {
     func run(graph: FlowGraph, into sink: inout FindingSink) {
         let assignedKeys = Set(graph.nodes.filter { $0.type == .assign }.compactMap { $0.data["key"]?.stringValue })
         for (i, node) in graph.nodes.enumerated() {
-            let data = graph.nodePointer(i) / "data"
+            func data() -> JSONPointer { graph.nodePointer(i) / "data" }
             if node.type == .condition, let source = node.data["expression"]?.stringValue {
-                checkCondition(source, at: data / "expression", node: node.id, into: &sink)
+                checkCondition(source, at: data() / "expression", node: node.id, into: &sink)
             }
             for field in Self.templatedFields[node.type] ?? [] {
                 if let text = node.data[field]?.stringValue {
-                    checkPlaceholders(text, at: data / field, node: node.id, assigned: assignedKeys, into: &sink)
+                    checkPlaceholders(text, at: data() / field, node: node.id, assigned: assignedKeys, into: &sink)
                 }
             }
             if node.type == .api, let headers = node.data["headers"]?.objectValue {
                 for (name, value) in headers {
                     if let text = value.stringValue {
-                        checkPlaceholders(text, at: data / "headers" / name, node: node.id, assigned: assignedKeys, into: &sink)
+                        checkPlaceholders(text, at: data() / "headers" / name, node: node.id, assigned: assignedKeys, into: &sink)
                     }
                 }
             }
@@ -36,7 +36,7 @@ struct ExpressionCheck {
                 for (k, parameter) in parameters.enumerated() {
                     if let text = parameter["value"]?.stringValue {
                         checkPlaceholders(
-                            text, at: data / "templateParameters" / k / "value", node: node.id, assigned: assignedKeys, into: &sink)
+                            text, at: data() / "templateParameters" / k / "value", node: node.id, assigned: assignedKeys, into: &sink)
                     }
                 }
             }
@@ -69,6 +69,7 @@ struct ExpressionCheck {
 
     private func checkPlaceholders(_ text: String, at pointer: JSONPointer, node: String, assigned: Set<String>, into sink: inout FindingSink) {
         for placeholder in Placeholder.scan(text) {
+            if placeholder.isRecognised && !placeholder.key.contains("[") { continue }
             let literal = String(text[placeholder.range])
             let offset = text[..<placeholder.range.lowerBound].utf8.count
             let raw = sink.rawStringContent(at: pointer)

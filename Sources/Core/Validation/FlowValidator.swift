@@ -40,7 +40,9 @@ public struct FlowValidator: Sendable {
         guard loaded.issues.count != 1 || !loaded.issues[0].pointer.tokens.isEmpty else {
             return sink.sorted()  // the top level itself is unusable
         }
-        let graph = FlowGraph(definition: loaded.definition, nodeSourceIndices: loaded.nodeSourceIndices, edgeSourceIndices: loaded.edgeSourceIndices)
+        let graph = FlowGraph(
+            definition: loaded.definition, nodeSourceIndices: loaded.nodeSourceIndices, edgeSourceIndices: loaded.edgeSourceIndices,
+            sourceNodes: root["nodes"]?.elements ?? [])
         NodeSchemaCheck(root: root, options: options).run(graph: graph, into: &sink)
         GraphCheck().run(graph: graph, into: &sink)
         WhatsAppCheck().run(graph: graph, into: &sink)
@@ -59,6 +61,21 @@ struct FlowGraph {
     let definition: FlowDefinition
     let nodeSourceIndices: [Int]
     let edgeSourceIndices: [Int]
+
+    let execution: ExecutionGraph
+    /// The positioned `nodes` array of the file.
+    let sourceNodes: [JSONNode]
+
+    init(definition: FlowDefinition, nodeSourceIndices: [Int], edgeSourceIndices: [Int], sourceNodes: [JSONNode]) {
+        self.definition = definition
+        self.nodeSourceIndices = nodeSourceIndices
+        self.edgeSourceIndices = edgeSourceIndices
+        self.sourceNodes = sourceNodes
+        self.execution = ExecutionGraph(definition)
+    }
+
+    /// The positioned `data` of loaded node `i`.
+    func sourceData(_ i: Int) -> JSONNode? { sourceNodes[nodeSourceIndices[i]]["data"] }
 
     var nodes: [FlowNode] { definition.nodes }
     var edges: [FlowEdge] { definition.edges }
@@ -83,10 +100,12 @@ struct FindingSink {
     /// Adds a finding at `pointer`; when it names something absent, the nearest existing
     /// ancestor gives the position. `extraColumns` points inside a string value.
     mutating func add(
-        _ rule: ValidationRule, _ message: String, at pointer: JSONPointer, node: String? = nil, hint: String? = nil,
-        severity: Severity? = nil, offsetInString: Int? = nil
+        _ rule: ValidationRule, _ message: @autoclosure () -> String, at pointerBuilder: @autoclosure () -> JSONPointer,
+        node: String? = nil, hint: String? = nil, severity: Severity? = nil, offsetInString: Int? = nil
     ) {
         guard !ignored.contains(rule.id) else { return }
+        let pointer = pointerBuilder()
+        let message = message()
         var tokens = pointer.tokens
         var target = root.resolve(pointer)
         while target == nil, !tokens.isEmpty {

@@ -12,14 +12,14 @@ struct GraphCheck {
                 firstIndexById[node.id] = i
             }
         }
-        let byId = graph.definition.nodeIndex()
+        let exec = graph.execution
 
         checkTriggers(graph, into: &sink)
-        checkEdges(graph, byId: byId, into: &sink)
-        checkExits(graph, byId: byId, into: &sink)
-        checkGotos(graph, byId: byId, into: &sink)
-        checkReachability(graph, byId: byId, into: &sink)
-        checkLoops(graph, byId: byId, into: &sink)
+        checkEdges(graph, exec: exec, into: &sink)
+        checkExits(graph, exec: exec, into: &sink)
+        checkGotos(graph, exec: exec, into: &sink)
+        checkReachability(graph, exec: exec, into: &sink)
+        checkLoops(graph, exec: exec, into: &sink)
     }
 
     private func checkTriggers(_ graph: FlowGraph, into sink: inout FindingSink) {
@@ -28,17 +28,17 @@ struct GraphCheck {
         for (i, node) in graph.nodes.enumerated() where node.type == .trigger {
             guard let key = TextNormalization.triggerKey(node.data["keyword"]?.stringValue) else { continue }
             anyTrigger = true
-            let pointer = graph.nodePointer(i) / "data" / "keyword"
+            func pointer() -> JSONPointer { graph.nodePointer(i) / "data" / "keyword" }
             if let earlier = seen.first(where: { $0.key == key }) {
                 sink.add(
                     .duplicateTriggerKeyword,
                     "trigger keyword '\(key)' is already used by node '\(graph.nodes[earlier.index].id)'; this trigger never starts the flow",
-                    at: pointer, node: node.id)
+                    at: pointer(), node: node.id)
             } else if key != "default", let earlier = seen.first(where: { $0.key != "default" && key.contains($0.key) }) {
                 sink.add(
                     .triggerShadowed,
                     "every message containing '\(key)' also contains the earlier keyword '\(earlier.key)' (node '\(graph.nodes[earlier.index].id)'), which wins",
-                    at: pointer, node: node.id, hint: "move this trigger before node '\(graph.nodes[earlier.index].id)'")
+                    at: pointer(), node: node.id, hint: "move this trigger before node '\(graph.nodes[earlier.index].id)'")
             }
             seen.append((key, i))
         }
@@ -49,28 +49,29 @@ struct GraphCheck {
         }
     }
 
-    private func checkEdges(_ graph: FlowGraph, byId: [String: FlowNode], into sink: inout FindingSink) {
+    private func checkEdges(_ graph: FlowGraph, exec: ExecutionGraph, into sink: inout FindingSink) {
         // Ids of nodes present in the file that could not be loaded (reported as flow-shape).
-        let unloadable = Set((sink.root["nodes"]?.elements ?? []).compactMap { $0["id"]?.string }).subtracting(byId.keys)
+        let unloadable = Set((sink.root["nodes"]?.elements ?? []).compactMap { $0["id"]?.string }).subtracting(exec.indexById.keys)
         func describe(_ id: String) -> String {
             unloadable.contains(id) ? "node '\(id)', which cannot be loaded (see flow-shape)" : "unknown node '\(id)'"
         }
         var firstEdgeIndex: [String: Int] = [:]
         var seenOutgoing: Set<String> = []
         for (i, edge) in graph.edges.enumerated() {
-            let pointer = graph.edgePointer(i)
+            func pointer() -> JSONPointer { graph.edgePointer(i) }
             if let first = firstEdgeIndex[edge.id] {
-                sink.add(.duplicateEdgeId, "edge id '\(edge.id)' is also used by \(graph.edgePointer(first))", at: pointer / "id")
+                sink.add(.duplicateEdgeId, "edge id '\(edge.id)' is also used by \(graph.edgePointer(first))", at: pointer() / "id")
             } else {
                 firstEdgeIndex[edge.id] = i
             }
-            if byId[edge.source] == nil {
-                sink.add(.danglingEdge, "edge '\(edge.id)' starts at \(describe(edge.source))", at: pointer / "source")
+            if exec.indexById[edge.source] == nil {
+                sink.add(.danglingEdge, "edge '\(edge.id)' starts at \(describe(edge.source))", at: pointer() / "source")
             }
-            if byId[edge.target] == nil {
-                sink.add(.danglingEdge, "edge '\(edge.id)' leads to \(describe(edge.target))", at: pointer / "target", node: edge.source)
+            if exec.indexById[edge.target] == nil {
+                sink.add(.danglingEdge, "edge '\(edge.id)' leads to \(describe(edge.target))", at: pointer() / "target", node: edge.source)
             }
-            guard let source = byId[edge.source] else { continue }
+            guard let sourceIndex = exec.indexById[edge.source] else { continue }
+            let source = graph.nodes[sourceIndex]
             let handle = edge.sourceHandle.name
             switch source.type {
             case .options:
@@ -79,38 +80,37 @@ struct GraphCheck {
                     sink.add(
                         .unknownHandle,
                         "options node '\(source.id)' has no handle '\(handle ?? "null")' (it has opt-0…opt-\(max(count - 1, 0)) and no-match); this edge is never taken",
-                        at: pointer / "sourceHandle", node: source.id)
+                        at: pointer() / "sourceHandle", node: source.id)
                 }
             case .condition:
                 if handle != "true" && handle != "false" {
                     sink.add(
                         .unknownHandle,
                         "condition node '\(source.id)' has only the handles 'true' and 'false', not '\(handle ?? "null")'; this edge is never taken",
-                        at: pointer / "sourceHandle", node: source.id)
+                        at: pointer() / "sourceHandle", node: source.id)
                 }
             default:
                 if let handle {
                     sink.add(
                         .unknownHandle, "\(source.type.rawValue) node '\(source.id)' has one unnamed handle; the handle '\(handle)' is ignored",
-                        at: pointer / "sourceHandle", node: source.id, severity: .warning)
+                        at: pointer() / "sourceHandle", node: source.id, severity: .warning)
                 }
                 // Only the first outgoing edge of a linear node is ever followed.
                 if source.type != .end, source.type != .handoff, seenOutgoing.contains(source.id) {
                     sink.add(
                         .extraEdge, "\(source.type.rawValue) node '\(source.id)' already has an outgoing edge; only the first is followed, so '\(edge.id)' is ignored",
-                        at: pointer, node: source.id)
+                        at: pointer(), node: source.id)
                 }
             }
             seenOutgoing.insert(source.id)
         }
     }
 
-    private func checkExits(_ graph: FlowGraph, byId: [String: FlowNode], into sink: inout FindingSink) {
-        let outgoing = graph.definition.outgoingIndex()
-        for (i, node) in graph.nodes.enumerated() where byId[node.id] == node {
-            let edges = outgoing[node.id] ?? []
+    private func checkExits(_ graph: FlowGraph, exec: ExecutionGraph, into sink: inout FindingSink) {
+        for (i, node) in graph.nodes.enumerated() where exec.isEffective(i) {
+            let edges = exec.outgoing[i].map { graph.edges[$0] }
             let handles = Set(edges.compactMap(\.sourceHandle.name))
-            let pointer = graph.nodePointer(i)
+            func pointer() -> JSONPointer { graph.nodePointer(i) }
             switch node.type {
             case .options:
                 let count = node.data["options"]?.arrayValue?.count ?? 0
@@ -118,76 +118,69 @@ struct GraphCheck {
                     let title = node.data["options"]?.arrayValue?[k].stringValue.map { " ('\($0)')" } ?? ""
                     sink.add(
                         .missingOptionEdge, "option \(k + 1)\(title) of '\(node.id)' has no outgoing edge (handle opt-\(k)); choosing it falls to no-match",
-                        at: pointer / "data" / "options" / k, node: node.id)
+                        at: pointer() / "data" / "options" / k, node: node.id)
                 }
                 if !handles.contains("no-match") {
                     sink.add(
                         .missingOptionEdge, "options node '\(node.id)' has no 'no-match' edge; unrecognised replies re-send the options",
-                        at: pointer, node: node.id)
+                        at: pointer(), node: node.id)
                 }
             case .condition:
                 for branch in ["true", "false"] where !handles.contains(branch) {
                     sink.add(
                         .missingConditionBranch, "condition '\(node.id)' has no '\(branch)' edge; when it is \(branch) the session completes here",
-                        at: pointer, node: node.id)
+                        at: pointer(), node: node.id)
                 }
             case .end, .handoff:
                 break
             case .goto:
                 let target = node.data["targetNodeId"]?.stringValue ?? ""
                 if target.isEmpty && edges.isEmpty {
-                    sink.add(.deadEnd, "goto '\(node.id)' has no target and no outgoing edge", at: pointer, node: node.id)
+                    sink.add(.deadEnd, "goto '\(node.id)' has no target and no outgoing edge", at: pointer(), node: node.id)
                 }
             default:
                 if edges.isEmpty {
                     sink.add(
                         .deadEnd, "\(node.type.rawValue) node '\(node.id)' has no outgoing edge; the session completes here without an end node",
-                        at: pointer, node: node.id, hint: "connect it to an end node to make the ending explicit")
+                        at: pointer(), node: node.id, hint: "connect it to an end node to make the ending explicit")
                 }
             }
         }
     }
 
-    private func checkGotos(_ graph: FlowGraph, byId: [String: FlowNode], into sink: inout FindingSink) {
+    private func checkGotos(_ graph: FlowGraph, exec: ExecutionGraph, into sink: inout FindingSink) {
         for (i, node) in graph.nodes.enumerated() where node.type == .goto {
-            let pointer = graph.nodePointer(i) / "data" / "targetNodeId"
+            func pointer() -> JSONPointer { graph.nodePointer(i) / "data" / "targetNodeId" }
             guard let target = node.data["targetNodeId"]?.stringValue, !target.isEmpty else {
                 if node.data["targetNodeId"].map({ $0.stringValue != nil }) ?? true {
-                    sink.add(.gotoTarget, "goto '\(node.id)' has an empty target", at: pointer, node: node.id)
+                    sink.add(.gotoTarget, "goto '\(node.id)' has an empty target", at: pointer(), node: node.id)
                 }
                 continue
             }
             if target == node.id {
-                sink.add(.gotoTarget, "goto '\(node.id)' targets itself", at: pointer, node: node.id)
-            } else if byId[target] == nil {
-                sink.add(.gotoTarget, "goto '\(node.id)' targets unknown node '\(target)'; the session would end Errored", at: pointer, node: node.id)
+                sink.add(.gotoTarget, "goto '\(node.id)' targets itself", at: pointer(), node: node.id)
+            } else if exec.indexById[target] == nil {
+                sink.add(.gotoTarget, "goto '\(node.id)' targets unknown node '\(target)'; the session would end Errored", at: pointer(), node: node.id)
             }
         }
     }
 
-    private func checkReachability(_ graph: FlowGraph, byId: [String: FlowNode], into sink: inout FindingSink) {
-        let successors = ExecutionGraph.allSuccessors(graph.definition, byId: byId)
-        var reached: Set<String> = []
-        var stack = graph.nodes.filter { $0.type == .trigger }.map(\.id)
-        while let id = stack.popLast() {
-            guard reached.insert(id).inserted else { continue }
-            stack.append(contentsOf: successors[id] ?? [])
-        }
-        for (i, node) in graph.nodes.enumerated() where !reached.contains(node.id) && node.type != .trigger {
+    private func checkReachability(_ graph: FlowGraph, exec: ExecutionGraph, into sink: inout FindingSink) {
+        let reached = exec.reachableFromTriggers()
+        for (i, node) in graph.nodes.enumerated() where !reached[i] && node.type != .trigger && exec.isEffective(i) {
             sink.add(.unreachableNode, "\(node.type.rawValue) node '\(node.id)' cannot be reached from any trigger", at: graph.nodePointer(i), node: node.id)
         }
     }
 
-    private func checkLoops(_ graph: FlowGraph, byId: [String: FlowNode], into sink: inout FindingSink) {
-        let positions = Dictionary(graph.nodes.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { _, last in last })
-        for cycle in ExecutionGraph.cyclesWithoutWait(graph.definition, byId: byId) {
-            let ordered = cycle.sorted { (positions[$0] ?? 0) < (positions[$1] ?? 0) }
-            guard let first = ordered.first, let index = positions[first] else { continue }
-            let shown = ordered.prefix(8).map { "'\($0)'" }.joined(separator: " → ") + (ordered.count > 8 ? " …" : "")
+    private func checkLoops(_ graph: FlowGraph, exec: ExecutionGraph, into sink: inout FindingSink) {
+        for cycle in exec.cyclesWithoutWait() {
+            guard let first = cycle.first else { continue }
+            let ids = cycle.prefix(8).map { "'\(graph.nodes[$0].id)'" }
+            let shown = ids.joined(separator: " → ") + (cycle.count > 8 ? " …" : "")
             sink.add(
                 .loopWithoutWait,
                 "nodes \(shown) form a loop with no options or handoff node; a run can only end in the loop guard (session Errored)",
-                at: graph.nodePointer(index), node: first, hint: "put an options or handoff node in the loop, or break it")
+                at: graph.nodePointer(first), node: graph.nodes[first].id, hint: "put an options or handoff node in the loop, or break it")
         }
     }
 }

@@ -11,7 +11,7 @@ struct NodeSchemaCheck {
         for (i, node) in graph.nodes.enumerated() {
             let pointer = graph.nodePointer(i)
             let dataPointer = pointer / "data"
-            let dataNode = root.resolve(dataPointer)
+            let dataNode = graph.sourceData(i)
             if let dataNode, dataNode.members == nil {
                 sink.add(
                     .nodeData, "data: " + ZodMessage.invalidType(expected: "object", got: dataNode.jsonValue), at: dataPointer,

@@ -11,12 +11,11 @@ struct WhatsAppCheck {
 
     func run(graph: FlowGraph, into sink: inout FindingSink) {
         for (i, node) in graph.nodes.enumerated() {
-            let pointer = graph.nodePointer(i) / "data"
             switch node.type {
-            case .options: checkOptions(node, at: pointer, into: &sink)
-            case .whatsappFlow: checkFlowMessage(node, at: pointer, into: &sink)
-            case .message: checkTemplate(node, at: pointer, into: &sink)
-            case .media: checkMedia(node, at: pointer, into: &sink)
+            case .options: checkOptions(node, at: graph.nodePointer(i) / "data", into: &sink)
+            case .whatsappFlow: checkFlowMessage(node, at: graph.nodePointer(i) / "data", into: &sink)
+            case .message: checkTemplate(node, at: graph.nodePointer(i) / "data", into: &sink)
+            case .media: checkMedia(node, at: graph.nodePointer(i) / "data", into: &sink)
             default: break
             }
         }

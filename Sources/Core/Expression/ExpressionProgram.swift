@@ -2,23 +2,23 @@
 /// emits them directly (no recursive tree walk anywhere), so neither parsing nor evaluation
 /// can exhaust the native stack, whatever the nesting.
 
-enum UnaryOperator: Sendable {
+enum ExpressionUnaryOperator: Sendable {
     case not, negate, plus
 }
 
-enum BinaryOperator: Sendable {
+enum ExpressionBinaryOperator: Sendable {
     case add, subtract, multiply, divide, remainder
     case less, greater, lessOrEqual, greaterOrEqual
     case looseEqual, looseNotEqual, strictEqual, strictNotEqual
 }
 
 /// The global functions a condition may call.
-enum GlobalFunction: String, Sendable, CaseIterable {
+enum ExpressionGlobalFunction: String, Sendable, CaseIterable {
     case number = "Number", string = "String", boolean = "Boolean"
     case parseInt, parseFloat
 }
 
-enum Instruction: Sendable {
+enum ExpressionInstruction: Sendable {
     /// Push a literal.
     case push(JSValue)
     /// Push the `context` value.
@@ -35,9 +35,9 @@ enum Instruction: Sendable {
     /// Stack: this, function, arguments… → result.
     case callMethod(argumentCount: Int, column: Int, callee: String)
     /// Stack: arguments… → result.
-    case callGlobal(GlobalFunction, argumentCount: Int)
-    case unary(UnaryOperator, column: Int)
-    case binary(BinaryOperator, column: Int)
+    case callGlobal(ExpressionGlobalFunction, argumentCount: Int)
+    case unary(ExpressionUnaryOperator, column: Int)
+    case binary(ExpressionBinaryOperator, column: Int)
     /// `&&`: keep the value and jump if falsy, otherwise pop it and continue.
     case jumpIfFalsyElsePop(to: Int)
     /// `||`: keep the value and jump if truthy, otherwise pop it and continue.
@@ -49,7 +49,7 @@ enum Instruction: Sendable {
     case jump(to: Int)
 
     /// The same instruction with its jump target replaced (used to back-patch).
-    func withTarget(_ target: Int) -> Instruction {
+    func withTarget(_ target: Int) -> ExpressionInstruction {
         switch self {
         case .jumpIfNullish(_, let drop): .jumpIfNullish(to: target, drop: drop)
         case .jumpIfFalsyElsePop: .jumpIfFalsyElsePop(to: target)

@@ -1,4 +1,4 @@
-/// An operator-precedence (shunting-yard) parser that compiles straight to `Instruction`s.
+/// An operator-precedence (shunting-yard) parser that compiles straight to `ExpressionInstruction`s.
 ///
 /// It is fully iterative: nesting lives in explicit operand/operator stacks, and `maxDepth`
 /// bounds them. Precedence, lowest first: `?:` (right-assoc), `||` / `??`, `&&`, equality,
@@ -7,9 +7,9 @@
 /// Syntax errors are thrown at once. Unknown identifiers and functions are remembered and
 /// parsing continues, so — as in JavaScript, which reports SyntaxErrors before running
 /// anything — a later syntax error wins over an earlier unknown name.
-struct Parser {
+struct ExpressionParser {
     struct Result {
-        var code: [Instruction]
+        var code: [ExpressionInstruction]
         var contextPaths: [[String]]
     }
 
@@ -17,7 +17,7 @@ struct Parser {
         /// Not callable by construction (a literal, an operator result, `context` itself…).
         case none
         /// One of the global functions, called next (checked by look-ahead).
-        case global(GlobalFunction)
+        case global(ExpressionGlobalFunction)
         /// The last link was a member access; `name` is nil for a dynamic `[expr]`.
         case member(name: String?, column: Int, instruction: Int)
         /// Derived from an unknown identifier/function already reported; anything goes.
@@ -32,7 +32,7 @@ struct Parser {
         var chainJumps: [Int] = []
         var parenthesized = false
         /// Top-level `&&`, `||` or `??` and its column (for the `??` mixing rule).
-        var logical: (Punctuator, Int)?
+        var logical: (ExpressionPunctuator, Int)?
         /// A single literal `push` at `literalInstruction` (for folding `obj['key']`).
         var literal: JSValue?
         var literalInstruction = 0
@@ -47,7 +47,7 @@ struct Parser {
     }
 
     private enum CallKind {
-        case global(GlobalFunction)
+        case global(ExpressionGlobalFunction)
         case method(name: String, column: Int, text: String)
         case poison
     }
@@ -62,9 +62,9 @@ struct Parser {
     }
 
     private enum Entry {
-        case prefix(UnaryOperator, column: Int, start: Int)
-        case binary(BinaryOperator, precedence: Int, column: Int)
-        case logical(Punctuator, column: Int, jump: Int)
+        case prefix(ExpressionUnaryOperator, column: Int, start: Int)
+        case binary(ExpressionBinaryOperator, precedence: Int, column: Int)
+        case logical(ExpressionPunctuator, column: Int, jump: Int)
         case group(column: Int, start: Int, operandBase: Int)
         case call(CallMarker)
         case bracket(object: Operand, column: Int, operandBase: Int)
@@ -90,10 +90,10 @@ struct Parser {
         "true", "try", "typeof", "var", "void", "while", "with",
     ]
 
-    private var lexer: Lexer
+    private var lexer: ExpressionLexer
     private let limits: ExpressionLimits
-    private var lookahead: [Token] = []
-    private var code: [Instruction] = []
+    private var lookahead: [ExpressionToken] = []
+    private var code: [ExpressionInstruction] = []
     private var operands: [Operand] = []
     private var operators: [Entry] = []
     private var depth = 0
@@ -101,33 +101,33 @@ struct Parser {
     private var paths: [[String]] = []
 
     init(source: String, limits: ExpressionLimits) {
-        lexer = Lexer(source)
+        lexer = ExpressionLexer(source)
         self.limits = limits
     }
 
     // MARK: - Tokens
 
-    private mutating func peekToken(_ n: Int = 0) throws(ExpressionError) -> Token {
+    private mutating func peekToken(_ n: Int = 0) throws(ExpressionError) -> ExpressionToken {
         while lookahead.count <= n { lookahead.append(try lexer.next()) }
         return lookahead[n]
     }
 
-    private mutating func nextToken() throws(ExpressionError) -> Token {
+    private mutating func nextToken() throws(ExpressionError) -> ExpressionToken {
         if lookahead.isEmpty { return try lexer.next() }
         return lookahead.removeFirst()
     }
 
-    private func describe(_ token: Token) -> String {
+    private func describe(_ token: ExpressionToken) -> String {
         switch token.kind {
         case .end: "end of expression"
         case .number: "number"
         case .string: "string"
-        case .identifier(let name, _): Parser.reservedWords.contains(name) ? "token '\(name)'" : "identifier '\(name)'"
+        case .identifier(let name, _): ExpressionParser.reservedWords.contains(name) ? "token '\(name)'" : "identifier '\(name)'"
         case .punctuator(let p): "token '\(p.rawValue)'"
         }
     }
 
-    private func unexpected(_ token: Token) -> ExpressionError {
+    private func unexpected(_ token: ExpressionToken) -> ExpressionError {
         .syntax("Unexpected \(describe(token))", token.column)
     }
 
@@ -157,7 +157,7 @@ struct Parser {
 
     /// Handles a token where an operand must start. Returns whether an operand is still
     /// expected afterwards.
-    private mutating func parseOperandPosition(_ token: Token) throws(ExpressionError) -> Bool {
+    private mutating func parseOperandPosition(_ token: ExpressionToken) throws(ExpressionError) -> Bool {
         switch token.kind {
         case .number(let n):
             pushLiteral(.number(n), token)
@@ -170,7 +170,7 @@ struct Parser {
         case .punctuator(let p):
             switch p {
             case .not, .minus, .plus:
-                let op: UnaryOperator = p == .not ? .not : (p == .minus ? .negate : .plus)
+                let op: ExpressionUnaryOperator = p == .not ? .not : (p == .minus ? .negate : .plus)
                 try open(.prefix(op, column: token.column, start: token.start), token)
                 return true
             case .lparen:
@@ -183,8 +183,9 @@ struct Parser {
                     closeCall(marker, token)
                     return false
                 }
-                if case .group = operators.last, try peekToken().isPunctuator(.arrow) {
-                    throw .syntax("Arrow functions are not supported", token.column)
+                if case .group = operators.last {
+                    let next = try peekToken()
+                    if next.isPunctuator(.arrow) { throw .syntax("Arrow functions are not supported", next.column) }
                 }
                 throw unexpected(token)
             case .lbracket: throw .syntax("Array literals are not supported", token.column)
@@ -202,8 +203,8 @@ struct Parser {
         return false
     }
 
-    private mutating func parseIdentifier(_ name: String, escaped: Bool, _ token: Token) throws(ExpressionError) {
-        if escaped && (Parser.reservedWords.contains(name)) {
+    private mutating func parseIdentifier(_ name: String, escaped: Bool, _ token: ExpressionToken) throws(ExpressionError) {
+        if escaped && (ExpressionParser.reservedWords.contains(name)) {
             throw .syntax("Keyword must not contain escaped characters", token.column)
         }
         switch name {
@@ -224,13 +225,13 @@ struct Parser {
         default:
             break
         }
-        if Parser.reservedWords.contains(name) { throw unexpected(token) }
+        if ExpressionParser.reservedWords.contains(name) { throw unexpected(token) }
 
         let next = try peekToken()
         if next.isPunctuator(.arrow) { throw .syntax("Arrow functions are not supported", next.column) }
         var calledNext = next.isPunctuator(.lparen)
         if !calledNext, next.isPunctuator(.optionalChain) { calledNext = try peekToken(1).isPunctuator(.lparen) }
-        if let function = GlobalFunction(rawValue: name) {
+        if let function = ExpressionGlobalFunction(rawValue: name) {
             if calledNext {
                 var operand = Operand(start: token.start, end: token.end)
                 operand.callee = .global(function)
@@ -248,7 +249,7 @@ struct Parser {
                 report(.unknownIdentifier, "'\(name)' can only be called, as \(name)(…)", token.column)
             }
         } else if calledNext {
-            report(.unknownFunction, "Unknown function '\(name)'; the functions are \(Parser.functionList)", token.column)
+            report(.unknownFunction, "Unknown function '\(name)'; the functions are \(ExpressionParser.functionList)", token.column)
         } else {
             report(.unknownIdentifier, "Unknown identifier '\(name)'; the only variable is 'context'", token.column)
         }
@@ -258,10 +259,10 @@ struct Parser {
         operands.append(operand)
     }
 
-    static let functionList = GlobalFunction.allCases.map(\.rawValue).joined(separator: ", ")
+    static let functionList = ExpressionGlobalFunction.allCases.map(\.rawValue).joined(separator: ", ")
     static let methodList = JSMethod.allCases.map(\.rawValue).joined(separator: ", ")
 
-    private mutating func pushLiteral(_ value: JSValue, _ token: Token) {
+    private mutating func pushLiteral(_ value: JSValue, _ token: ExpressionToken) {
         code.append(.push(value))
         var operand = Operand(start: token.start, end: token.end)
         operand.literal = value
@@ -270,7 +271,7 @@ struct Parser {
     }
 
     /// Pushes a nesting entry, enforcing `maxDepth`.
-    private mutating func open(_ entry: Entry, _ token: Token) throws(ExpressionError) {
+    private mutating func open(_ entry: Entry, _ token: ExpressionToken) throws(ExpressionError) {
         depth += 1
         if depth > limits.maxDepth {
             throw ExpressionError(
@@ -282,7 +283,7 @@ struct Parser {
 
     /// Handles a token after a complete operand. Returns true at the end of input.
     /// Sets `isOperandOnTop` to whether an operand is complete afterwards.
-    private mutating func parseOperatorPosition(_ token: Token) throws(ExpressionError) -> Bool {
+    private mutating func parseOperatorPosition(_ token: ExpressionToken) throws(ExpressionError) -> Bool {
         isOperandOnTop = true
         switch token.kind {
         case .end:
@@ -352,7 +353,7 @@ struct Parser {
                 operators.append(.logical(p, column: token.column, jump: code.count - 1))
                 isOperandOnTop = false
             case .plus, .minus, .star, .slash, .percent, .lt, .gt, .le, .ge, .eq, .ne, .seq, .sne:
-                let (op, precedence) = Parser.binary(p)
+                let (op, precedence) = ExpressionParser.binary(p)
                 finishChain()
                 try reduce(above: precedence)
                 operators.append(.binary(op, precedence: precedence, column: token.column))
@@ -376,7 +377,7 @@ struct Parser {
         return false
     }
 
-    private static func binary(_ p: Punctuator) -> (BinaryOperator, Int) {
+    private static func binary(_ p: ExpressionPunctuator) -> (ExpressionBinaryOperator, Int) {
         switch p {
         case .star: (.multiply, 9)
         case .slash: (.divide, 9)
@@ -396,7 +397,7 @@ struct Parser {
 
     // MARK: - Chains: member access and calls
 
-    private mutating func member(_ name: String, _ nameToken: Token) {
+    private mutating func member(_ name: String, _ nameToken: ExpressionToken) {
         guard var operand = operands.popLast() else { return }
         code.append(.getProperty(name, column: nameToken.column))
         if case .poison = operand.callee {} else {
@@ -415,12 +416,12 @@ struct Parser {
         if !operands.isEmpty { operands[operands.count - 1].chainJumps.append(code.count - 1) }
     }
 
-    private mutating func openBracket(_ token: Token) throws(ExpressionError) {
+    private mutating func openBracket(_ token: ExpressionToken) throws(ExpressionError) {
         guard let object = operands.popLast() else { throw unexpected(token) }
         try open(.bracket(object: object, column: token.column, operandBase: operands.count), token)
     }
 
-    private mutating func closeBracket(_ token: Token) throws(ExpressionError) {
+    private mutating func closeBracket(_ token: ExpressionToken) throws(ExpressionError) {
         finishChain()
         try reduceToMarker()
         guard case .bracket(var object, let column, let base) = operators.last, operands.count == base + 1,
@@ -454,7 +455,7 @@ struct Parser {
         operands.append(object)
     }
 
-    private mutating func call(_ token: Token, optional: Bool) throws(ExpressionError) {
+    private mutating func call(_ token: ExpressionToken, optional: Bool) throws(ExpressionError) {
         guard let callee = operands.popLast() else { throw unexpected(token) }
         var chainJumps = callee.chainJumps
         let kind: CallKind
@@ -468,8 +469,8 @@ struct Parser {
                 kind = .poison
                 break
             }
-            guard let method = JSMethod.allCases.first(where: { sameCodeUnits($0.rawValue, name) }) else {
-                report(.unknownFunction, "Unknown method '\(name)'; the methods are \(Parser.methodList)", column)
+            guard let method = JSMethod.allCases.first(where: { JSOperations.sameCodeUnits($0.rawValue, name) }) else {
+                report(.unknownFunction, "Unknown method '\(name)'; the methods are \(ExpressionParser.methodList)", column)
                 kind = .poison
                 break
             }
@@ -490,7 +491,7 @@ struct Parser {
         default:
             report(
                 .unknownFunction,
-                "Only \(Parser.functionList) and the methods \(Parser.methodList) can be called",
+                "Only \(ExpressionParser.functionList) and the methods \(ExpressionParser.methodList) can be called",
                 token.column)
             kind = .poison
         }
@@ -500,7 +501,7 @@ struct Parser {
         try open(.call(marker), token)
     }
 
-    private mutating func closeCall(_ marker: CallMarker, _ token: Token) {
+    private mutating func closeCall(_ marker: CallMarker, _ token: ExpressionToken) {
         depth -= 1
         var result = Operand(start: marker.start, end: token.end)
         result.chainJumps = marker.chainJumps
@@ -516,7 +517,7 @@ struct Parser {
         operands.append(result)
     }
 
-    private mutating func closeParen(_ token: Token) throws(ExpressionError) {
+    private mutating func closeParen(_ token: ExpressionToken) throws(ExpressionError) {
         finishChain()
         try reduceToMarker()
         switch operators.last {
@@ -526,9 +527,8 @@ struct Parser {
             operands[operands.count - 1].parenthesized = true
             operands[operands.count - 1].start = start
             operands[operands.count - 1].end = token.end
-            if try peekToken().isPunctuator(.arrow) {
-                throw .syntax("Arrow functions are not supported", token.column)
-            }
+            let next = try peekToken()
+            if next.isPunctuator(.arrow) { throw .syntax("Arrow functions are not supported", next.column) }
         case .call(var marker) where operands.count == marker.operandBase + 1:
             operators.removeLast()
             if let argument = operands.popLast() { consume(argument) }
@@ -539,7 +539,7 @@ struct Parser {
         }
     }
 
-    private mutating func comma(_ token: Token) throws(ExpressionError) {
+    private mutating func comma(_ token: ExpressionToken) throws(ExpressionError) {
         finishChain()
         try reduceToMarker()
         switch operators.last {
@@ -556,7 +556,7 @@ struct Parser {
 
     // MARK: - Conditional operator
 
-    private mutating func question(_ token: Token) throws(ExpressionError) {
+    private mutating func question(_ token: ExpressionToken) throws(ExpressionError) {
         finishChain()
         try reduce(above: 3)
         guard let test = operands.popLast() else { throw unexpected(token) }
@@ -567,7 +567,7 @@ struct Parser {
             token)
     }
 
-    private mutating func colon(_ token: Token) throws(ExpressionError) {
+    private mutating func colon(_ token: ExpressionToken) throws(ExpressionError) {
         finishChain()
         try reduceToMarker()
         guard case .ternaryTest(_, let jump, let start, let base) = operators.last, operands.count == base + 1,

@@ -2,7 +2,7 @@
 ///
 /// It works on Unicode scalars (so a combining mark after a quote cannot merge with it, as a
 /// Character would) and reports columns in Characters.
-struct Lexer {
+struct ExpressionLexer {
     let scalars: [Unicode.Scalar]
     /// Character column (1-based) of each scalar; one extra entry for the end of input.
     let columns: [Int]
@@ -45,13 +45,13 @@ struct Lexer {
 
     // MARK: - Tokens
 
-    mutating func next() throws(ExpressionError) -> Token {
+    mutating func next() throws(ExpressionError) -> ExpressionToken {
         try skipTrivia()
         let start = position
         guard let c = peek() else {
-            return Token(kind: .end, column: endColumn, start: start, end: start)
+            return ExpressionToken(kind: .end, column: endColumn, start: start, end: start)
         }
-        let kind: TokenKind
+        let kind: ExpressionTokenKind
         if c == "'" || c == "\"" {
             kind = .string(try lexString(quote: c))
         } else if isDecimalDigit(c) || (c == "." && peek(1).map(isDecimalDigit) == true) {
@@ -65,11 +65,11 @@ struct Lexer {
         } else {
             throw error("Unexpected character '\(c.escaped(asASCII: false))'", at: start)
         }
-        return Token(kind: kind, column: column(at: start), start: start, end: position)
+        return ExpressionToken(kind: kind, column: column(at: start), start: start, end: position)
     }
 
-    private func matchPunctuator() -> Punctuator? {
-        for (p, text) in Punctuator.byLength where position + text.count <= scalars.count {
+    private func matchPunctuator() -> ExpressionPunctuator? {
+        for (p, text) in ExpressionPunctuator.byLength where position + text.count <= scalars.count {
             var matches = true
             for (i, s) in text.enumerated() where scalars[position + i] != s {
                 matches = false

@@ -1,6 +1,6 @@
 /// Property lookup and the built-in functions and methods, with JavaScript's argument
 /// handling.
-enum Builtins {
+enum ExpressionBuiltins {
     /// `base[key]` (GetValue of a property reference).
     ///
     /// Own properties only: JSON objects expose their keys; arrays their indices and `length`;
@@ -8,38 +8,38 @@ enum Builtins {
     /// The supported methods are found on strings and arrays as in JavaScript. Every other
     /// inherited member (`constructor`, `__proto__`, `toString`, `split`, …) reads as
     /// `undefined` — deliberately nothing magic.
-    static func getProperty(_ base: EvalValue, _ key: String) throws(ExpressionError) -> EvalValue {
+    static func getProperty(_ base: JSEvalValue, _ key: String) throws(ExpressionError) -> JSEvalValue {
         switch base.value {
         case .undefined, .null:
             throw .typeError("Cannot read properties of \(base.value.typeName) (reading '\(key)')", nil)
         case .string(let s):
-            if sameCodeUnits(key, "length") { return EvalValue(.number(Double(s.utf16.count))) }
+            if JSOperations.sameCodeUnits(key, "length") { return JSEvalValue(.number(Double(s.utf16.count))) }
             if let i = JSStrings.arrayIndex(key) {
                 let units = s.utf16
                 guard i < units.count else { return .undefined }
                 let unit = units[units.index(units.startIndex, offsetBy: i)]
-                return EvalValue(.string(JSStrings.fromCodeUnits([unit])))
+                return JSEvalValue(.string(JSStrings.fromCodeUnits([unit])))
             }
             if let method = method(named: key) {
-                return EvalValue(.function(JSFunction(prototype: .string, method: method)))
+                return JSEvalValue(.function(JSFunction(prototype: .string, method: method)))
             }
             return .undefined
         case .array(let elements):
-            if sameCodeUnits(key, "length") { return EvalValue(.number(Double(elements.count))) }
+            if JSOperations.sameCodeUnits(key, "length") { return JSEvalValue(.number(Double(elements.count))) }
             if let i = JSStrings.arrayIndex(key) {
                 guard i < elements.count else { return .undefined }
-                return EvalValue(JSValue(elements[i]), identity: base.identity + [key])
+                return JSEvalValue(JSValue(elements[i]), identity: base.identity + [key])
             }
             if let method = method(named: key), method == .includes || method == .indexOf {
-                return EvalValue(.function(JSFunction(prototype: .array, method: method)))
+                return JSEvalValue(.function(JSFunction(prototype: .array, method: method)))
             }
             return .undefined
         case .object(let object):
-            guard let value = ownProperty(object, key) else { return .undefined }
-            return EvalValue(JSValue(value), identity: base.identity + [key])
+            guard let value = JSOperations.ownProperty(object, key) else { return .undefined }
+            return JSEvalValue(JSValue(value), identity: base.identity + [key])
         case .function(let f):
-            if sameCodeUnits(key, "name") { return EvalValue(.string(f.method.rawValue)) }
-            if sameCodeUnits(key, "length") { return EvalValue(.number(Double(f.method.arity))) }
+            if JSOperations.sameCodeUnits(key, "name") { return JSEvalValue(.string(f.method.rawValue)) }
+            if JSOperations.sameCodeUnits(key, "length") { return JSEvalValue(.number(Double(f.method.arity))) }
             return .undefined
         case .bool, .number:
             return .undefined
@@ -47,12 +47,12 @@ enum Builtins {
     }
 
     private static func method(named key: String) -> JSMethod? {
-        JSMethod.allCases.first { sameCodeUnits($0.rawValue, key) }
+        JSMethod.allCases.first { JSOperations.sameCodeUnits($0.rawValue, key) }
     }
 
     // MARK: - Methods
 
-    static func call(_ function: JSFunction, this: EvalValue, arguments: [EvalValue]) throws(ExpressionError) -> JSValue {
+    static func call(_ function: JSFunction, this: JSEvalValue, arguments: [JSEvalValue]) throws(ExpressionError) -> JSValue {
         func argument(_ i: Int) -> JSValue { i < arguments.count ? arguments[i].value : .undefined }
         switch function.prototype {
         case .string:
@@ -108,7 +108,7 @@ enum Builtins {
     }
 
     private static func arrayMethod(
-        _ method: JSMethod, _ elements: [JSONValue], identity: [String], _ search: EvalValue, _ fromIndex: JSValue
+        _ method: JSMethod, _ elements: [JSONValue], identity: [String], _ search: JSEvalValue, _ fromIndex: JSValue
     ) throws(ExpressionError) -> JSValue {
         let length = elements.count
         let notFound: JSValue = method == .includes ? .bool(false) : .number(-1)
@@ -123,7 +123,7 @@ enum Builtins {
             k = Int(max(Double(length) + n, 0))
         }
         while k < length {
-            let element = EvalValue(JSValue(elements[k]), identity: identity + [String(k)])
+            let element = JSEvalValue(JSValue(elements[k]), identity: identity + [String(k)])
             if method == .includes {
                 if JSOperations.sameValueZero(element, search) { return .bool(true) }
             } else if JSOperations.strictEquals(element, search) {
@@ -136,7 +136,7 @@ enum Builtins {
 
     // MARK: - Global functions
 
-    static func call(_ function: GlobalFunction, arguments: [EvalValue]) throws(ExpressionError) -> JSValue {
+    static func call(_ function: ExpressionGlobalFunction, arguments: [JSEvalValue]) throws(ExpressionError) -> JSValue {
         let a0 = arguments.first?.value ?? .undefined
         switch function {
         case .number:

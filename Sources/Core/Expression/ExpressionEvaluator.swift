@@ -1,13 +1,13 @@
 /// Runs compiled instructions on a value stack. One step per instruction executed.
-enum Evaluator {
-    static func run(_ code: [Instruction], context: JSONValue, limits: ExpressionLimits) throws(ExpressionError) -> JSValue {
-        var stack: [EvalValue] = []
+enum ExpressionEvaluator {
+    static func run(_ code: [ExpressionInstruction], context: JSONValue, limits: ExpressionLimits) throws(ExpressionError) -> JSValue {
+        var stack: [JSEvalValue] = []
         var pc = 0
         var steps = 0
 
-        func pop() -> EvalValue { stack.popLast() ?? .undefined }
+        func pop() -> JSEvalValue { stack.popLast() ?? .undefined }
 
-        func popArguments(_ count: Int) -> [EvalValue] {
+        func popArguments(_ count: Int) -> [JSEvalValue] {
             let n = min(count, stack.count)
             let arguments = Array(stack.suffix(n))
             stack.removeLast(n)
@@ -25,20 +25,20 @@ enum Evaluator {
             do throws(ExpressionError) {
                 switch instruction {
                 case .push(let value):
-                    stack.append(EvalValue(value))
+                    stack.append(JSEvalValue(value))
                 case .loadContext:
-                    stack.append(EvalValue(JSValue(context), identity: []))
+                    stack.append(JSEvalValue(JSValue(context), identity: []))
                 case .getProperty(let name, _):
                     let base = pop()
-                    stack.append(try Builtins.getProperty(base, name))
+                    stack.append(try ExpressionBuiltins.getProperty(base, name))
                 case .getPropertyComputed:
                     let key = pop()
                     let base = pop()
                     let name = try JSOperations.propertyKey(key.value)
-                    stack.append(try Builtins.getProperty(base, name))
+                    stack.append(try ExpressionBuiltins.getProperty(base, name))
                 case .getMethod(let name, _):
                     let base = pop()
-                    let function = try Builtins.getProperty(base, name)
+                    let function = try ExpressionBuiltins.getProperty(base, name)
                     stack.append(base)
                     stack.append(function)
                 case .jumpIfNullish(let target, let drop):
@@ -57,21 +57,21 @@ enum Evaluator {
                     guard case .function(let f) = function.value else {
                         throw .typeError("\(callee) is not a function", nil)
                     }
-                    stack.append(EvalValue(try Builtins.call(f, this: this, arguments: arguments)))
+                    stack.append(JSEvalValue(try ExpressionBuiltins.call(f, this: this, arguments: arguments)))
                 case .callGlobal(let function, let count):
                     let arguments = popArguments(count)
-                    stack.append(EvalValue(try Builtins.call(function, arguments: arguments)))
+                    stack.append(JSEvalValue(try ExpressionBuiltins.call(function, arguments: arguments)))
                 case .unary(let op, _):
                     let operand = pop().value
                     switch op {
-                    case .not: stack.append(EvalValue(.bool(!operand.isTruthy)))
-                    case .negate: stack.append(EvalValue(.number(-(try operand.toNumber()))))
-                    case .plus: stack.append(EvalValue(.number(try operand.toNumber())))
+                    case .not: stack.append(JSEvalValue(.bool(!operand.isTruthy)))
+                    case .negate: stack.append(JSEvalValue(.number(-(try operand.toNumber()))))
+                    case .plus: stack.append(JSEvalValue(.number(try operand.toNumber())))
                     }
                 case .binary(let op, _):
                     let right = pop()
                     let left = pop()
-                    stack.append(EvalValue(try binary(op, left, right)))
+                    stack.append(JSEvalValue(try binary(op, left, right)))
                 case .jumpIfFalsyElsePop(let target):
                     if stack.last?.value.isTruthy == false { pc = target } else { _ = pop() }
                 case .jumpIfTruthyElsePop(let target):
@@ -93,7 +93,7 @@ enum Evaluator {
         return stack.last?.value ?? .undefined
     }
 
-    private static func column(of instruction: Instruction) -> Int? {
+    private static func column(of instruction: ExpressionInstruction) -> Int? {
         switch instruction {
         case .getProperty(_, let c), .getPropertyComputed(let c), .getMethod(_, let c), .callMethod(_, let c, _),
             .unary(_, let c), .binary(_, let c):
@@ -102,7 +102,7 @@ enum Evaluator {
         }
     }
 
-    private static func binary(_ op: BinaryOperator, _ left: EvalValue, _ right: EvalValue) throws(ExpressionError) -> JSValue {
+    private static func binary(_ op: ExpressionBinaryOperator, _ left: JSEvalValue, _ right: JSEvalValue) throws(ExpressionError) -> JSValue {
         let l = left.value
         let r = right.value
         switch op {

@@ -1,6 +1,6 @@
 /// Punctuators. Supported operators and every other JavaScript punctuator (so unsupported
 /// ones get a precise "not supported" error instead of a confusing one).
-enum Punctuator: String, CaseIterable, Sendable {
+enum ExpressionPunctuator: String, CaseIterable, Sendable {
     // Supported.
     case lparen = "(", rparen = ")", lbracket = "[", rbracket = "]"
     case dot = ".", optionalChain = "?.", comma = ",", question = "?", colon = ":"
@@ -18,7 +18,7 @@ enum Punctuator: String, CaseIterable, Sendable {
     case backtick = "`", hash = "#", at = "@"
 
     /// All punctuators as scalar arrays, longest first, for maximal munch.
-    static let byLength: [(Punctuator, [Unicode.Scalar])] =
+    static let byLength: [(ExpressionPunctuator, [Unicode.Scalar])] =
         allCases.map { ($0, Array($0.rawValue.unicodeScalars)) }.sorted { $0.1.count > $1.1.count }
 
     var isAssignment: Bool {
@@ -32,25 +32,25 @@ enum Punctuator: String, CaseIterable, Sendable {
     }
 }
 
-enum TokenKind: Sendable, Equatable {
+enum ExpressionTokenKind: Sendable, Equatable {
     /// An IdentifierName (reserved words included; the parser classifies). `escaped` is set
     /// when it was written with `\u` escapes, which keywords may not be.
     case identifier(String, escaped: Bool)
     case number(Double)
     case string(String)
-    case punctuator(Punctuator)
+    case punctuator(ExpressionPunctuator)
     case end
 }
 
-struct Token: Sendable {
-    var kind: TokenKind
+struct ExpressionToken: Sendable {
+    var kind: ExpressionTokenKind
     /// 1-based column of the first character, in Characters.
     var column: Int
     /// Offsets in the source's Unicode scalars: `[start, end)`.
     var start: Int
     var end: Int
 
-    func isPunctuator(_ p: Punctuator) -> Bool {
+    func isPunctuator(_ p: ExpressionPunctuator) -> Bool {
         if case .punctuator(let q) = kind { return p == q }
         return false
     }
