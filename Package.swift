@@ -27,7 +27,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "fcb-bench", dependencies: ["Core"], path: "Sources/fcb-bench"),
-        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core"], exclude: ["Expression/Fixtures"]),
         .testTarget(name: "fcbTests", dependencies: ["fcb", "Core"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,7 +13,7 @@ struct FCB: AsyncParsableCommand {
             `verify-signature` and `migrate-status` help debug deliveries and deployments.
 
             Configuration comes from flags, then the environment, then a `.env` file in the \
-            working directory (DATABASE_URL, PORT, META_APP_SECRET, …).
+            working directory (DATABASE_URL, PORT, META_APP_SECRET and the rest).
             """,
         version: FCBVersion.current,
         subcommands: [

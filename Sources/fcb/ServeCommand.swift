@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("HTTP port for webhooks, health and metrics (env PORT, default 3000).", valueName: "port"))
     var port: Int?
 
-    @Option(help: ArgumentHelp("Database: postgres://… or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).", valueName: "url"))
+    @Option(help: ArgumentHelp("Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).", valueName: "url"))
     var databaseURL: String?
 
     func run() async throws {

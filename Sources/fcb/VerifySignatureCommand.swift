@@ -17,7 +17,7 @@ struct VerifySignatureCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The app secret.", valueName: "secret"))
     var secret: String?
 
-    @Option(help: ArgumentHelp("The header value to check, e.g. sha256=…", valueName: "header"))
+    @Option(help: ArgumentHelp("The header value to check, e.g. sha256=<64 hex digits>", valueName: "header"))
     var signature: String?
 
     func run() async throws {

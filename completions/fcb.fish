@@ -1,0 +1,142 @@
+function __fcb_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __fcb_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __fcb_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __fcb_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __fcb_parse_tokens -S
+    set -l unparsed_tokens (__fcb_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'fcb'
+        __fcb_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'serve'
+            __fcb_parse_subcommand 0 'host=' 'port=' 'database-url=' 'version' 'h/help'
+        case 'simulate'
+            __fcb_parse_subcommand -r 1 'check=' 'version' 'h/help'
+        case 'validate-flow'
+            __fcb_parse_subcommand -r 1 'format=' 'strict' 'max-warnings=' 'ignore=+' 'max-delay=' 'list-rules' 'no-color' 'version' 'h/help'
+        case 'replay-webhook'
+            __fcb_parse_subcommand -r 1 'url=' 'secret=' 'version' 'h/help'
+        case 'verify-signature'
+            __fcb_parse_subcommand 1 'secret=' 'signature=' 'version' 'h/help'
+        case 'migrate-status'
+            __fcb_parse_subcommand 0 'database-url=' 'migrations=' 'json' 'version' 'h/help'
+        case 'migrate-deploy'
+            __fcb_parse_subcommand 0 'database-url=' 'migrations=' 'version' 'h/help'
+        case 'help'
+            __fcb_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __fcb_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __fcb_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __fcb_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __fcb_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__fcb_tokens -p)
+    if test -z "$(__fcb_tokens -t)"
+        set -l index (count (__fcb_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'fcb' -f
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb" version' -l 'version' -d 'Show the version.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'serve' -d 'Run the multi-tenant WhatsApp webhook backend.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'simulate' -d 'Chat with a flow offline in a terminal, or replay a transcript as a regression test.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'validate-flow' -d 'Check flow definitions (ReactFlow JSON) for errors before they reach WhatsApp.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'replay-webhook' -d 'POST recorded or synthetic Meta webhook deliveries to a server, correctly signed.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'verify-signature' -d 'Check an X-Hub-Signature-256 header against a webhook body and explain mismatches.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'migrate-status' -d 'Compare prisma/migrations with the database\'s _prisma_migrations table (read-only).'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'migrate-deploy' -d 'Apply pending migrations, each in a transaction, recording them as Prisma does.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" host' -l 'host' -d 'Bind address (env HOST). Use 0.0.0.0 to expose on all interfaces.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" port' -l 'port' -d 'HTTP port for webhooks, health and metrics (env PORT, default 3000).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" database-url' -l 'database-url' -d 'Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" version' -l 'version' -d 'Show the version.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb simulate" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" check' -l 'check' -d 'Replay this transcript and fail with a diff when the bot\'s replies differ.' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" version' -l 'version' -d 'Show the version.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb validate-flow" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow" format' -l 'format' -d 'Output format: text (compiler-style), json, or sarif (SARIF 2.1.0 for code scanning).' -rfka 'text json sarif'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow" strict' -l 'strict' -d 'Treat warnings as errors (exit status 1 when any warning is found).'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow" max-warnings' -l 'max-warnings' -d 'Fail (exit 1) when there are more than this many warnings.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow"' -l 'ignore' -d 'Leave out findings of this rule id (repeatable). See --list-rules.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow" max-delay' -l 'max-delay' -d 'Delay cap in seconds that `fcb serve` applies; longer delays are reported.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow" list-rules' -l 'list-rules' -d 'Print the rule ids with their default severity and exit.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow" no-color' -l 'no-color' -d 'Disable coloured output (also disabled by NO_COLOR or when output is not a terminal).'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow" version' -l 'version' -d 'Show the version.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb validate-flow" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb replay-webhook" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb replay-webhook" url' -l 'url' -d 'Webhook URL, e.g. http://127.0.0.1:3000/webhook.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb replay-webhook" secret' -l 'secret' -d 'App secret used to sign (env META_APP_SECRET).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb replay-webhook" version' -l 'version' -d 'Show the version.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb replay-webhook" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb verify-signature" -eq 1' -F
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb verify-signature" secret' -l 'secret' -d 'The app secret.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb verify-signature" signature' -l 'signature' -d 'The header value to check, e.g. sha256=<64 hex digits>' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb verify-signature" version' -l 'version' -d 'Show the version.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb verify-signature" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" database-url' -l 'database-url' -d 'Database URL (env DATABASE_URL).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" migrations' -l 'migrations' -d 'Migrations folder.' -rfa '(__fcb_complete_directories)'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" json' -l 'json' -d 'Print the status as JSON.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" version' -l 'version' -d 'Show the version.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" database-url' -l 'database-url' -d 'Database URL (env DATABASE_URL).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" migrations' -l 'migrations' -d 'Migrations folder.' -rfa '(__fcb_complete_directories)'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" version' -l 'version' -d 'Show the version.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb help" version' -l 'version' -d 'Show the version.'
