@@ -69,13 +69,11 @@ struct ExpressionLexer {
     }
 
     private func matchPunctuator() -> ExpressionPunctuator? {
-        for (p, text) in ExpressionPunctuator.byLength where position + text.count <= scalars.count {
-            var matches = true
-            for (i, s) in text.enumerated() where scalars[position + i] != s {
-                matches = false
-                break
-            }
-            guard matches else { continue }
+        guard let first = peek(), let candidates = ExpressionPunctuator.byFirstScalar[first] else { return nil }
+        for (p, text) in candidates where position + text.count <= scalars.count {
+            var length = 1
+            while length < text.count, scalars[position + length] == text[length] { length += 1 }
+            guard length == text.count else { continue }
             // `?.` followed by a digit is `?` and a number: `a?.5:1`.
             if p == .optionalChain, let after = peek(2), isDecimalDigit(after) { continue }
             return p

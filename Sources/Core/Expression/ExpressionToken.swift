@@ -17,9 +17,16 @@ enum ExpressionPunctuator: String, CaseIterable, Sendable {
     case amp = "&", pipe = "|", caret = "^", shl = "<<", shr = ">>", ushr = ">>>"
     case backtick = "`", hash = "#", at = "@"
 
-    /// All punctuators as scalar arrays, longest first, for maximal munch.
-    static let byLength: [(ExpressionPunctuator, [Unicode.Scalar])] =
-        allCases.map { ($0, Array($0.rawValue.unicodeScalars)) }.sorted { $0.1.count > $1.1.count }
+    /// Punctuators by first character, each list longest first, for maximal munch.
+    static let byFirstScalar: [Unicode.Scalar: [(ExpressionPunctuator, [Unicode.Scalar])]] = {
+        var table: [Unicode.Scalar: [(ExpressionPunctuator, [Unicode.Scalar])]] = [:]
+        for p in allCases {
+            let scalars = Array(p.rawValue.unicodeScalars)
+            guard let first = scalars.first else { continue }
+            table[first, default: []].append((p, scalars))
+        }
+        return table.mapValues { $0.sorted { $0.1.count > $1.1.count } }
+    }()
 
     var isAssignment: Bool {
         switch self {

@@ -118,3 +118,12 @@ struct ExampleFlowTests {
         }
     }
 }
+
+@Suite("rule documentation")
+struct RuleDocumentationTests {
+    @Test func everyRuleIsDocumented() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/validate-flow.md"), encoding: .utf8)
+        let headings = Set(text.split(separator: "\n").filter { $0.hasPrefix("### ") }.map { String($0.dropFirst(4)) })
+        #expect(headings == Set(ValidationRule.all.map(\.id)))
+    }
+}
