@@ -1,12 +1,17 @@
 #!/usr/bin/env node
 // Checks (or fills in) Tests/CoreTests/Expression/Fixtures/expression-table.json against
 // real JavaScript: each row's `expr` runs as `new Function('context', 'return (' + expr + ')')`
-// with the row's context, exactly how the reference system ran conditions (minus its
-// blacklist), and the result must equal the row's tagged `expected` value, `condition`
+// with the row's context bound to `context`, as the reference system ran conditions (minus
+// its blacklist and its `!!`), and the result must equal the row's tagged `expected` value, `condition`
 // (the `!!` result) and `error` (the JS error name, for rows that throw).
 //
 //   node scripts/expression-table.js            check every row; exit 1 on any difference
 //   node scripts/expression-table.js --update   rewrite expected/condition/error from Node
+//                                                (review the diff: Node is the oracle)
+//
+// Rows run in Node as real code, unsandboxed: only add expressions that are pure (no
+// `process.exit()`, `require`, assignments…). Constructs fcb rejects but JavaScript accepts
+// belong in ExpressionErrorTests.swift, not here.
 //
 // Row fields: expr, context (JSON) or contextRef (a key of the top-level `contexts`; default
 // {}), expected (tagged, below), condition (boolean), error ("SyntaxError" | "TypeError" |
@@ -54,7 +59,9 @@ function run(row) {
     return { error: e.name };
   }
   try {
-    const value = fn({ ...context });
+    // The context is bound as given (fcb's Expression.evaluate(context:) does the same; the
+    // executor is what turns a non-object session context into {} before evaluating).
+    const value = fn(context);
     return { expected: tag(value), condition: !!value };
   } catch (e) {
     return { error: e.name };

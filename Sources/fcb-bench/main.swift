@@ -21,7 +21,7 @@ func generateFlow(nodes count: Int) -> String {
     var chain = 0
     while i < count {
         let p = "c\(chain)-"
-        add(p + "trigger", "trigger", #"{"name": "Inicio \#(chain)", "keyword": "palabra\#(chain)"}"#, i)
+        add(p + "trigger", "trigger", #"{"name": "Inicio \#(chain)", "keyword": "palabra\#(chain)x"}"#, i)
         var previous = p + "trigger"
         i += 1
         var step = 0

@@ -152,7 +152,8 @@ struct ExpressionParser {
         return Result(code: code, contextPaths: paths)
     }
 
-    /// Set after an operator-position token: true when the parser now expects an operand.
+    /// Set by `parseOperatorPosition`: true when a complete operand is on top afterwards (a
+    /// member access or closing bracket), false when an operand must follow (an operator).
     private var isOperandOnTop = false
 
     /// Handles a token where an operand must start. Returns whether an operand is still

@@ -142,7 +142,9 @@ enum JSNumberParsing {
     private static func chunkedValue(_ digits: [Int], radix: Int) -> Double {
         let maximumMultiplier = UInt32.max / 36
         var result = 0.0
-        var index = 0
+        // V8 skips leading zeros before chunking; the chunk boundaries (and so the rounding)
+        // depend on it.
+        var index = digits.firstIndex { $0 != 0 } ?? digits.count
         while index < digits.count {
             var part: UInt32 = 0
             var multiplier: UInt32 = 1

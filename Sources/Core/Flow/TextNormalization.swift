@@ -13,7 +13,7 @@ public enum TextNormalization {
         where !(0x300...0x36F).contains(scalar.value) {
             scalars.append(scalar)
         }
-        return String(scalars).lowercased()
+        return String(scalars).jsLowercased()
     }
 
     /// JavaScript string length (UTF-16 code units), the unit zod limits and Meta's limits use.

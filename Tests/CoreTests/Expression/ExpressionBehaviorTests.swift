@@ -73,9 +73,9 @@ struct ExpressionBehaviorTests {
         #expect(try Expression.parse(nested(64)).evaluate(context: [:]) == .number(1))
         #expect(throws: ExpressionError.self) { try Expression.parse(nested(65), limits: .init(maxLength: 1000)) }
         let huge = ExpressionLimits(maxLength: .max, maxDepth: .max, maxSteps: .max)
-        let deep = try Expression.parse(nested(200_000), limits: huge)
+        let deep = try Expression.parse(nested(100_000), limits: huge)
         #expect(try deep.evaluate(context: [:], limits: huge) == .number(1))
-        let nots = try Expression.parse(String(repeating: "!", count: 200_001) + "0", limits: huge)
+        let nots = try Expression.parse(String(repeating: "!", count: 100_001) + "0", limits: huge)
         #expect(try nots.evaluate(context: [:], limits: huge) == .bool(true))
         let chain = try Expression.parse(Array(repeating: "1", count: 100_000).joined(separator: "+"), limits: huge)
         #expect(try chain.evaluate(context: [:], limits: huge) == .number(100_000))
