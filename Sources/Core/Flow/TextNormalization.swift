@@ -25,4 +25,18 @@ public enum TextNormalization {
         guard trimmed.count > limit, limit > 1 else { return trimmed }
         return String(trimmed.prefix(limit - 1)).trimmingJSWhitespace() + "…"
     }
+
+    /// Whether `haystack` contains `needle` as a substring (byte-wise on UTF-8, like JS
+    /// `includes` on well-formed strings), without Foundation's slow bridging.
+    public static func contains(_ haystack: String, _ needle: String) -> Bool {
+        let h = Array(haystack.utf8)
+        let n = Array(needle.utf8)
+        if n.isEmpty { return true }
+        if n.count > h.count { return false }
+        outer: for start in 0...(h.count - n.count) {
+            for k in 0..<n.count where h[start + k] != n[k] { continue outer }
+            return true
+        }
+        return false
+    }
 }

@@ -34,7 +34,9 @@ struct GraphCheck {
                     .duplicateTriggerKeyword,
                     "trigger keyword '\(key)' is already used by node '\(graph.nodes[earlier.index].id)'; this trigger never starts the flow",
                     at: pointer(), node: node.id)
-            } else if key != "default", let earlier = seen.first(where: { $0.key != "default" && key.contains($0.key) }) {
+            } else if key != "default",
+                let earlier = seen.first(where: { $0.key != "default" && $0.key.utf8.count < key.utf8.count && TextNormalization.contains(key, $0.key) })
+            {
                 sink.add(
                     .triggerShadowed,
                     "every message containing '\(key)' also contains the earlier keyword '\(earlier.key)' (node '\(graph.nodes[earlier.index].id)'), which wins",
@@ -51,9 +53,10 @@ struct GraphCheck {
 
     private func checkEdges(_ graph: FlowGraph, exec: ExecutionGraph, into sink: inout FindingSink) {
         // Ids of nodes present in the file that could not be loaded (reported as flow-shape).
-        let unloadable = Set((sink.root["nodes"]?.elements ?? []).compactMap { $0["id"]?.string }).subtracting(exec.indexById.keys)
+        let sourceNodes = sink.root["nodes"]?.elements ?? []
         func describe(_ id: String) -> String {
-            unloadable.contains(id) ? "node '\(id)', which cannot be loaded (see flow-shape)" : "unknown node '\(id)'"
+            let present = sourceNodes.contains { $0["id"]?.string == id }
+            return present ? "node '\(id)', which cannot be loaded (see flow-shape)" : "unknown node '\(id)'"
         }
         var firstEdgeIndex: [String: Int] = [:]
         var seenOutgoing: Set<String> = []
