@@ -11,12 +11,15 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
     ],
     targets: [
         .target(
             name: "Core",
             dependencies: [
                 .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(
@@ -27,7 +30,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "fcb-bench", dependencies: ["Core"], path: "Sources/fcb-bench"),
-        .testTarget(name: "CoreTests", dependencies: ["Core"], exclude: ["Expression/Fixtures"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], exclude: ["Expression/Fixtures"]),
         .testTarget(name: "fcbTests", dependencies: ["fcb", "Core"]),
     ],
     swiftLanguageModes: [.v6]

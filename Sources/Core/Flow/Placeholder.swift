@@ -21,9 +21,10 @@ public struct Placeholder: Sendable, Equatable {
         while i != utf8.endIndex {
             let byte = utf8[i]
             if byte == UInt8(ascii: "{") && previous == UInt8(ascii: "{") {
-                // The innermost "{{" before a "}}" opens the placeholder, as the regex would find it.
+                // The last "{{" before a "}}" opens the placeholder, as the regex would find it
+                // ("{{{x}}}" holds "{{x}}").
                 open = utf8.index(before: i)
-                previous = 0
+                previous = byte
             } else if byte == UInt8(ascii: "}") && previous == UInt8(ascii: "}"), let start = open {
                 let end = utf8.index(after: i)
                 let inner = text[utf8.index(start, offsetBy: 2)..<utf8.index(before: i)]

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Routes one inbound message of a contact to a session and runs the executor on it
+/// (reference §3.5 with SPEC §5's decisions). Shared by `fcb serve` and `fcb simulate`.
+public struct ConversationEngine: Sendable {
+    public let store: any FlowStore
+    public let executor: FlowExecutor
+    /// Sessions idle longer than this are completed with `endReason: "timeout"` before matching.
+    public var sessionTimeout: TimeInterval
+
+    public init(store: any FlowStore, executor: FlowExecutor, sessionTimeout: TimeInterval = 24 * 3600) {
+        self.store = store
+        self.executor = executor
+        self.sessionTimeout = sessionTimeout
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        /// The tenant has no active WhatsApp flow.
+        case noFlow
+        case ran(flow: FlowRecord, outcome: FlowRunOutcome)
+    }
+
+    private var clock: any FlowClock { executor.environment.clock }
+    private var ids: any IDGenerator { executor.environment.ids }
+
+    public func handle(userId: String, contact: ContactRecord, inbound: InboundMessage) async throws(FlowRunError) -> Outcome {
+        do {
+            return try await route(userId: userId, contact: contact, inbound: inbound)
+        } catch let error as FlowRunError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .store(StoreError(.unavailable, "\(error)"))
+        }
+    }
+
+    private func route(userId: String, contact: ContactRecord, inbound: InboundMessage) async throws -> Outcome {
+        var session: SessionRecord?
+        var flow: FlowRecord?
+        if let open = try await store.openSession(contactId: contact.id) {
+            let openFlow = try await store.flow(id: open.flowId)
+            if let openFlow, openFlow.isWhatsAppChannel, openFlow.status == "Active" {
+                if clock.now().timeIntervalSince(open.updatedAt) > sessionTimeout {
+                    try await expire(open)
+                } else {
+                    session = open
+                    flow = openFlow
+                }
+            }
+        }
+        if flow == nil {
+            let flows = try await store.activeFlows(userId: userId).filter(\.isWhatsAppChannel)
+            flow = FlowSelector.best(flows, text: inbound.text, interactiveTitle: inbound.interactive?.title, interactiveId: inbound.interactive?.id)
+        }
+        guard let flow else { return .noFlow }
+        if session?.flowId != flow.id {
+            session = try await store.session(contactId: contact.id, flowId: flow.id)
+        }
+        let now = clock.now()
+        if var existing = session {
+            if existing.status == SessionStatus.completed.rawValue || existing.status == SessionStatus.errored.rawValue {
+                let patch = SessionPatch(status: SessionStatus.active.rawValue, currentNodeId: .some(nil), context: .object([:]))
+                try await store.updateSession(id: existing.id, patch, at: now)
+                existing.status = SessionStatus.active.rawValue
+                existing.currentNodeId = nil
+                existing.context = .object([:])
+                existing.updatedAt = now
+                session = existing
+            }
+        } else {
+            let created = SessionRecord(id: ids.next(), createdAt: now, updatedAt: now, contactId: contact.id, flowId: flow.id)
+            try await store.createSession(created)
+            session = created
+        }
+        guard let session else { return .noFlow }
+        let outcome = try await executor.run(session: session, flow: flow, contact: contact, inbound: inbound)
+        return .ran(flow: flow, outcome: outcome)
+    }
+
+    /// Completes an idle session with `endReason: "timeout"`.
+    private func expire(_ session: SessionRecord) async throws {
+        var context = session.context?.objectValue ?? [:]
+        context["endReason"] = "timeout"
+        let patch = SessionPatch(status: SessionStatus.completed.rawValue, currentNodeId: .some(nil), context: .object(context))
+        try await store.updateSession(id: session.id, patch, at: clock.now())
+    }
+}

@@ -1,0 +1,220 @@
+import Foundation
+
+/// One invocation of the executor: the reference's `executeFlow` body.
+struct FlowRun {
+    let env: ExecutionEnvironment
+    var session: SessionRecord
+    let flow: FlowRecord
+    let contact: ContactRecord
+    let definition: FlowDefinition
+    let graph: ExecutionGraph
+    var book: ContextBook
+    var events: [FlowRunEvent] = []
+    var steps = 0
+
+    init(environment: ExecutionEnvironment, session: SessionRecord, flow: FlowRecord, contact: ContactRecord, definition: FlowDefinition) {
+        self.env = environment
+        self.session = session
+        self.flow = flow
+        self.contact = contact
+        self.definition = definition
+        self.graph = ExecutionGraph(definition)
+        // A null or non-object context is treated as {}.
+        self.book = ContextBook(context: session.context?.objectValue ?? [:], historyLimit: environment.options.historyLimit)
+    }
+
+    var context: JSONObject {
+        get { book.context }
+        set { book.context = newValue }
+    }
+
+    func node(_ id: String) -> FlowNode? { graph.indexById[id].map { definition.nodes[$0] } }
+
+    func outgoing(_ node: FlowNode) -> [FlowEdge] {
+        guard let i = graph.indexById[node.id] else { return [] }
+        return graph.outgoing[i].map { definition.edges[$0] }
+    }
+
+    func edge(from node: FlowNode, handle: String) -> FlowEdge? {
+        outgoing(node).first { $0.sourceHandle.name == handle }
+    }
+
+    // MARK: Persistence
+
+    mutating func persist(status: SessionStatus? = nil, currentNodeId: String?? = nil, writeContext: Bool = true) async throws(FlowRunError) {
+        let patch = SessionPatch(status: status?.rawValue, currentNodeId: currentNodeId, context: writeContext ? .object(context) : nil)
+        let now = env.clock.now()
+        do {
+            try await env.store.updateSession(id: session.id, patch, at: now)
+        } catch {
+            throw .store(error)
+        }
+        if let status { session.status = status.rawValue }
+        if let currentNodeId { session.currentNodeId = currentNodeId }
+        if writeContext { session.context = .object(context) }
+        session.updatedAt = now
+    }
+
+    func outcome(_ result: FlowRunResult) -> FlowRunOutcome {
+        FlowRunOutcome(result: result, session: session, events: events, steps: steps)
+    }
+
+    /// Marks the session Errored (best effort) and returns the error to throw.
+    mutating func fail(_ error: FlowRunError) async -> FlowRunError {
+        events.append(.stopped(reason: error.description))
+        try? await persist(status: .errored)
+        return error
+    }
+
+    mutating func stop(_ reason: String) async throws(FlowRunError) -> FlowRunOutcome {
+        events.append(.stopped(reason: reason))
+        try await persist(status: .errored)
+        return outcome(.errored(reason: reason))
+    }
+
+    // MARK: The run
+
+    mutating func execute(inbound message: InboundMessage?) async throws(FlowRunError) -> FlowRunOutcome {
+        var inbound = InboundPayload(message)
+        var current: FlowNode?
+        let wasPaused = session.status == SessionStatus.paused.rawValue
+
+        if let pausedId = session.currentNodeId, !pausedId.isEmpty, wasPaused {
+            // A. Paused resume.
+            guard let paused = node(pausedId) else {
+                return try await stop("paused node '\(pausedId)' is not in the flow")
+            }
+            if paused.type == .options {
+                let options = paused.data["options"]?.arrayValue?.map(JSCoercion.toString) ?? []
+                let presentation = OptionsPresentation(options: options)
+                let index = presentation.match(interactiveId: inbound.interactiveId, text: message?.text)
+                inbound.type = "option-selection"
+                inbound.matchedOption = .some(index.map { options[$0] })
+                inbound.optionIndex = index
+                events.append(.resumed(nodeId: paused.id, matchedOption: index))
+                let nextId = index.map { edge(from: paused, handle: "opt-\($0)")?.target } ?? edge(from: paused, handle: "no-match")?.target
+                if let nextId {
+                    guard let next = node(nextId) else {
+                        return try await stop("next node '\(nextId)' not found (resume)")
+                    }
+                    current = next
+                } else {
+                    // SPEC §6: no option and no no-match edge → ask again instead of getting stuck (A5).
+                    book.recordInbound(inbound, at: env.clock.now())
+                    events.append(.optionsRepeated(nodeId: paused.id))
+                    do {
+                        try await sendOptions(paused)
+                    } catch {
+                        throw await fail(error)
+                    }
+                    try await persist(status: .paused)
+                    return outcome(.paused(nodeId: paused.id))
+                }
+                try await persist(status: .active)
+            } else {
+                current = paused
+            }
+        } else {
+            // B. Trigger matching.
+            guard let (trigger, keyword) = matchTrigger(message?.text) else {
+                return outcome(.noTrigger)
+            }
+            current = trigger
+            context["triggerMessage"] = message?.text.map(JSONValue.string)
+            events.append(.triggerMatched(nodeId: trigger.id, keyword: keyword))
+        }
+
+        // C. Record the inbound.
+        if wasPaused || current != nil {
+            book.recordInbound(inbound, at: env.clock.now())
+        }
+
+        return try await loop(from: current)
+    }
+
+    /// The reference's trigger matching (§1.4 B): normalised keyword equal to or contained in the
+    /// normalised message; the first `default` trigger otherwise.
+    func matchTrigger(_ text: String?) -> (FlowNode, String)? {
+        let input = TextNormalization.triggerKey(text)
+        var fallback: (FlowNode, String)?
+        for node in definition.nodes where node.type == .trigger {
+            guard let keyword = TextNormalization.triggerKey(node.data["keyword"]?.stringValue) else { continue }
+            if keyword == "default" {
+                if fallback == nil { fallback = (node, keyword) }
+                continue
+            }
+            if let input, input == keyword || TextNormalization.contains(input, keyword) {
+                return (node, keyword)
+            }
+        }
+        return fallback
+    }
+
+    mutating func loop(from start: FlowNode?) async throws(FlowRunError) -> FlowRunOutcome {
+        var current = start
+        var recent: [String] = []
+        while let node = current {
+            if steps > env.options.maxSteps {
+                return try await stop("Guard limit reached - possible infinite loop")
+            }
+            steps += 1
+            // Tight-loop guard: the same node 3+ times in the last 10 visits.
+            recent.append(node.id)
+            if recent.count > 10 {
+                recent.removeFirst()
+                if recent.filter({ $0 == node.id }).count >= 3 {
+                    return try await stop("Tight loop detected at node \(node.id)")
+                }
+            }
+            try await persist(currentNodeId: .some(node.id))
+            events.append(.node(id: node.id, type: node.type))
+
+            let step: NodeStep
+            do {
+                step = try await execute(node)
+            } catch {
+                throw await fail(error)
+            }
+            var nextId: String?
+            switch step {
+            case .pause:
+                try await persist(status: .paused)
+                return outcome(.paused(nodeId: node.id))
+            case .end:
+                try await persist(status: .completed, currentNodeId: .some(nil))
+                return outcome(.completed)
+            case .next(let id):
+                nextId = id
+            case .missing(let id):
+                return try await stop("Next node \(id) not found")
+            }
+            if (nextId ?? "").isEmpty && node.type != .condition {
+                nextId = outgoing(node).first?.target
+            }
+            guard let nextId, !nextId.isEmpty else {
+                try await persist(status: .completed, currentNodeId: .some(nil))
+                return outcome(.completed)
+            }
+            guard let next = self.node(nextId) else {
+                return try await stop("Next node \(nextId) not found")
+            }
+            try await persist()
+            current = next
+        }
+        // No start node (options resume without a target is handled before the loop).
+        try await persist(status: .completed, currentNodeId: .some(nil))
+        return outcome(.completed)
+    }
+}
+
+/// What a node asks the loop to do next.
+enum NodeStep {
+    /// Follow this node id, or the first edge when nil (never for conditions).
+    case next(String?)
+    /// Wait for the contact (options, handoff).
+    case pause
+    /// End the session (end node).
+    case end
+    /// A target that cannot name a node (a goto whose target is not a string).
+    case missing(String)
+}
