@@ -35,7 +35,7 @@ extension FlowRun {
             return .next(nil)
 
         case .condition:
-            let expression = data["expression"].map(JSCoercion.toString) ?? "false"
+            let expression = data["expression"].flatMap { $0.isNull ? nil : JSCoercion.toString($0) } ?? "false"
             var result = false
             var failure: String?
             do {

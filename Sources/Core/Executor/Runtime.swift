@@ -98,7 +98,7 @@ public protocol FlowSender: Sendable {
 /// ISO-8601 with milliseconds in UTC, as JavaScript's `Date.toISOString()` writes it.
 public enum ISOTimestamp {
     public static func string(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = Int64((date.timeIntervalSince1970 * 1000 + 0.000_5).rounded(.down))  // tolerate float error below 1 µs
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let ms = Int(millis - seconds * 1000)
         var time = time_t(seconds)

@@ -17,12 +17,11 @@ import Testing
 private final class TestHTTPServer: Sendable {
     let channel: any Channel
     let port: Int
-    private let requestCount: Mutex<Int>
+    private let requestCount = Mutex(0)
 
-    private init(channel: any Channel, port: Int, requestCount: Mutex<Int>) {
+    private init(channel: any Channel, port: Int) {
         self.channel = channel
         self.port = port
-        self.requestCount = requestCount
     }
 
     var requestsSeen: Int { requestCount.withLock { $0 } }
@@ -45,7 +44,7 @@ private final class TestHTTPServer: Sendable {
             try await channel.close()
             throw TestServerError.noPort
         }
-        let server = TestHTTPServer(channel: channel, port: port, requestCount: Mutex(0))
+        let server = TestHTTPServer(channel: channel, port: port)
         holder.server.withLock { $0 = server }
         return server
     }
@@ -346,7 +345,8 @@ struct LiveAPIClientNetworkTests {
             let tiny = LiveAPIClient(maxResponseBytes: 8, allowPrivateTargets: true)
             let small = await failure { () async throws(APIClientError) in try await tiny.perform(get(server.url("/json"))) }
             #expect(small == .responseTooLarge(limit: 8))
-            #expect(try await tiny.perform(get(server.url("/empty"))).body == "")
+            let empty = try await tiny.perform(get(server.url("/empty")))
+            #expect(empty.body == "")
         }
     }
 
@@ -412,7 +412,8 @@ struct LiveAPIClientNetworkTests {
         try await withServer { server in
             let client = pinnedClient()
             // The first hop (127.0.0.1) is allowed by the test filter…
-            #expect(try await client.perform(get(server.url("/json"))).status == 200)
+            let first = try await client.perform(get(server.url("/json")))
+            #expect(first.status == 200)
             // …but redirects to other loopback, metadata and private addresses are not.
             for target in [
                 "http://127.0.0.2:\(server.port)/json", "http://169.254.169.254/latest/meta-data/",
