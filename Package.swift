@@ -26,9 +26,11 @@ let package = Package(
             name: "fcb",
             dependencies: [
                 "Core",
+                "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(name: "fcb-bench", dependencies: ["Core"], path: "Sources/fcb-bench"),
         .testTarget(name: "CoreTests", dependencies: ["Core", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], exclude: ["Expression/Fixtures"]),
         .testTarget(name: "fcbTests", dependencies: ["fcb", "Core"]),

@@ -207,14 +207,40 @@ _fcb_serve() {
 
 _fcb_simulate() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--real-time --show-payloads --verbose --allow-private-api-targets --no-color --version -h --help)
     repeating_options=()
-    non_repeating_options=(--check)
+    non_repeating_options=(--context --from --db --mock-api --script --record --check --history-file)
     __fcb_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
+    '--context')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--db')
+        __fcb_add_completions -f
+        return
+        ;;
+    '--mock-api')
+        __fcb_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--script')
+        __fcb_add_completions -f
+        return
+        ;;
+    '--record')
+        __fcb_add_completions -f
+        return
+        ;;
     '--check')
+        __fcb_add_completions -f
+        return
+        ;;
+    '--history-file')
         __fcb_add_completions -f
         return
         ;;

@@ -25,7 +25,7 @@ function __fcb_parse_tokens -S
         case 'serve'
             __fcb_parse_subcommand 0 'host=' 'port=' 'database-url=' 'version' 'h/help'
         case 'simulate'
-            __fcb_parse_subcommand -r 1 'check=' 'version' 'h/help'
+            __fcb_parse_subcommand -r 1 'context=' 'from=' 'db=' 'mock-api=' 'real-time' 'script=' 'record=' 'check=' 'show-payloads' 'verbose' 'allow-private-api-targets' 'history-file=' 'no-color' 'version' 'h/help'
         case 'validate-flow'
             __fcb_parse_subcommand -r 1 'format=' 'strict' 'max-warnings=' 'ignore=+' 'max-delay=' 'list-rules' 'no-color' 'version' 'h/help'
         case 'replay-webhook'
@@ -107,7 +107,19 @@ complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb s
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" version' -l 'version' -d 'Show the version.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb simulate" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" check' -l 'check' -d 'Replay this transcript and fail with a diff when the bot\'s replies differ.' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" context' -l 'context' -d 'A JSON object that seeds the context of every new session, e.g. \'{"contact_name":"Ada"}\'.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" from' -l 'from' -d 'The contact\'s phone number (default 5491100000000).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" db' -l 'db' -d 'Keep the conversation in this SQLite file (not yet available: storage issue #4).' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" mock-api' -l 'mock-api' -d 'Answer API nodes from this JSON fixtures file instead of the network (see docs/simulate.md).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" real-time' -l 'real-time' -d 'Really sleep in delay nodes (wall clock) instead of advancing the virtual clock.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" script' -l 'script' -d 'Read the inputs from this file, one per line (# comments; slash commands allowed; a transcript works too).' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" record' -l 'record' -d 'Write the conversation to this transcript file at the end (with --check: the replayed conversation).' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" check' -l 'check' -d 'Replay this transcript and fail with a diff when the bot\'s replies differ (exit 1).' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" show-payloads' -l 'show-payloads' -d 'Also print the exact Graph API JSON body of every message sent.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" verbose' -l 'verbose' -d 'Also print the trace: trigger, nodes visited, conditions with their result, assignments.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" allow-private-api-targets' -l 'allow-private-api-targets' -d 'Let API nodes call loopback, private and link-local addresses (refused by default against SSRF).'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" history-file' -l 'history-file' -d 'Readline history file (an empty value disables it).' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" no-color' -l 'no-color' -d 'Disable coloured output (also disabled by NO_COLOR or when output is not a terminal).'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" version' -l 'version' -d 'Show the version.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb validate-flow" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'

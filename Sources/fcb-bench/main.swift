@@ -78,6 +78,11 @@ func measure(_ runs: Int, _ body: () -> Void) -> (median: Double, min: Double) {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count > 1, arguments[1] == "executor" {
+    let runs = arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20
+    for line in await benchmarkExecutor(runs: runs) { print(line) }
+    exit(0)
+}
 let nodeCount = arguments.count > 1 ? Int(arguments[1]) ?? 5000 : 5000
 let runs = arguments.count > 2 ? Int(arguments[2]) ?? 15 : 15
 if arguments.contains("--write") {

@@ -54,7 +54,7 @@ struct CLITests {
     }
 
     @Test(arguments: [
-        (["serve"], "serve", 6), (["simulate", "x.json"], "simulate", 3), (["replay-webhook"], "replay-webhook", 5),
+        (["serve"], "serve", 6), (["replay-webhook"], "replay-webhook", 5),
         (["verify-signature"], "verify-signature", 5), (["migrate-status"], "migrate-status", 4), (["migrate-deploy"], "migrate-deploy", 4),
     ])
     func commandsNotYetAvailableExitTwo(arguments: [String], name: String, issue: Int) throws {
@@ -128,6 +128,87 @@ struct CLITests {
         // Output is a pipe here, so never coloured; NO_COLOR must not change that either.
         let result = try CLI.run(["validate-flow", "examples/flows/broken-flow.json"], environment: ["NO_COLOR": "1"])
         #expect(!result.stdout.contains("\u{1B}["))
+    }
+
+    static func temporaryFile(_ name: String, _ contents: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-cli-\(UUID().uuidString)-\(name)").path
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func simulateScriptPrintsAStableConversation() throws {
+        let script = try Self.temporaryFile("seed.txt", "# the seed flow\nHola\n2\n/node\n")
+        let record = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-cli-\(UUID().uuidString).transcript").path
+        defer {
+            try? FileManager.default.removeItem(atPath: script)
+            try? FileManager.default.removeItem(atPath: record)
+        }
+        let result = try CLI.run(["simulate", "examples/flows/seed-options.json", "--script", script, "--record", record])
+        #expect(result.status == 0)
+        #expect(result.stderr == "")
+        #expect(!result.stdout.contains("\u{1B}["))
+        #expect(
+            result.stdout == """
+                > Hola
+                bot: Welcome! How can I help?
+                bot: Please select an option:
+                       [1] Option 1
+                       [2] Option 2
+                > 2
+                bot: You chose option 2
+                🏁 ended (completed)
+                > /node
+                node: none
+                session: Completed · flow seed-options · id csim000000000000000000002
+                ended: completed
+
+                """)
+        // The same inputs piped on stdin print the same bytes.
+        let piped = try CLI.run(["simulate", "examples/flows/seed-options.json"], stdin: Data("Hola\n2\n/node\n".utf8))
+        #expect(piped.status == 0)
+        #expect(piped.stdout == result.stdout)
+        // The recorded transcript replays cleanly.
+        let recorded = try String(contentsOfFile: record, encoding: .utf8)
+        #expect(recorded.hasPrefix("# fcb simulate transcript v1\n# flows: examples/flows/seed-options.json\n# from: 5491100000000\n\n# the seed flow\n> Hola\n"))
+        let check = try CLI.run(["simulate", "examples/flows/seed-options.json", "--check", record])
+        #expect(check.status == 0)
+        #expect(check.stdout == "✓ \(record): 3 inputs and 9 output lines match\n")
+    }
+
+    @Test func simulateCheckPassesOnTheCommittedTranscripts() throws {
+        let result = try CLI.run(["simulate", "examples/flows/order-status.json", "--check", "examples/transcripts/order-status.transcript"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("✓ examples/transcripts/order-status.transcript: "))
+    }
+
+    @Test func simulateCheckFailsWithADiff() throws {
+        let original = try String(contentsOf: CLI.root.appendingPathComponent("examples/transcripts/seed-options.transcript"), encoding: .utf8)
+        let wrong = try Self.temporaryFile("wrong.transcript", original.replacingOccurrences(of: "< bot: Welcome! How can I help?\n", with: "< bot: Welcome!\n"))
+        defer { try? FileManager.default.removeItem(atPath: wrong) }
+        let result = try CLI.run(["simulate", "examples/flows/seed-options.json", "--check", wrong])
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "--- expected  \(wrong)")
+        #expect(lines.contains { $0.hasPrefix("-") && $0.hasSuffix("   < bot: Welcome!") })
+        #expect(lines.contains { $0.hasPrefix("+") && $0.hasSuffix("   < bot: Welcome! How can I help?") })
+        #expect(lines.last == "✗ \(wrong): the replay differs (3 lines expected but not produced, 3 produced but not expected)")
+    }
+
+    @Test func simulateUsageErrorsExitTwo() throws {
+        let noFlow = try CLI.run(["simulate"])
+        #expect(noFlow.status == 2)
+        #expect(noFlow.stderr.hasPrefix("error: give at least one flow file or directory"))
+        let context = try CLI.run(["simulate", "examples/flows/seed-options.json", "--context", "[]"])
+        #expect(context.status == 2)
+        #expect(context.stderr == "error: --context must be a JSON object such as '{\"contact_name\":\"Ada\"}', not an array\n")
+        let db = try CLI.run(["simulate", "examples/flows/seed-options.json", "--db", "sim.sqlite"])
+        #expect(db.status == 2)
+        #expect(db.stderr.contains("not yet available in this build (storage issue #4)"))
+        let broken = try CLI.run(["simulate", "examples/flows/broken-flow.json"])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.hasPrefix("error: cannot load flow examples/flows/broken-flow.json: Invalid flow definition"))
+        let both = try CLI.run(["simulate", "x.json", "--check", "a", "--script", "b"])
+        #expect(both.status == 2)
     }
 
     @Test func listRules() throws {

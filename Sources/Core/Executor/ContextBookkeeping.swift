@@ -35,21 +35,38 @@ struct InboundPayload {
 struct ContextBook {
     var context: JSONObject
     let historyLimit: Int
+    private var lastTimestamp: (date: Date, text: JSONValue)?
+
+    init(context: JSONObject, historyLimit: Int) {
+        self.context = context
+        self.historyLimit = historyLimit
+    }
 
     private static func string(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
 
-    /// `ensureMeta()` + push, keeping the last `historyLimit` entries.
+    /// `ensureMeta()` + push, keeping the last `historyLimit` entries. The old values are
+    /// released before mutation (keeping key positions) so the arrays are appended in place.
     private mutating func pushHistory(_ entry: JSONObject) {
         var meta = context["_meta"]?.objectValue ?? [:]
+        if context["_meta"] != nil { context["_meta"] = .null }
         var history = meta["history"]?.arrayValue ?? []
+        if meta["history"] != nil { meta["history"] = .null }
         history.append(.object(entry))
         if history.count > historyLimit { history.removeFirst(history.count - historyLimit) }
         meta["history"] = .array(history)
         context["_meta"] = .object(meta)
     }
 
+    /// `toISOString()` of `now`, memoised: a run's writes mostly share one timestamp.
+    private mutating func timestamp(_ now: Date) -> JSONValue {
+        if let last = lastTimestamp, last.date == now { return last.text }
+        let text = JSONValue.string(ISOTimestamp.string(now))
+        lastTimestamp = (now, text)
+        return text
+    }
+
     mutating func recordInbound(_ p: InboundPayload, at now: Date) {
-        let ts = JSONValue.string(ISOTimestamp.string(now))
+        let ts = timestamp(now)
         let trimmed = p.text.trimmingJSWhitespace()
         let normalized = trimmed.jsLowercased()
 
@@ -104,7 +121,7 @@ struct ContextBook {
 
     /// `recordOutbound(type, payload)`; `payload` keys as the reference passes them.
     mutating func recordOutbound(_ type: OutboundType, _ payload: JSONObject, at now: Date) {
-        let ts = JSONValue.string(ISOTimestamp.string(now))
+        let ts = timestamp(now)
         var entry: JSONObject = [:]
         if let text = payload["text"] {
             let string = JSONValue.string(JSCoercion.toString(text))

@@ -4,23 +4,29 @@ public enum ContextPaths {
     /// `getFromPath(obj, path)`: split on `.` only; walking stops with nil (undefined) at null,
     /// undefined or a primitive. Arrays answer numeric keys and `length`.
     public static func get(_ root: JSONValue, _ path: String) -> JSONValue? {
-        var current: JSONValue? = root
-        for key in path.split(separator: ".", omittingEmptySubsequences: false) {
-            guard let value = current else { return nil }
-            switch value {
-            case .object(let object): current = object[String(key)]
+        var current: JSONValue = root
+        var rest = Substring(path)
+        while true {
+            let dot = rest.firstIndex(of: ".")
+            let key = dot.map { rest[..<$0] } ?? rest
+            switch current {
+            case .object(let object):
+                guard let next = object[String(key)] else { return nil }
+                current = next
             case .array(let items):
                 if key == "length" {
                     current = .number(Double(items.count))
                 } else if let index = arrayIndex(key), index < items.count {
                     current = items[index]
                 } else {
-                    current = nil
+                    return nil
                 }
-            default: return nil
+            default:
+                return nil
             }
+            guard let dot else { return current }
+            rest = rest[rest.index(after: dot)...]
         }
-        return current
     }
 
     /// `setByPath(obj, path, value)`: intermediate segments that are not objects (or arrays)

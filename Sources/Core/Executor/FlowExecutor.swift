@@ -26,6 +26,7 @@ public struct ExecutionEnvironment: Sendable {
 /// every run; each `run` reads a session, reacts to one inbound message and persists as it goes.
 public struct FlowExecutor: Sendable {
     public let environment: ExecutionEnvironment
+    let cache = ExecutorCache()
 
     public init(environment: ExecutionEnvironment) {
         self.environment = environment
@@ -36,13 +37,13 @@ public struct FlowExecutor: Sendable {
     public func run(
         session: SessionRecord, flow: FlowRecord, contact: ContactRecord, inbound: InboundMessage?
     ) async throws(FlowRunError) -> FlowRunOutcome {
-        let definition: FlowDefinition
+        let loaded: ExecutorCache.LoadedFlow
         do {
-            definition = try FlowDefinition.sanitize(flow.definition)
+            loaded = try cache.load(flow)
         } catch {
             throw .invalidDefinition(error)
         }
-        var run = FlowRun(environment: environment, session: session, flow: flow, contact: contact, definition: definition)
+        var run = FlowRun(environment: environment, cache: cache, session: session, flow: flow, contact: contact, loaded: loaded)
         return try await run.execute(inbound: inbound)
     }
 }

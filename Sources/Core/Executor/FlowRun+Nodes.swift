@@ -39,7 +39,7 @@ extension FlowRun {
             var result = false
             var failure: String?
             do {
-                let parsed = try Expression.parse(expression)
+                let parsed = try cache.expression(expression)
                 result = try parsed.evaluate(context: .object(context)).isTruthy
             } catch {
                 failure = error.description

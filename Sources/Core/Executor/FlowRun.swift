@@ -3,6 +3,7 @@ import Foundation
 /// One invocation of the executor: the reference's `executeFlow` body.
 struct FlowRun {
     let env: ExecutionEnvironment
+    let cache: ExecutorCache
     var session: SessionRecord
     let flow: FlowRecord
     let contact: ContactRecord
@@ -11,14 +12,20 @@ struct FlowRun {
     var book: ContextBook
     var events: [FlowRunEvent] = []
     var steps = 0
+    /// Whether the context has been written at least once (so the outcome carries it).
+    var contextPersisted = false
 
-    init(environment: ExecutionEnvironment, session: SessionRecord, flow: FlowRecord, contact: ContactRecord, definition: FlowDefinition) {
+    init(
+        environment: ExecutionEnvironment, cache: ExecutorCache, session: SessionRecord, flow: FlowRecord, contact: ContactRecord,
+        loaded: ExecutorCache.LoadedFlow
+    ) {
         self.env = environment
+        self.cache = cache
         self.session = session
         self.flow = flow
         self.contact = contact
-        self.definition = definition
-        self.graph = ExecutionGraph(definition)
+        self.definition = loaded.definition
+        self.graph = loaded.graph
         // A null or non-object context is treated as {}.
         self.book = ContextBook(context: session.context?.objectValue ?? [:], historyLimit: environment.options.historyLimit)
     }
@@ -51,12 +58,16 @@ struct FlowRun {
         }
         if let status { session.status = status.rawValue }
         if let currentNodeId { session.currentNodeId = currentNodeId }
-        if writeContext { session.context = .object(context) }
+        // `session.context` is filled in by `outcome`: keeping a second reference here would make
+        // every later context write copy the whole context.
+        contextPersisted = writeContext ? true : contextPersisted
         session.updatedAt = now
     }
 
     func outcome(_ result: FlowRunResult) -> FlowRunOutcome {
-        FlowRunOutcome(result: result, session: session, events: events, steps: steps)
+        var final = session
+        if contextPersisted { final.context = .object(context) }
+        return FlowRunOutcome(result: result, session: final, events: events, steps: steps)
     }
 
     /// Marks the session Errored (best effort) and returns the error to throw.

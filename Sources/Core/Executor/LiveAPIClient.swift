@@ -157,7 +157,7 @@ public final class LiveAPIClient: APIClient {
     private func vet(_ target: Target) async throws -> IPAddress? {
         if let literal = target.literal {
             if let reason = addressFilter(literal) {
-                throw APIClientError.refusedAddress("\(literal) is a \(reason) address")
+                throw APIClientError.refusedAddress("\(literal) is not an allowed API target (\(reason))")
             }
             return nil
         }
@@ -167,7 +167,8 @@ public final class LiveAPIClient: APIClient {
         }
         for address in addresses {
             if let reason = addressFilter(address) {
-                throw APIClientError.refusedAddress("\(target.host) resolves to \(address), a \(reason) address")
+                throw APIClientError.refusedAddress(
+                    "\(target.host) resolves to \(address), which is not an allowed API target (\(reason))")
             }
         }
         return first

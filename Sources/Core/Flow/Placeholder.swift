@@ -28,8 +28,7 @@ public struct Placeholder: Sendable, Equatable {
             } else if byte == UInt8(ascii: "}") && previous == UInt8(ascii: "}"), let start = open {
                 let end = utf8.index(after: i)
                 let inner = text[utf8.index(start, offsetBy: 2)..<utf8.index(before: i)]
-                let key = String(inner).trimmingJSWhitespace()
-                let recognised = !key.isEmpty && key.allSatisfy(isKeyCharacter)
+                let (key, recognised) = Self.key(inner)
                 found.append(Placeholder(range: start..<end, key: key, isRecognised: recognised))
                 open = nil
                 previous = 0
@@ -39,5 +38,22 @@ public struct Placeholder: Sendable, Equatable {
             i = utf8.index(after: i)
         }
         return found
+    }
+
+    /// The trimmed key and whether `tpl` recognises it; ASCII keys take a byte-level fast path.
+    private static func key(_ inner: Substring) -> (String, Bool) {
+        var start = inner.utf8.startIndex
+        var end = inner.utf8.endIndex
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
+        while start < end, isSpace(inner.utf8[start]) { start = inner.utf8.index(after: start) }
+        while end > start, isSpace(inner.utf8[inner.utf8.index(before: end)]) { end = inner.utf8.index(before: end) }
+        let core = inner.utf8[start..<end]
+        if !core.isEmpty, core.allSatisfy(isKeyByte) { return (String(Substring(core)), true) }
+        let key = String(inner).trimmingJSWhitespace()
+        return (key, !key.isEmpty && key.allSatisfy(isKeyCharacter))
+    }
+
+    private static func isKeyByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2E || b == 0x5B || b == 0x5D
     }
 }

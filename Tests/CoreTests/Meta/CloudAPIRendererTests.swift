@@ -329,7 +329,7 @@ struct CloudAPIRendererTests {
         let json = try render(.template(template))
         #expect(
             json
-                == #"{"to":"5491112345678","type":"template","template":{"name":"pedido_listo","language":{"code":"es_AR"},"components":[{"type":"header","parameters":[{"type":"text","text":"Ñandú"}]},{"type":"body","parameters":[{"type":"text","text":"Juan"},{"type":"text","text":""}]},{"type":"button","sub_type":"quick_reply","index":0,"parameters":[{"type":"text","text":"Sí"}]},{"type":"button","sub_type":"url","index":1,"parameters":[{"type":"text","text":"abc?x=1"}]},{"type":"footer"}]}},"messaging_product":"whatsapp"}"#
+                == #"{"to":"5491112345678","type":"template","template":{"name":"pedido_listo","language":{"code":"es_AR"},"components":[{"type":"header","parameters":[{"type":"text","text":"Ñandú"}]},{"type":"body","parameters":[{"type":"text","text":"Juan"},{"type":"text","text":""}]},{"type":"button","sub_type":"quick_reply","index":0,"parameters":[{"type":"text","text":"Sí"}]},{"type":"button","sub_type":"url","index":1,"parameters":[{"type":"text","text":"abc?x=1"}]},{"type":"footer"}]},"messaging_product":"whatsapp"}"#
         )
     }
 

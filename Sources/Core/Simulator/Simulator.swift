@@ -1,0 +1,388 @@
+import Foundation
+
+/// `fcb simulate`: one contact chatting with a demo tenant's flows, offline.
+///
+/// The flows are stored as Active flows of one user in an ``InMemoryStore`` and every message goes
+/// through the same ``ConversationEngine`` as `serve` (session lookup, best-flow selection,
+/// timeout, the executor), with injected fakes: a recording sender that renders the exact Graph
+/// API body, a virtual clock (or the system clock), sequential ids and a live or mock API client.
+///
+/// Concurrency: an actor. All conversation state (store handle, choices of the last interactive
+/// message, transcript) is isolated here, and the REPL awaits one ``send(_:)`` at a time; the
+/// injected sender/clock/API wrappers are `Sendable` and share only a mutex-protected turn log.
+public actor Simulator {
+    public static let userId = "sim-user"
+
+    public nonisolated let configuration: SimulatorConfiguration
+    public nonisolated let contact: ContactRecord
+    /// The store, for inspection by tests.
+    public nonisolated let store: InMemoryStore
+
+    private let engine: ConversationEngine
+    private let virtualClock: VirtualClock?
+    private let clock: any FlowClock
+    private let ids: SequentialIDGenerator
+    private let log: TurnLog
+    private var choices: [SimulatorChoice]?
+    private var turns: [Transcript.Turn] = []
+    private var pendingComments: [String] = []
+    private var mediaCounter = 0
+
+    public init(configuration: SimulatorConfiguration) async throws(SimulatorError) {
+        self.configuration = configuration
+        let settings = configuration.settings
+        let store = InMemoryStore()
+        let log = TurnLog()
+        let ids = SequentialIDGenerator(prefix: "sim")
+        let base: any FlowClock
+        if settings.realTime {
+            base = SystemClock()
+            virtualClock = nil
+        } else {
+            let virtual = VirtualClock(start: settings.clockStart)
+            base = virtual
+            virtualClock = virtual
+        }
+        let clock = LoggingClock(base: base, log: log)
+        let environment = ExecutionEnvironment(
+            clock: clock, ids: ids, sender: SimulatorSender(log: log), api: LoggingAPIClient(base: configuration.api, log: log), store: store)
+        self.engine = ConversationEngine(store: store, executor: FlowExecutor(environment: environment), sessionTimeout: settings.sessionTimeout)
+        self.store = store
+        self.log = log
+        self.ids = ids
+        self.clock = clock
+
+        // Flows dated in the order given: on a tie the flow listed last counts as the most
+        // recently saved, which is the one `serve` prefers.
+        let start = clock.now()
+        for (index, flow) in configuration.flows.enumerated() {
+            let date = start.addingTimeInterval(Double(index - configuration.flows.count) / 1000)
+            await store.saveFlow(
+                FlowRecord(id: flow.name, name: flow.name, trigger: flow.trigger, status: "Active", definition: flow.definition, createdAt: date, updatedAt: date, userId: Self.userId))
+        }
+        let contact = ContactRecord(id: ids.next(), phone: settings.from, name: "Simulator", createdAt: start, updatedAt: start, userId: Self.userId)
+        do {
+            try await store.insertContact(contact)
+        } catch {
+            throw SimulatorError("cannot create the simulated contact: \(error)")
+        }
+        self.contact = contact
+    }
+
+    /// What one typed line produced.
+    public struct Reply: Sendable, Equatable {
+        public var lines: [SimulatorLine]
+        /// The input is part of the conversation and was added to the transcript.
+        public var recorded: Bool
+        /// `/quit`.
+        public var quit: Bool
+    }
+
+    /// Handles one typed line: a message (or a choice of the last buttons/list) or a command.
+    public func send(_ line: String) async -> Reply {
+        switch SimulatorInput.parse(line) {
+        case .empty:
+            return Reply(lines: [], recorded: false, quit: false)
+        case .invalid(let message):
+            return Reply(lines: [SimulatorLine(.notice, message)], recorded: false, quit: false)
+        case .message(let text):
+            let inbound = choices.flatMap { SimulatorChoice.match(text, in: $0) }?.inbound ?? .text(text)
+            return record(line, await deliver(inbound))
+        case .command(let command):
+            let lines = await run(command)
+            if command == .quit { return Reply(lines: lines, recorded: false, quit: true) }
+            return command.isRecorded ? record(line, lines) : Reply(lines: lines, recorded: false, quit: false)
+        }
+    }
+
+    /// A comment for the transcript, written above the next recorded input.
+    public func annotate(_ comment: String) {
+        pendingComments.append(comment)
+    }
+
+    private func record(_ input: String, _ lines: [SimulatorLine]) -> Reply {
+        let text = input.trimmingCharacters(in: .newlines)
+        turns.append(Transcript.Turn(comments: pendingComments, input: text, output: lines.map(\.text)))
+        pendingComments = []
+        return Reply(lines: lines, recorded: true, quit: false)
+    }
+
+    /// The conversation so far as a transcript.
+    public func transcript() -> Transcript {
+        let settings = configuration.settings
+        return Transcript(
+            flows: configuration.flows.map(\.path), from: settings.from, context: settings.context.map { JSONValue.object($0).serialized() },
+            mockAPI: configuration.mockAPIPath, showPayloads: settings.showPayloads, verbose: settings.verbose, turns: turns)
+    }
+
+    /// The current time of the simulator's clock.
+    public func now() -> Date { clock.now() }
+
+    // MARK: Messages
+
+    /// Sends one inbound message through the conversation engine and renders what happened.
+    public func deliver(_ inbound: InboundMessage) async -> [SimulatorLine] {
+        var lines: [SimulatorLine] = []
+        let settings = configuration.settings
+        do {
+            lines += try await prepareSession(for: inbound)
+        } catch {
+            return [SimulatorLine(.error, "✖ store error: \(error)")]
+        }
+        _ = log.drain()
+        let renderOptions = SimulatorRenderer.Options(verbose: settings.verbose, showPayloads: settings.showPayloads)
+        do {
+            let outcome = try await engine.handle(userId: Self.userId, contact: contact, inbound: inbound)
+            let entries = log.drain()
+            switch outcome {
+            case .noFlow:
+                lines.append(SimulatorLine(.event, "∅ no flow matched your message"))
+            case .ran(let flow, let run):
+                var payloads: [String: JSONValue] = [:]
+                for case .sent(_, let id, let payload) in entries { payloads[id] = payload }
+                // The executor keeps API errors as `"\(error)"`; show the client's readable reason.
+                var reasons = entries.compactMap { entry -> String? in
+                    if case .apiCall(_, _, nil, let error?) = entry { error } else { nil }
+                }[...]
+                let events = run.events.map { event -> FlowRunEvent in
+                    guard case .apiCall(let method, let url, nil, let error) = event, let reason = reasons.popFirst() else { return event }
+                    return .apiCall(method: method, url: url, status: nil, error: reason.isEmpty ? error : reason)
+                }
+                lines += SimulatorRenderer.render(
+                    events: events, result: run.result, flowName: configuration.flows.count > 1 ? flow.name : nil, payloads: payloads,
+                    options: renderOptions)
+                updateChoices(run.events.compactMap { if case .sent(let message, _) = $0 { message } else { nil } })
+            }
+        } catch {
+            // The run threw: show what the turn log saw (sends, API calls, delays), then the error.
+            let entries = log.drain()
+            var sent: [OutboundMessage] = []
+            for entry in entries {
+                switch entry {
+                case .sent(let message, let id, let payload):
+                    sent.append(message)
+                    lines += SimulatorRenderer.render(.sent(message, messageId: id), payloads: [id: payload], options: renderOptions)
+                case .refused(let message, let error):
+                    lines += SimulatorRenderer.render(.sendFailed(message, error: error), options: renderOptions)
+                case .apiCall(let method, let url, let status, let error):
+                    lines += SimulatorRenderer.render(.apiCall(method: method, url: url, status: status, error: error), options: renderOptions)
+                case .delayed(let milliseconds):
+                    lines += SimulatorRenderer.render(.delayed(milliseconds: milliseconds), options: renderOptions)
+                }
+            }
+            updateChoices(sent)
+            switch error {
+            case .invalidDefinition(let problem):
+                lines.append(SimulatorLine(.error, "✖ the flow cannot be loaded: \(problem)"))
+            default:
+                lines.append(SimulatorLine(.error, "✖ flow error: \(error) (session Errored)"))
+            }
+        }
+        return lines
+    }
+
+    /// The choices of the last message sent this turn (nil when it had none); unchanged when
+    /// nothing was sent, since WhatsApp keeps old buttons tappable.
+    private func updateChoices(_ sent: [OutboundMessage]) {
+        guard let last = sent.last else { return }
+        choices = SimulatorChoice.choices(in: last)
+    }
+
+    /// Before the engine routes a message: notes a session that is about to time out, and with
+    /// `--context` creates or restarts the session the engine would create or restart, seeded
+    /// with the context (the engine itself always starts from an empty context).
+    private func prepareSession(for inbound: InboundMessage) async throws(StoreError) -> [SimulatorLine] {
+        let now = clock.now()
+        let timeout = configuration.settings.sessionTimeout
+        var lines: [SimulatorLine] = []
+        var open = await store.openSession(contactId: contact.id)
+        if let session = open, now.timeIntervalSince(session.updatedAt) > timeout {
+            let idle = SimulatorDuration.format(milliseconds: Int(now.timeIntervalSince(session.updatedAt) * 1000))
+            lines.append(SimulatorLine(.event, "⌛ session \(session.flowId) idle for \(idle): completed with endReason \"timeout\"; this message starts over"))
+            guard let seed = configuration.settings.context else { return lines }
+            // The engine's expiry, done here so the fresh session can be seeded.
+            var context = session.context?.objectValue ?? [:]
+            context["endReason"] = "timeout"
+            try await store.updateSession(id: session.id, SessionPatch(status: SessionStatus.completed.rawValue, currentNodeId: .some(nil), context: .object(context)), at: now)
+            open = nil
+            try await seedSession(seed, for: inbound, at: now)
+            return lines
+        }
+        guard open == nil, let seed = configuration.settings.context else { return lines }
+        try await seedSession(seed, for: inbound, at: now)
+        return lines
+    }
+
+    private func seedSession(_ seed: JSONObject, for inbound: InboundMessage, at now: Date) async throws(StoreError) {
+        let flows = await store.activeFlows(userId: Self.userId).filter(\.isWhatsAppChannel)
+        guard let flow = FlowSelector.best(flows, text: inbound.text, interactiveTitle: inbound.interactive?.title, interactiveId: inbound.interactive?.id)
+        else { return }
+        if let existing = await store.session(contactId: contact.id, flowId: flow.id) {
+            guard existing.status == SessionStatus.completed.rawValue || existing.status == SessionStatus.errored.rawValue else { return }
+            try await store.updateSession(
+                id: existing.id, SessionPatch(status: SessionStatus.active.rawValue, currentNodeId: .some(nil), context: .object(seed)), at: now)
+        } else {
+            try await store.createSession(
+                SessionRecord(id: ids.next(), context: .object(seed), createdAt: now, updatedAt: now, contactId: contact.id, flowId: flow.id))
+        }
+    }
+
+    // MARK: Commands
+
+    private func run(_ command: SimulatorCommand) async -> [SimulatorLine] {
+        switch command {
+        case .help:
+            return Self.help.map { SimulatorLine(.notice, $0) }
+        case .quit:
+            return []
+        case .vars(let all):
+            return await vars(all: all)
+        case .node:
+            return await node()
+        case .history:
+            guard let session = await currentSession() else { return [SimulatorLine(.info, "(no session yet: send a message to start one)")] }
+            return ConversationView.lines(context: session.context).map { SimulatorLine(.info, $0) }
+        case .reset:
+            return await reset()
+        case .advance(let milliseconds):
+            return await advance(milliseconds: milliseconds)
+        case .timeout:
+            guard virtualClock != nil else { return [Self.realTimeNotice] }
+            let timeout = Int(configuration.settings.sessionTimeout * 1000)
+            guard let open = await store.openSession(contactId: contact.id) else {
+                return await advance(milliseconds: timeout + 1000)
+            }
+            let idle = Int(clock.now().timeIntervalSince(open.updatedAt) * 1000)
+            return await advance(milliseconds: max(0, timeout - idle) + 1000)
+        case .click(let number):
+            guard let choices, !choices.isEmpty else {
+                return [SimulatorLine(.error, "✖ the last bot message has no buttons or list rows to click")]
+            }
+            guard let choice = choices.first(where: { $0.number == number }) else {
+                return [SimulatorLine(.error, "✖ there is no option \(number): the last bot message has options 1–\(choices.count)")]
+            }
+            return await deliver(choice.inbound)
+        case .text(let text):
+            return await deliver(.text(text))
+        case .sendMedia(let media):
+            mediaCounter += 1
+            let digits = String(mediaCounter)
+            let id = "10000000000" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            var lines: [SimulatorLine] = []
+            if media.caption != nil, media.kind == .audio || media.kind == .sticker {
+                lines.append(SimulatorLine(.notice, "note: WhatsApp \(media.kind.rawValue) messages have no caption; it is left out"))
+            }
+            return lines + (await deliver(media.inbound(generatedId: id)))
+        case .save(let path):
+            do {
+                try transcript().write(to: path, mockAPIPath: configuration.mockAPIPath)
+                return [SimulatorLine(.notice, "saved \(turns.count) turn\(turns.count == 1 ? "" : "s") to \(path)")]
+            } catch {
+                return [SimulatorLine(.notice, "✖ \(error)")]
+            }
+        }
+    }
+
+    static let realTimeNotice = SimulatorLine(.notice, "the clock is the wall clock (--real-time): /advance and /timeout need the virtual clock")
+
+    public static let help: [String] = [
+        "Type a message as the contact and press Enter. When the last bot message has buttons or list",
+        "rows, type its number or its title (or /click N) to tap it: it is sent as an interactive reply.",
+        "",
+        "  /help                 this help",
+        "  /vars [all]           the session context as JSON (all: include _meta.history)",
+        "  /node                 current node, its type and the session status",
+        "  /history              the conversation as the dashboard shows it (_meta.history)",
+        "  /reset                complete the open session; the next message starts a fresh one",
+        "  /advance DURATION     move the virtual clock: 30s, 5m, 2h, 1d, 1h30m (delays, 24 h timeout)",
+        "  /timeout              move the clock just past the session timeout",
+        "  /send-media KIND [URL|MEDIA_ID] [CAPTION]",
+        "                        send image, document, video, audio or sticker",
+        "  /click N              tap button or list row N of the last bot message",
+        "  /text MESSAGE         send MESSAGE as plain text (even \"2\" or \"/start\")",
+        "  /save FILE            write the transcript so far (replay it with --check)",
+        "  /quit                 leave (also Ctrl-D)",
+    ]
+
+    /// The contact's open session, else its most recently updated one.
+    private func currentSession() async -> SessionRecord? {
+        if let open = await store.openSession(contactId: contact.id) { return open }
+        return await store.allSessions().filter { $0.contactId == contact.id }.max { ($0.updatedAt, $0.createdAt, $0.id) < ($1.updatedAt, $1.createdAt, $1.id) }
+    }
+
+    private func vars(all: Bool) async -> [SimulatorLine] {
+        guard let session = await currentSession() else {
+            return [SimulatorLine(.info, "(no session yet: send a message to start one)")]
+        }
+        var context = session.context ?? .object([:])
+        if !all, case .object(var object) = context, case .object(var meta)? = object["_meta"], let history = meta["history"]?.arrayValue {
+            meta["history"] = .string("… \(history.count) entr\(history.count == 1 ? "y" : "ies") (/vars all or /history shows them)")
+            object["_meta"] = .object(meta)
+            context = .object(object)
+        }
+        return context.serialized(indent: 2).split(separator: "\n", omittingEmptySubsequences: false).map { SimulatorLine(.info, String($0)) }
+    }
+
+    private func node() async -> [SimulatorLine] {
+        guard let session = await currentSession() else {
+            return [SimulatorLine(.info, "(no session yet: send a message to start one)")]
+        }
+        let flow = configuration.flows.first { $0.name == session.flowId }
+        var nodeText = "none"
+        if let id = session.currentNodeId {
+            let type = flow.flatMap { try? FlowDefinition.sanitize($0.definition) }?.nodes.first { $0.id == id }?.type
+            nodeText = "\(id) (\(type?.rawValue ?? "not in the flow"))"
+        }
+        var lines = [
+            SimulatorLine(.info, "node: \(nodeText)"),
+            SimulatorLine(.info, "session: \(session.status) · flow \(session.flowId) · id \(session.id)"),
+        ]
+        if let reason = session.context?["endReason"], session.status == SessionStatus.completed.rawValue {
+            lines.append(SimulatorLine(.info, "ended: \(SimulatorRenderer.display(reason))"))
+        }
+        if session.status == SessionStatus.active.rawValue || session.status == SessionStatus.paused.rawValue {
+            let idle = max(0, Int(clock.now().timeIntervalSince(session.updatedAt) * 1000))
+            lines.append(
+                SimulatorLine(.info, "idle: \(SimulatorDuration.format(milliseconds: idle)) of the \(SimulatorDuration.format(milliseconds: Int(configuration.settings.sessionTimeout * 1000))) session timeout"))
+        }
+        return lines
+    }
+
+    private func reset() async -> [SimulatorLine] {
+        let open = await store.allSessions().filter {
+            $0.contactId == contact.id && ($0.status == SessionStatus.active.rawValue || $0.status == SessionStatus.paused.rawValue)
+        }
+        choices = nil
+        guard !open.isEmpty else {
+            return [SimulatorLine(.event, "↺ no open session: the next message starts a fresh one")]
+        }
+        var lines: [SimulatorLine] = []
+        for session in open {
+            do {
+                try await store.updateSession(id: session.id, SessionPatch(status: SessionStatus.completed.rawValue, currentNodeId: .some(nil)), at: clock.now())
+                lines.append(SimulatorLine(.event, "↺ session \(session.flowId) completed: the next message starts over with a fresh context"))
+            } catch {
+                lines.append(SimulatorLine(.error, "✖ cannot reset session \(session.id): \(error)"))
+            }
+        }
+        return lines
+    }
+
+    private func advance(milliseconds: Int) async -> [SimulatorLine] {
+        guard let virtualClock else { return [Self.realTimeNotice] }
+        virtualClock.advance(milliseconds: milliseconds)
+        let now = clock.now()
+        var lines = [SimulatorLine(.event, "⏩ +\(SimulatorDuration.format(milliseconds: milliseconds)) → \(ISOTimestamp.string(now))")]
+        if let open = await store.openSession(contactId: contact.id) {
+            let idle = Int(now.timeIntervalSince(open.updatedAt) * 1000)
+            let timeout = Int(configuration.settings.sessionTimeout * 1000)
+            let limit = SimulatorDuration.format(milliseconds: timeout)
+            if idle > timeout {
+                lines.append(SimulatorLine(.event, "   session \(open.flowId) idle \(SimulatorDuration.format(milliseconds: idle)) > \(limit): the next message completes it (endReason \"timeout\") and starts over"))
+            } else {
+                lines.append(SimulatorLine(.event, "   session \(open.flowId) idle \(SimulatorDuration.format(milliseconds: idle)) of \(limit) before it times out"))
+            }
+        }
+        return lines
+    }
+}
