@@ -7,9 +7,13 @@ enum FileHandleWriter {
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
-    /// Colour only on a terminal, never when NO_COLOR is set (https://no-color.org).
-    static func useColour(fd: Int32) -> Bool {
-        if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { return false }
-        return isTerminal(fd)
-    }
+    /// NO_COLOR set to anything non-empty disables colour (https://no-color.org). Read once:
+    /// the environment does not change while fcb runs.
+    private static let noColor: Bool = {
+        guard let value = getenv("NO_COLOR") else { return false }
+        return value.pointee != 0
+    }()
+
+    /// Colour only on a terminal, never when NO_COLOR is set.
+    static func useColour(fd: Int32) -> Bool { !noColor && isTerminal(fd) }
 }

@@ -56,6 +56,18 @@ public enum APIClientError: Error, Sendable, Equatable {
     case network(String)
 }
 
+extension APIClientError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .invalidURL(let detail): "invalid URL: \(detail)"
+        case .refusedAddress(let detail): "refused: \(detail)"
+        case .timeout: "timed out"
+        case .responseTooLarge(let limit): "response larger than \(limit) bytes"
+        case .network(let detail): "network error: \(detail)"
+        }
+    }
+}
+
 /// Performs the HTTP call of an `api` node.
 public protocol APIClient: Sendable {
     func perform(_ request: APIRequest) async throws(APIClientError) -> APIResponse

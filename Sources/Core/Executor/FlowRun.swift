@@ -37,13 +37,17 @@ struct FlowRun {
 
     func node(_ id: String) -> FlowNode? { graph.indexById[id].map { definition.nodes[$0] } }
 
-    func outgoing(_ node: FlowNode) -> [FlowEdge] {
-        guard let i = graph.indexById[node.id] else { return [] }
-        return graph.outgoing[i].map { definition.edges[$0] }
+    /// The first outgoing edge of `node`, in definition order.
+    func firstEdge(of node: FlowNode) -> FlowEdge? {
+        guard let i = graph.indexById[node.id], let e = graph.outgoing[i].first else { return nil }
+        return definition.edges[e]
     }
 
+    /// The first outgoing edge of `node` leaving `handle`.
     func edge(from node: FlowNode, handle: String) -> FlowEdge? {
-        outgoing(node).first { $0.sourceHandle.name == handle }
+        guard let i = graph.indexById[node.id] else { return nil }
+        for e in graph.outgoing[i] where definition.edges[e].sourceHandle.name == handle { return definition.edges[e] }
+        return nil
     }
 
     // MARK: Persistence
@@ -200,7 +204,7 @@ struct FlowRun {
                 return try await stop("Next node \(id) not found")
             }
             if (nextId ?? "").isEmpty && node.type != .condition {
-                nextId = outgoing(node).first?.target
+                nextId = firstEdge(of: node)?.target
             }
             guard let nextId, !nextId.isEmpty else {
                 try await persist(status: .completed, currentNodeId: .some(nil))

@@ -46,6 +46,8 @@ enum JSStrings {
     /// unconditional mappings included, so `'İ'` → `'i̇'`) plus the Final_Sigma rule.
     static func toLowerCase(_ s: String) -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }
+        // Swift's lowercased() is the same per-scalar full mapping; only capital sigma needs context.
+        if !s.unicodeScalars.contains("\u{3A3}") { return s.lowercased() }
         let scalars = Array(s.unicodeScalars)
         var out = String.UnicodeScalarView()
         for (i, c) in scalars.enumerated() {
