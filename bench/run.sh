@@ -30,3 +30,22 @@ for _ in $(seq "$runs"); do
     times+=($(( (end - start) / 1000000 )))
 done
 printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "  median %d ms, min %d ms (limit 200 ms)\n", a[int((NR+1)/2)], a[1]}'
+
+echo
+echo "executor throughput (one run visits 400 nodes: assign, condition, message, delay)"
+"$bin/fcb-bench" executor 100
+
+# A 10,000-message scripted conversation through `fcb simulate` (whole process).
+script=$(mktemp)
+trap 'rm -f "$flow" "$script"' EXIT
+python3 - "$script" <<'PY'
+import sys
+seq = ["soporte", "1", "1", "2", "1", "3", "1", "4", "2"]
+open(sys.argv[1], "w").write("\n".join(seq[i % len(seq)] for i in range(10000)) + "\n")
+PY
+start=$(date +%s%N)
+"$bin/fcb" simulate examples/flows/soporte-menu.json --script "$script" >/dev/null
+end=$(date +%s%N)
+ms=$(( (end - start) / 1000000 ))
+echo
+echo "fcb simulate: 10,000 scripted messages on examples/flows/soporte-menu.json in ${ms} ms ($(( 10000 * 1000 / (ms > 0 ? ms : 1) )) messages/s)"
