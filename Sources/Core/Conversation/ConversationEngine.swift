@@ -23,9 +23,13 @@ public struct ConversationEngine: Sendable {
     private var clock: any FlowClock { executor.environment.clock }
     private var ids: any IDGenerator { executor.environment.ids }
 
-    public func handle(userId: String, contact: ContactRecord, inbound: InboundMessage) async throws(FlowRunError) -> Outcome {
+    /// Routes and runs one message. `initialContext` seeds a session that is created or restarted
+    /// for this message (`fcb simulate --context`, the manual trigger's `variables`).
+    public func handle(
+        userId: String, contact: ContactRecord, inbound: InboundMessage, initialContext: JSONObject? = nil
+    ) async throws(FlowRunError) -> Outcome {
         do {
-            return try await route(userId: userId, contact: contact, inbound: inbound)
+            return try await route(userId: userId, contact: contact, inbound: inbound, initialContext: initialContext)
         } catch let error as FlowRunError {
             throw error
         } catch let error as StoreError {
@@ -35,7 +39,7 @@ public struct ConversationEngine: Sendable {
         }
     }
 
-    private func route(userId: String, contact: ContactRecord, inbound: InboundMessage) async throws -> Outcome {
+    private func route(userId: String, contact: ContactRecord, inbound: InboundMessage, initialContext: JSONObject?) async throws -> Outcome {
         var session: SessionRecord?
         var flow: FlowRecord?
         if let open = try await store.openSession(contactId: contact.id) {
@@ -60,16 +64,18 @@ public struct ConversationEngine: Sendable {
         let now = clock.now()
         if var existing = session {
             if existing.status == SessionStatus.completed.rawValue || existing.status == SessionStatus.errored.rawValue {
-                let patch = SessionPatch(status: SessionStatus.active.rawValue, currentNodeId: .some(nil), context: .object([:]))
+                let fresh = JSONValue.object(initialContext ?? [:])
+                let patch = SessionPatch(status: SessionStatus.active.rawValue, currentNodeId: .some(nil), context: fresh)
                 try await store.updateSession(id: existing.id, patch, at: now)
                 existing.status = SessionStatus.active.rawValue
                 existing.currentNodeId = nil
-                existing.context = .object([:])
+                existing.context = fresh
                 existing.updatedAt = now
                 session = existing
             }
         } else {
-            let created = SessionRecord(id: ids.next(), createdAt: now, updatedAt: now, contactId: contact.id, flowId: flow.id)
+            let created = SessionRecord(
+                id: ids.next(), context: initialContext.map(JSONValue.object), createdAt: now, updatedAt: now, contactId: contact.id, flowId: flow.id)
             try await store.createSession(created)
             session = created
         }

@@ -132,7 +132,7 @@ public actor Simulator {
         _ = log.drain()
         let renderOptions = SimulatorRenderer.Options(verbose: settings.verbose, showPayloads: settings.showPayloads)
         do {
-            let outcome = try await engine.handle(userId: Self.userId, contact: contact, inbound: inbound)
+            let outcome = try await engine.handle(userId: Self.userId, contact: contact, inbound: inbound, initialContext: settings.context)
             let entries = log.drain()
             switch outcome {
             case .noFlow:
@@ -188,43 +188,13 @@ public actor Simulator {
         choices = SimulatorChoice.choices(in: last)
     }
 
-    /// Before the engine routes a message: notes a session that is about to time out, and with
-    /// `--context` creates or restarts the session the engine would create or restart, seeded
-    /// with the context (the engine itself always starts from an empty context).
+    /// Before the engine routes a message: notes a session that the engine is about to expire.
     private func prepareSession(for inbound: InboundMessage) async throws(StoreError) -> [SimulatorLine] {
         let now = clock.now()
-        let timeout = configuration.settings.sessionTimeout
-        var lines: [SimulatorLine] = []
-        var open = await store.openSession(contactId: contact.id)
-        if let session = open, now.timeIntervalSince(session.updatedAt) > timeout {
-            let idle = SimulatorDuration.format(milliseconds: Int(now.timeIntervalSince(session.updatedAt) * 1000))
-            lines.append(SimulatorLine(.event, "⌛ session \(session.flowId) idle for \(idle): completed with endReason \"timeout\"; this message starts over"))
-            guard let seed = configuration.settings.context else { return lines }
-            // The engine's expiry, done here so the fresh session can be seeded.
-            var context = session.context?.objectValue ?? [:]
-            context["endReason"] = "timeout"
-            try await store.updateSession(id: session.id, SessionPatch(status: SessionStatus.completed.rawValue, currentNodeId: .some(nil), context: .object(context)), at: now)
-            open = nil
-            try await seedSession(seed, for: inbound, at: now)
-            return lines
-        }
-        guard open == nil, let seed = configuration.settings.context else { return lines }
-        try await seedSession(seed, for: inbound, at: now)
-        return lines
-    }
-
-    private func seedSession(_ seed: JSONObject, for inbound: InboundMessage, at now: Date) async throws(StoreError) {
-        let flows = await store.activeFlows(userId: Self.userId).filter(\.isWhatsAppChannel)
-        guard let flow = FlowSelector.best(flows, text: inbound.text, interactiveTitle: inbound.interactive?.title, interactiveId: inbound.interactive?.id)
-        else { return }
-        if let existing = await store.session(contactId: contact.id, flowId: flow.id) {
-            guard existing.status == SessionStatus.completed.rawValue || existing.status == SessionStatus.errored.rawValue else { return }
-            try await store.updateSession(
-                id: existing.id, SessionPatch(status: SessionStatus.active.rawValue, currentNodeId: .some(nil), context: .object(seed)), at: now)
-        } else {
-            try await store.createSession(
-                SessionRecord(id: ids.next(), context: .object(seed), createdAt: now, updatedAt: now, contactId: contact.id, flowId: flow.id))
-        }
+        guard let session = await store.openSession(contactId: contact.id), now.timeIntervalSince(session.updatedAt) > configuration.settings.sessionTimeout
+        else { return [] }
+        let idle = SimulatorDuration.format(milliseconds: Int(now.timeIntervalSince(session.updatedAt) * 1000))
+        return [SimulatorLine(.event, "⌛ session \(session.flowId) idle for \(idle): completed with endReason \"timeout\"; this message starts over")]
     }
 
     // MARK: Commands
