@@ -80,9 +80,10 @@ public enum ContextPaths {
         }
     }
 
-    /// A canonical array index ("0", "12"; not "01", "-1", "1.0"), bounded to keep arrays sane.
+    /// A canonical array index ("0", "12"; not "01", "-1", "1.0") below 10,000: a flow cannot grow
+    /// a context array to millions of nulls (JavaScript would; its JSON would be as large).
     static func arrayIndex(_ key: Substring) -> Int? {
-        guard !key.isEmpty, key.count <= 6, key.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        guard !key.isEmpty, key.count <= 4, key.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         if key.count > 1 && key.first == "0" { return nil }
         return Int(key)
     }
