@@ -37,13 +37,39 @@ public struct FlowExecutor: Sendable {
     public func run(
         session: SessionRecord, flow: FlowRecord, contact: ContactRecord, inbound: InboundMessage?
     ) async throws(FlowRunError) -> FlowRunOutcome {
+        switch await execute(session: session, flow: flow, contact: contact, inbound: inbound) {
+        case .success(let outcome): return outcome
+        case .failure(let failure): throw failure.error
+        }
+    }
+
+    /// Like ``run(session:flow:contact:inbound:)``, but a failed run also reports what happened
+    /// before it failed (messages sent, API calls, …) and the session as it was left.
+    public func execute(
+        session: SessionRecord, flow: FlowRecord, contact: ContactRecord, inbound: InboundMessage?
+    ) async -> Result<FlowRunOutcome, FlowRunFailure> {
         let loaded: ExecutorCache.LoadedFlow
         do {
             loaded = try cache.load(flow)
         } catch {
-            throw .invalidDefinition(error)
+            return .failure(FlowRunFailure(error: .invalidDefinition(error), events: [], session: session, steps: 0))
         }
         var run = FlowRun(environment: environment, cache: cache, session: session, flow: flow, contact: contact, loaded: loaded)
-        return try await run.execute(inbound: inbound)
+        do {
+            return .success(try await run.execute(inbound: inbound))
+        } catch {
+            let partial = run.outcome(.errored(reason: error.description))
+            return .failure(FlowRunFailure(error: error, events: partial.events, session: partial.session, steps: partial.steps))
+        }
     }
+}
+
+/// A run that stopped with an error, with everything it did before.
+public struct FlowRunFailure: Error, Sendable, Equatable {
+    public let error: FlowRunError
+    /// Events up to the failure (the last one is `.stopped`).
+    public let events: [FlowRunEvent]
+    /// The session as persisted (Errored, except for `invalidDefinition`, which writes nothing).
+    public let session: SessionRecord
+    public let steps: Int
 }

@@ -103,3 +103,40 @@ struct BadInputTests {
         #expect(JSONValue.object(context).serialized() == #"{"a":{"b":{"c":"x"}},"arr":[1,"y"],"":"empty key","x":{"":{"y":"z"}}}"#)
     }
 }
+
+@Suite("executor: failed runs report what they did")
+struct FailureReportTests {
+    @Test func failureKeepsEventsAndSession() async throws {
+        let h = Harness(
+            flowJSON(
+                [node("t", "trigger", #"{"keyword":"hola"}"#), node("m", "message", #"{"text":"uno"}"#), node("x", "message", #"{"text":5}"#)],
+                [edge("e1", "t", "m"), edge("e2", "m", "x")]))
+        let session = try await h.session()
+        let result = await h.executor.execute(session: session, flow: h.flow, contact: h.contact, inbound: .text("hola"))
+        guard case .failure(let failure) = result else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(failure.error == .nodeData(nodeId: "x", message: "text must be a string (got number)"))
+        #expect(failure.events.contains(.sent(.text(body: "uno"), messageId: "wamid.1")))
+        #expect(failure.events.last == .stopped(reason: "node 'x': text must be a string (got number)"))
+        #expect(failure.session.status == "Errored" && failure.session.currentNodeId == "x")
+        #expect(failure.session.context?["lastBotMessage"] == "uno")
+        #expect(failure.steps == 3)
+        #expect(await h.storedSession()?.status == "Errored")
+    }
+
+    @Test func invalidDefinitionReportsNoEvents() async throws {
+        let h = Harness(#"{"nodes":"nope"}"#)
+        let session = try await h.session()
+        guard case .failure(let failure) = await h.executor.execute(session: session, flow: h.flow, contact: h.contact, inbound: .text("hola")) else {
+            Issue.record("expected a failure")
+            return
+        }
+        guard case .invalidDefinition = failure.error else {
+            Issue.record("expected invalidDefinition")
+            return
+        }
+        #expect(failure.events.isEmpty && failure.session == session)
+    }
+}
