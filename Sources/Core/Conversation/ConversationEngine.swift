@@ -18,6 +18,9 @@ public struct ConversationEngine: Sendable {
         /// The tenant has no active WhatsApp flow.
         case noFlow
         case ran(flow: FlowRecord, outcome: FlowRunOutcome)
+        /// The run stopped with an error (session Errored, except for an unloadable definition);
+        /// `failure` holds what it did before.
+        case failed(flow: FlowRecord, failure: FlowRunFailure)
     }
 
     private var clock: any FlowClock { executor.environment.clock }
@@ -25,6 +28,8 @@ public struct ConversationEngine: Sendable {
 
     /// Routes and runs one message. `initialContext` seeds a session that is created or restarted
     /// for this message (`fcb simulate --context`, the manual trigger's `variables`).
+    /// - Throws: only ``FlowRunError/store(_:)`` when routing cannot read or write the store; a
+    ///   failed run is the ``Outcome/failed(flow:failure:)`` outcome.
     public func handle(
         userId: String, contact: ContactRecord, inbound: InboundMessage, initialContext: JSONObject? = nil
     ) async throws(FlowRunError) -> Outcome {
@@ -80,8 +85,10 @@ public struct ConversationEngine: Sendable {
             session = created
         }
         guard let session else { return .noFlow }
-        let outcome = try await executor.run(session: session, flow: flow, contact: contact, inbound: inbound)
-        return .ran(flow: flow, outcome: outcome)
+        switch await executor.execute(session: session, flow: flow, contact: contact, inbound: inbound) {
+        case .success(let outcome): return .ran(flow: flow, outcome: outcome)
+        case .failure(let failure): return .failed(flow: flow, failure: failure)
+        }
     }
 
     /// Completes an idle session with `endReason: "timeout"`.

@@ -152,31 +152,41 @@ public actor Simulator {
                     events: events, result: run.result, flowName: configuration.flows.count > 1 ? flow.name : nil, payloads: payloads,
                     options: renderOptions)
                 updateChoices(run.events.compactMap { if case .sent(let message, _) = $0 { message } else { nil } })
+            case .failed(_, let failure):
+                lines += failedTurn(failure.error, entries: entries, options: renderOptions)
             }
         } catch {
-            // The run threw: show what the turn log saw (sends, API calls, delays), then the error.
-            let entries = log.drain()
-            var sent: [OutboundMessage] = []
-            for entry in entries {
-                switch entry {
-                case .sent(let message, let id, let payload):
-                    sent.append(message)
-                    lines += SimulatorRenderer.render(.sent(message, messageId: id), payloads: [id: payload], options: renderOptions)
-                case .refused(let message, let error):
-                    lines += SimulatorRenderer.render(.sendFailed(message, error: error), options: renderOptions)
-                case .apiCall(let method, let url, let status, let error):
-                    lines += SimulatorRenderer.render(.apiCall(method: method, url: url, status: status, error: error), options: renderOptions)
-                case .delayed(let milliseconds):
-                    lines += SimulatorRenderer.render(.delayed(milliseconds: milliseconds), options: renderOptions)
-                }
+            lines += failedTurn(error, entries: log.drain(), options: renderOptions)
+        }
+        return lines
+    }
+
+    /// A turn whose run stopped with an error: what the turn log saw (sends, API calls, delays),
+    /// then the error.
+    private func failedTurn(
+        _ error: FlowRunError, entries: [TurnLog.Entry], options renderOptions: SimulatorRenderer.Options
+    ) -> [SimulatorLine] {
+        var lines: [SimulatorLine] = []
+        var sent: [OutboundMessage] = []
+        for entry in entries {
+            switch entry {
+            case .sent(let message, let id, let payload):
+                sent.append(message)
+                lines += SimulatorRenderer.render(.sent(message, messageId: id), payloads: [id: payload], options: renderOptions)
+            case .refused(let message, let error):
+                lines += SimulatorRenderer.render(.sendFailed(message, error: error), options: renderOptions)
+            case .apiCall(let method, let url, let status, let error):
+                lines += SimulatorRenderer.render(.apiCall(method: method, url: url, status: status, error: error), options: renderOptions)
+            case .delayed(let milliseconds):
+                lines += SimulatorRenderer.render(.delayed(milliseconds: milliseconds), options: renderOptions)
             }
-            updateChoices(sent)
-            switch error {
-            case .invalidDefinition(let problem):
-                lines.append(SimulatorLine(.error, "✖ the flow cannot be loaded: \(problem)"))
-            default:
-                lines.append(SimulatorLine(.error, "✖ flow error: \(error) (session Errored)"))
-            }
+        }
+        updateChoices(sent)
+        switch error {
+        case .invalidDefinition(let problem):
+            lines.append(SimulatorLine(.error, "✖ the flow cannot be loaded: \(problem)"))
+        default:
+            lines.append(SimulatorLine(.error, "✖ flow error: \(error) (session Errored)"))
         }
         return lines
     }
