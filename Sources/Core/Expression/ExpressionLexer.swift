@@ -112,12 +112,15 @@ struct ExpressionLexer {
 
     // MARK: - Identifiers
 
+    // ASCII answers first: Unicode property lookups dominate lexing otherwise.
     private func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        c == "$" || c == "_" || c.properties.isIDStart
+        if c.isASCII { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || c == "$" || c == "_" }
+        return c.properties.isIDStart
     }
 
     private func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
-        c == "$" || c == "_" || c.value == 0x200C || c.value == 0x200D || c.properties.isIDContinue
+        if c.isASCII { return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "$" || c == "_" }
+        return c.value == 0x200C || c.value == 0x200D || c.properties.isIDContinue
     }
 
     private mutating func lexIdentifierName() throws(ExpressionError) -> (String, Bool) {
