@@ -11,12 +11,12 @@ public struct OptionsPresentation: Sendable, Equatable {
         public let title: String
     }
 
-    public static let maxButtons = 3
-    public static let maxRows = 10
-    public static let buttonTitleLimit = 20
-    public static let rowTitleLimit = 24
-    public static let listButtonLimit = 20
-    public static let idLimit = 200
+    public static let maxButtons = WhatsAppLimits.maxButtons
+    public static let maxRows = WhatsAppLimits.maxRows
+    public static let buttonTitleLimit = WhatsAppLimits.buttonTitle
+    public static let rowTitleLimit = WhatsAppLimits.rowTitle
+    public static let listButtonLimit = WhatsAppLimits.listButton
+    public static let idLimit = WhatsAppLimits.rowId
 
     public let choices: [Choice]
     public let asList: Bool

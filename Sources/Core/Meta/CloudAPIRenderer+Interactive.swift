@@ -2,20 +2,7 @@
 /// sent (reference §4.4, peers-and-limits "Interactive limits"). Lengths are counted in
 /// user-perceived characters (`String.count`), which is what Meta counts.
 extension CloudAPIRenderer {
-    /// Meta's documented limits for reply-button and list messages.
-    enum Limits {
-        static let maxButtons = 3
-        static let buttonTitle = 20
-        static let buttonId = 256
-        static let body = 1024
-        static let listButton = 20
-        static let maxSections = 10
-        static let maxRows = 10
-        static let sectionTitle = 24
-        static let rowTitle = 24
-        static let rowDescription = 72
-        static let rowId = 200
-    }
+    typealias Limits = WhatsAppLimits
 
     /// `{type:"button", body:{text}, action:{buttons:[{type:"reply", reply:{id, title}}…]}}`.
     static func buttonsInteractive(body: String, buttons: [OutboundMessage.ReplyButton]) throws(CloudAPIRenderError) -> JSONValue {

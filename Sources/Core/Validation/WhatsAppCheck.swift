@@ -1,13 +1,13 @@
 /// What Meta would reject or change in the messages a node sends (limits of reply buttons,
 /// lists, WhatsApp Flow messages, templates and media).
 struct WhatsAppCheck {
-    static let maxButtons = 3
-    static let maxRows = 10
-    static let buttonTitleLimit = 20
-    static let rowTitleLimit = 24
-    static let bodyLimit = 1024
-    static let headerFooterLimit = 60
-    static let flowCTALimit = 20
+    static let maxButtons = WhatsAppLimits.maxButtons
+    static let maxRows = WhatsAppLimits.maxRows
+    static let buttonTitleLimit = WhatsAppLimits.buttonTitle
+    static let rowTitleLimit = WhatsAppLimits.rowTitle
+    static let bodyLimit = WhatsAppLimits.body
+    static let headerFooterLimit = WhatsAppLimits.headerFooter
+    static let flowCTALimit = WhatsAppLimits.flowCTA
 
     func run(graph: FlowGraph, into sink: inout FindingSink) {
         for (i, node) in graph.nodes.enumerated() {
