@@ -23,6 +23,20 @@ public final class InMemoryStore: FlowStore {
 
     private let state = Mutex(State())
 
+    struct Tenants {
+        var users: [String: UserRecord] = [:]
+    }
+
+    struct Inbox {
+        var items: [InboxItem] = []
+        var leases: [(worker: String, until: Date)?] = []
+        var dedupeKeys: Set<String> = []
+        var nextId: Int64 = 0
+    }
+
+    let tenants = Mutex(Tenants())
+    let inbox = Mutex(Inbox())
+
     public init() {}
 
     // MARK: Sessions
@@ -43,7 +57,7 @@ public final class InMemoryStore: FlowStore {
 
     public func createSession(_ session: SessionRecord) async throws(StoreError) {
         try state.withLock { s throws(StoreError) in
-            if s.sessions[session.id] != nil { throw StoreError(.conflict, "session id \(session.id) already exists") }
+            if s.sessions[session.id] != nil { throw StoreError(.conflict, "Unique constraint failed on Session_pkey") }
             if s.session(contactId: session.contactId, flowId: session.flowId) != nil {
                 throw StoreError(.conflict, "Unique constraint failed on Session_contactId_flowId_key")
             }
@@ -73,7 +87,7 @@ public final class InMemoryStore: FlowStore {
 
     public func insertMessage(_ message: MessageRecord) async throws(StoreError) {
         try state.withLock { s throws(StoreError) in
-            if s.messagesById[message.id] != nil { throw StoreError(.conflict, "message id \(message.id) already exists") }
+            if s.messagesById[message.id] != nil { throw StoreError(.conflict, "Unique constraint failed on Message_pkey") }
             if let wa = message.waMessageId {
                 guard s.waMessageIds.insert(wa).inserted else {
                     throw StoreError(.conflict, "Unique constraint failed on Message_waMessageId_key")
@@ -85,7 +99,11 @@ public final class InMemoryStore: FlowStore {
     }
 
     public func messages(contactId: String) async -> [MessageRecord] {
-        state.withLock { s in s.messageOrder.compactMap { s.messagesById[$0] }.filter { $0.contactId == contactId } }
+        // Same order as the SQL stores: by createdAt, then id.
+        state.withLock { s in
+            s.messageOrder.compactMap { s.messagesById[$0] }.filter { $0.contactId == contactId }
+                .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
     }
 
     public func allMessages() async -> [MessageRecord] {
@@ -99,7 +117,8 @@ public final class InMemoryStore: FlowStore {
 
     public func insertContact(_ contact: ContactRecord) async throws(StoreError) {
         try state.withLock { s throws(StoreError) in
-            if s.contacts[contact.id] != nil || s.contact(phone: contact.phone) != nil {
+            if s.contacts[contact.id] != nil { throw StoreError(.conflict, "Unique constraint failed on Contact_pkey") }
+            if s.contact(phone: contact.phone) != nil {
                 throw StoreError(.conflict, "Unique constraint failed on Contact_phone_key")
             }
             s.contacts[contact.id] = contact
@@ -122,5 +141,7 @@ public final class InMemoryStore: FlowStore {
     // MARK: Logs
 
     public func insertLog(_ log: LogRecord) async { state.withLock { $0.logs.append(log) } }
-    public func logs(contactId: String) async -> [LogRecord] { state.withLock { s in s.logs.filter { $0.contactId == contactId } } }
+    public func logs(contactId: String) async -> [LogRecord] {
+        state.withLock { s in s.logs.filter { $0.contactId == contactId }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) } }
+    }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The production database: a postgres-nio `PostgresClient` pool. Every session starts with
+/// `TimeZone=UTC` (Prisma's `TIMESTAMP(3)` columns hold UTC wall time) and the URL's schema as
+/// `search_path`. Operations that cannot reach the server fail with `unavailable` after
+/// `operationTimeout` instead of waiting for the pool forever.
+public final class PostgresBackend: SQLDatabase {
+    public let dialect = SQLDialect.postgres
+    public let settings: PostgresSettings
+    let client: PostgresClient
+    private let runTask: Task<Void, Never>
+    let operationTimeout: Duration
+    let logger: Logger
+
+    public init(
+        settings: PostgresSettings, operationTimeout: Duration = .seconds(10),
+        logger: Logger = Logger(label: "fcb.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws(StoreError) {
+        self.settings = settings
+        self.operationTimeout = operationTimeout
+        self.logger = logger
+        let client = PostgresClient(configuration: try Self.configuration(settings), backgroundLogger: logger)
+        self.client = client
+        runTask = Task { await client.run() }
+    }
+
+    deinit { runTask.cancel() }
+
+    public var displayName: String { settings.redactedDescription }
+
+    public func close() async {
+        runTask.cancel()
+        await runTask.value
+    }
+
+    @discardableResult
+    public func query(_ query: SQLQuery) async throws(StoreError) -> [SQLRow] {
+        let statement = try PostgresStatement(query)
+        return try await withDeadline { [client, logger] in
+            try await statement.run(on: client, logger: logger)
+        }
+    }
+
+    public func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLExecutor) async throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
+            try await withDeadline(operationTimeout * 3) { [client, logger] in
+                try await client.withConnection { connection in
+                    let executor = PostgresConnectionExecutor(connection: connection, logger: logger, database: self.displayName)
+                    try await executor.query("BEGIN")
+                    do {
+                        let value = try await body(executor)
+                        try await executor.query("COMMIT")
+                        return value
+                    } catch {
+                        // A lost connection rolls back by itself; a failed ROLLBACK adds nothing.
+                        _ = try? await executor.query("ROLLBACK")
+                        throw error
+                    }
+                }
+            }
+    }
+
+    /// Runs `operation`, failing with `unavailable` when it takes longer than `operationTimeout`.
+    func withDeadline<T: Sendable>(
+        _ limit: Duration? = nil, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws(StoreError) -> T {
+        let timeout = limit ?? operationTimeout
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await operation() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw StoreError(.unavailable, "database \(displayName) did not answer within \(timeout.formattedSeconds)")
+                }
+                return value
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw PostgresErrorMapping.storeError(error, database: displayName)
+        }
+    }
+
+    static func configuration(_ s: PostgresSettings) throws(StoreError) -> PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let directory = s.socketDirectory {
+            configuration = .init(
+                unixSocketPath: "\(directory)/.s.PGSQL.\(s.port)", username: s.username, password: s.password,
+                database: s.database)
+        } else {
+            configuration = .init(
+                host: s.host, port: s.port, username: s.username, password: s.password, database: s.database,
+                tls: try tls(s))
+        }
+        configuration.options.additionalStartupParameters = [
+            ("TimeZone", "UTC"), ("search_path", s.schema), ("application_name", s.applicationName),
+        ]
+        configuration.options.maximumConnections = s.maximumConnections
+        configuration.options.connectTimeout = s.connectTimeout
+        return configuration
+    }
+
+    private static func tls(_ s: PostgresSettings) throws(StoreError) -> PostgresClient.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch s.tls {
+        case .disable: return .disable
+        case .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        if let path = s.rootCertificatePath {
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
+            } catch {
+                throw StoreError(.invalid, "cannot read the TLS root certificate \(path): \(error)")
+            }
+        }
+        return s.tls == .prefer ? .prefer(tls) : .require(tls)
+    }
+}
+
+extension Duration {
+    var formattedSeconds: String {
+        let (seconds, attoseconds) = components
+        let millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return millis % 1000 == 0 ? "\(millis / 1000) s" : "\(millis) ms"
+    }
+}

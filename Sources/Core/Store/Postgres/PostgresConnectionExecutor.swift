@@ -1,0 +1,36 @@
+import Logging
+import PostgresNIO
+
+/// Statements inside one transaction: all on the leased connection.
+struct PostgresConnectionExecutor: SQLExecutor {
+    let dialect = SQLDialect.postgres
+    let connection: PostgresConnection
+    let logger: Logger
+    let database: String
+
+    @discardableResult
+    func query(_ query: SQLQuery) async throws(StoreError) -> [SQLRow] {
+        let statement = try PostgresStatement(query)
+        do {
+            return try await statement.run(on: connection, logger: logger)
+        } catch {
+            throw PostgresErrorMapping.storeError(error, database: database)
+        }
+    }
+}
+
+/// Runs SQL text holding several statements (a Prisma `migration.sql`) with PostgreSQL's simple
+/// query protocol, which the extended protocol used for bound statements does not allow.
+public protocol SQLScriptRunner: SQLExecutor {
+    func runScript(_ sql: String) async throws(StoreError)
+}
+
+extension PostgresConnectionExecutor: SQLScriptRunner {
+    func runScript(_ sql: String) async throws(StoreError) {
+        do {
+            _ = try await connection.simpleQuery(sql).get()
+        } catch {
+            throw PostgresErrorMapping.storeError(error, database: database)
+        }
+    }
+}

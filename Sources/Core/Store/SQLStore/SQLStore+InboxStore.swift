@@ -1,0 +1,94 @@
+import Foundation
+
+extension SQLStore {
+    public func enqueue(_ items: [NewInboxItem], receivedAt: Date, requestId: String?) async throws(StoreError) -> [Int64?] {
+        guard !items.isEmpty else { return [] }
+        return try await database.transaction { (db: any SQLExecutor) async throws(StoreError) -> [Int64?] in
+            var ids: [Int64?] = []
+            for item in items {
+                let row = try await db.first(
+                    """
+                    INSERT INTO \(table: .inbox) (received_at, request_id, kind, dedupe_key, contact_key, user_id, payload, available_at)
+                    VALUES (\(receivedAt), \(requestId), \(item.kind), \(item.dedupeKey), \(item.contactKey), \(item.userId),
+                        \(item.payload), \(receivedAt))
+                    ON CONFLICT (dedupe_key) DO NOTHING
+                    RETURNING id
+                    """)
+                ids.append(try row.map { row throws(StoreError) in Int64(try row.int("id")) })
+            }
+            return ids
+        }
+    }
+
+    public func claim(limit: Int, worker: String, now: Date, lease: Duration) async throws(StoreError) -> [InboxItem] {
+        let until = now.addingTimeInterval(lease.timeInterval)
+        // A row is a candidate when it is due (or its lease expired) and no earlier row of the
+        // same contact is still unfinished. PostgreSQL skips rows another worker is claiming.
+        let lock: SQLQuery = database.dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
+        let claimed = try await database.transaction { (db: any SQLExecutor) async throws(StoreError) -> [InboxItem] in
+            try await db.query(
+                """
+                UPDATE \(table: .inbox) SET state = 'processing', locked_by = \(worker), locked_until = \(until),
+                    attempts = attempts + 1
+                WHERE id IN (
+                    SELECT i.id FROM \(table: .inbox) i
+                    WHERE ((i.state = 'pending' AND i.available_at <= \(now))
+                           OR (i.state = 'processing' AND i.locked_until < \(now)))
+                      AND NOT EXISTS (
+                          SELECT 1 FROM \(table: .inbox) e
+                          WHERE e.contact_key = i.contact_key AND e.id < i.id AND e.state IN ('pending', 'processing'))
+                    ORDER BY i.id
+                    LIMIT \(limit)
+                    \(fragment: lock))
+                RETURNING *
+                """
+            ).decoded { row throws(StoreError) in try InboxItem(row: row) }
+        }
+        return claimed.sorted { $0.id < $1.id }
+    }
+
+    public func complete(id: Int64, worker: String, at: Date) async throws(StoreError) -> Bool {
+        try await finish(id: id, worker: worker, fragment: "state = 'done', finished_at = \(at), locked_by = NULL, locked_until = NULL")
+    }
+
+    public func retry(id: Int64, worker: String, error: String, availableAt: Date) async throws(StoreError) -> Bool {
+        try await finish(
+            id: id, worker: worker,
+            fragment: "state = 'pending', available_at = \(availableAt), last_error = \(error), locked_by = NULL, locked_until = NULL")
+    }
+
+    public func park(id: Int64, worker: String, error: String, at: Date) async throws(StoreError) -> Bool {
+        try await finish(
+            id: id, worker: worker,
+            fragment: "state = 'parked', finished_at = \(at), last_error = \(error), locked_by = NULL, locked_until = NULL")
+    }
+
+    private func finish(id: Int64, worker: String, fragment: SQLQuery) async throws(StoreError) -> Bool {
+        let rows = try await database.query(
+            """
+            UPDATE \(table: .inbox) SET \(fragment: fragment)
+            WHERE id = \(id) AND state = 'processing' AND locked_by = \(worker)
+            RETURNING id
+            """)
+        return !rows.isEmpty
+    }
+
+    public func inboxItem(id: Int64) async throws(StoreError) -> InboxItem? {
+        try await database.first("SELECT * FROM \(table: .inbox) WHERE id = \(id)").map { row throws(StoreError) in try InboxItem(row: row) }
+    }
+
+    public func inboxCounts() async throws(StoreError) -> [InboxState: Int] {
+        var counts: [InboxState: Int] = [:]
+        for row in try await database.query("SELECT state, count(*) AS n FROM \(table: .inbox) GROUP BY state") {
+            if let state = InboxState(rawValue: try row.string("state")) { counts[state] = try row.int("n") }
+        }
+        return counts
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        let (seconds, attoseconds) = components
+        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
+    }
+}

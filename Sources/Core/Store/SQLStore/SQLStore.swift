@@ -1,0 +1,33 @@
+/// ``FlowStore``, ``TenantStore`` and ``InboxStore`` on PostgreSQL or SQLite: one set of
+/// statements, values always bound. Writers set `id` and `updatedAt` (Prisma's `cuid()` and
+/// `@updatedAt` live in the client, not in the database).
+public final class SQLStore: FlowStore, TenantStore, InboxStore {
+    public let database: any SQLDatabase
+
+    public init(database: any SQLDatabase) {
+        self.database = database
+    }
+
+    /// Opens the database a URL names. SQLite gets its whole schema created or upgraded;
+    /// PostgreSQL gets fcb's own `fcb` schema (the shared tables belong to the dashboard's
+    /// migrations: `fcb migrate-deploy`).
+    public static func open(_ url: DatabaseURL, installSchema: Bool = true) async throws(StoreError) -> SQLStore {
+        let database: any SQLDatabase
+        switch url {
+        case .postgres(let settings): database = try PostgresBackend(settings: settings)
+        case .sqlite(let path): database = try await SQLiteBackend.open(path: path)
+        case .sqliteMemory: database = try await SQLiteBackend.open(path: nil)
+        }
+        if installSchema {
+            do {
+                try await FCBSchema.install(on: database)
+            } catch {
+                await database.close()
+                throw error
+            }
+        }
+        return SQLStore(database: database)
+    }
+
+    public func close() async { await database.close() }
+}
