@@ -19,18 +19,17 @@ struct PostgresConnectionExecutor: SQLExecutor {
     }
 }
 
-/// Runs SQL text holding several statements (a Prisma `migration.sql`) with PostgreSQL's simple
-/// query protocol, which the extended protocol used for bound statements does not allow.
+/// Runs SQL text holding several statements (a Prisma `migration.sql`) on one connection,
+/// statement by statement (postgres-nio has no simple-query protocol), inside the caller's
+/// transaction.
 public protocol SQLScriptRunner: SQLExecutor {
     func runScript(_ sql: String) async throws(StoreError)
 }
 
 extension PostgresConnectionExecutor: SQLScriptRunner {
     func runScript(_ sql: String) async throws(StoreError) {
-        do {
-            _ = try await connection.simpleQuery(sql).get()
-        } catch {
-            throw PostgresErrorMapping.storeError(error, database: database)
+        for statement in SQLScript.statements(in: sql) {
+            try await query(SQLQuery(unsafeSQL: statement))
         }
     }
 }

@@ -19,10 +19,11 @@ enum PostgresErrorMapping {
             switch state {
             case "23505":
                 let constraint = info[.constraintName] ?? "a unique key"
-                return StoreError(.conflict, "Unique constraint failed on \(constraint)\(detail)")
+                // The detail would repeat the row's values (phone numbers) into logs; the key name is enough.
+                return StoreError(.conflict, "Unique constraint failed on \(constraint)")
             case "23503":
                 let constraint = info[.constraintName] ?? "a foreign key"
-                return StoreError(.invalid, "Foreign key constraint failed on \(constraint)\(detail)")
+                return StoreError(.invalid, "Foreign key constraint failed on \(constraint)")
             case "28P01", "28000":
                 return StoreError(.unavailable, "database \(database) refused the login: \(message)")
             case "3D000":

@@ -17,7 +17,7 @@ struct PostgresStatement: Sendable {
             case .integer(let int): binds.append(int)
             case .double(let double): binds.append(double)
             case .bool(let bool): binds.append(bool)
-            case .timestamp(let date): binds.append(date.truncatedToMilliseconds)
+            case .timestamp(let date): binds.append(PostgresTimestamp(date))
             case .json(let json): binds.append(JSONBText(json))
             }
         }
@@ -55,7 +55,10 @@ struct PostgresStatement: Sendable {
         case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
         case .float4, .float8: return .double(try cell.decode(Double.self))
         case .bool: return .bool(try cell.decode(Bool.self))
-        case .timestamp, .timestamptz: return .timestamp(try cell.decode(Date.self))
+        case .timestamp, .timestamptz:
+            // Microseconds since 2000 → whole milliseconds, so a value read back equals the one written.
+            let date = try cell.decode(Date.self)
+            return .timestamp(Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000))
         default: return .text(try cell.decode(String.self))  // text, varchar, jsonb (version byte stripped), numeric, uuid, …
         }
     }
@@ -86,5 +89,24 @@ struct JSONBText: PostgresNonThrowingEncodable {
     func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
         byteBuffer.writeInteger(UInt8(1))
         byteBuffer.writeString(text)
+    }
+}
+
+/// A timestamp sent as exact whole milliseconds. postgres-nio's `Date` encoding goes through a
+/// floating-point product and can land a microsecond below the millisecond that the
+/// `TIMESTAMP(3)` column stores, so `column <= $now` would miss rows written at `now`.
+struct PostgresTimestamp: PostgresNonThrowingEncodable {
+    let microsecondsSince2000: Int64
+
+    init(_ date: Date) {
+        let millis = Int64((date.timeIntervalSince1970 * 1000 + 0.000_5).rounded(.down))
+        microsecondsSince2000 = (millis - 946_684_800_000) * 1000
+    }
+
+    static var psqlType: PostgresDataType { .timestamptz }
+    static var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        byteBuffer.writeInteger(microsecondsSince2000)
     }
 }
