@@ -69,23 +69,19 @@ public final class PostgresBackend: SQLDatabase {
         _ limit: Duration? = nil, _ operation: @escaping @Sendable () async throws -> T
     ) async throws(StoreError) -> T {
         let timeout = limit ?? operationTimeout
+        let name = displayName
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await operation() }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw StoreError(.unavailable, "database \(displayName) did not answer within \(timeout.formattedSeconds)")
-                }
-                return value
-            }
+            return try await Core.withDeadline(
+                timeout, onTimeout: { StoreError(.unavailable, "database \(name) did not answer within \(timeout.formattedSeconds)") },
+                operation)
         } catch let error as StoreError {
+            // The pool hides why it cannot connect (it retries quietly); one direct attempt says why.
+            if error.kind == .unavailable, error.message.contains("did not answer"), let cause = await probeFailure() {
+                throw cause
+            }
             throw error
         } catch {
-            throw PostgresErrorMapping.storeError(error, database: displayName)
+            throw PostgresErrorMapping.storeError(error, database: name)
         }
     }
 
@@ -109,9 +105,14 @@ public final class PostgresBackend: SQLDatabase {
     }
 
     private static func tls(_ s: PostgresSettings) throws(StoreError) -> PostgresClient.Configuration.TLS {
+        guard let tls = try tlsConfiguration(s) else { return .disable }
+        return s.tls == .prefer ? .prefer(tls) : .require(tls)
+    }
+
+    static func tlsConfiguration(_ s: PostgresSettings) throws(StoreError) -> TLSConfiguration? {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch s.tls {
-        case .disable: return .disable
+        case .disable: return nil
         case .prefer, .require: tls.certificateVerification = .none
         case .verifyCA: tls.certificateVerification = .noHostnameVerification
         case .verifyFull: tls.certificateVerification = .fullVerification
@@ -123,7 +124,7 @@ public final class PostgresBackend: SQLDatabase {
                 throw StoreError(.invalid, "cannot read the TLS root certificate \(path): \(error)")
             }
         }
-        return s.tls == .prefer ? .prefer(tls) : .require(tls)
+        return tls
     }
 }
 

@@ -14,7 +14,14 @@ public final class SQLStore: FlowStore, TenantStore, InboxStore {
     public static func open(_ url: DatabaseURL, installSchema: Bool = true) async throws(StoreError) -> SQLStore {
         let database: any SQLDatabase
         switch url {
-        case .postgres(let settings): database = try PostgresBackend(settings: settings)
+        case .postgres(let settings):
+            let backend = try PostgresBackend(settings: settings)
+            // Fail fast with the real reason (wrong password, no such database, refused).
+            if let failure = await backend.probeFailure() {
+                await backend.close()
+                throw failure
+            }
+            database = backend
         case .sqlite(let path): database = try await SQLiteBackend.open(path: path)
         case .sqliteMemory: database = try await SQLiteBackend.open(path: nil)
         }

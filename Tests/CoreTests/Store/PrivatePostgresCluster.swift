@@ -1,0 +1,100 @@
+import Core
+import Foundation
+
+/// A PostgreSQL cluster of one test's own, for tests that stop and start the server or need
+/// password authentication. Built with the binaries `scripts/with-postgres` found
+/// (FCB_TEST_POSTGRES_BINDIR), as the `postgres` user when running as root.
+final class PrivatePostgresCluster: Sendable {
+    let directory: String
+    let port: Int
+    let password: String
+    private let bindir: String
+
+    static var isAvailable: Bool { ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_BINDIR"] != nil }
+
+    private init(directory: String, port: Int, password: String, bindir: String) {
+        self.directory = directory
+        self.port = port
+        self.password = password
+        self.bindir = bindir
+    }
+
+    /// initdb with scram-sha-256 for TCP and a superuser password, then start.
+    static func start() throws -> PrivatePostgresCluster {
+        guard let bindir = ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_BINDIR"] else {
+            throw StoreError(.unavailable, "FCB_TEST_POSTGRES_BINDIR is not set")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-pgp-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let password = "pw-\(UUID().uuidString.prefix(8))"
+        try password.write(toFile: "\(directory)/pwfile", atomically: true, encoding: .utf8)
+        _ = try shell("chmod 755 \(directory); id postgres >/dev/null 2>&1 && [ $(id -u) = 0 ] && chown -R postgres \(directory); true")
+        let cluster = PrivatePostgresCluster(directory: directory, port: try freePort(), password: password, bindir: bindir)
+        try cluster.asPostgres("\(bindir)/initdb -D \(directory)/data -U postgres --pwfile=\(directory)/pwfile --auth-host=scram-sha-256 --auth-local=trust -E UTF8 >\(directory)/initdb.log 2>&1")
+        try cluster.startServer()
+        return cluster
+    }
+
+    var settings: PostgresSettings {
+        PostgresSettings(host: "127.0.0.1", port: port, username: "postgres", password: password, database: "postgres", tls: .disable, maximumConnections: 4, connectTimeout: .seconds(2))
+    }
+
+    func startServer() throws {
+        // Every descriptor redirected: the server outlives pg_ctl and must not hold our pipes.
+        try asPostgres("\(bindir)/pg_ctl -D \(directory)/data -l \(directory)/server.log -w -t 30 -o '-p \(port) -k \(directory) -c listen_addresses=127.0.0.1' start </dev/null >/dev/null 2>&1")
+    }
+
+    /// Stops at once, like a crash or a failover (`-m immediate`).
+    func stopServer() throws {
+        try asPostgres("\(bindir)/pg_ctl -D \(directory)/data -m immediate -w stop >/dev/null")
+    }
+
+    func destroy() {
+        _ = try? asPostgres("\(bindir)/pg_ctl -D \(directory)/data -m immediate stop >/dev/null 2>&1; true")
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func asPostgres(_ command: String) throws {
+        let wrapped = "if [ $(id -u) = 0 ] && id postgres >/dev/null 2>&1; then su postgres -s /bin/sh -c \(Self.quote(command)); else \(command); fi"
+        let status = try Self.shell(wrapped)
+        if status != 0 { throw StoreError(.unavailable, "command failed (\(status)): \(command)") }
+    }
+
+    private static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    /// posix_spawn + waitpid rather than Foundation's Process, whose exit monitoring was seen
+    /// to miss the exit of a shell whose grandchild (the server) lives on.
+    @discardableResult
+    private static func shell(_ command: String) throws -> Int32 {
+        var pid: pid_t = 0
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd in [Int32(0), 1, 2] { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+        let words: [String] = ["/bin/sh", "-c", command]
+        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        guard spawned == 0 else { throw StoreError(.unavailable, "cannot run /bin/sh: \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw StoreError(.unavailable, "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
