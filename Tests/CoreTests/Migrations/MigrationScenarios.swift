@@ -16,8 +16,7 @@ enum MigrationScenario {
         "Broadcast", "BroadcastRecipient", "Contact", "Flow", "Lead", "Log", "Message", "Session", "Tag", "TagsOnContacts", "User",
     ]
 
-    /// What PostgreSQL 15 reports when fcb's migration meets a unique index of that name that is
-    /// not an index (the failure used in the examples).
+    /// An illustrative failure for the examples: the error PostgreSQL reports for a name clash.
     static let failureLogs = MigrationFailureLog.render(
         migrationName: SharedMigrations.completeSharedSchema, script: six.last?.script ?? "",
         error: DatabaseErrorReport(
