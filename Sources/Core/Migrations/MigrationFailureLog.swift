@@ -10,7 +10,8 @@ public struct DatabaseErrorReport: Sendable, Equatable {
     public var message: String
     public var detail: String?
     public var hint: String?
-    /// Field P: 1-based character offset into the script.
+    /// Field P, made relative to the whole script: 1-based, in characters. When the script runs
+    /// statement by statement, convert with `SQLStatement.scriptPosition`.
     public var position: Int?
     /// Fields p and q: a position in an internally generated query.
     public var internalPosition: Int?
