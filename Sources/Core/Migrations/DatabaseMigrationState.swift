@@ -7,13 +7,16 @@ public enum DatabaseMigrationState: Sendable, Equatable {
     /// `DatabaseTables`); empty means Prisma would treat the database as empty.
     case unmanaged(existingTables: [String])
 
-    /// Builds the state from the table names in the migrated schema (`PrismaMigrationsTable`'s
-    /// table-listing queries) and, when `_prisma_migrations` is among them, its rows.
-    /// `rows` is read only when the table exists.
-    public static func from(tableNames: [String], ignoring: Set<String> = [], rows: () throws -> [AppliedMigration]) rethrows
-        -> DatabaseMigrationState
-    {
-        if tableNames.contains(PrismaMigrationsTable.name) { return .managed(try rows()) }
+    /// Whether `_prisma_migrations` is among the table names (`PrismaMigrationsTable`'s
+    /// table-listing queries); read its rows (`PrismaMigrationsTable.selectAll`) only then.
+    public static func hasMigrationsTable(in tableNames: [String]) -> Bool {
+        tableNames.contains(PrismaMigrationsTable.name)
+    }
+
+    /// Builds the state from the table names and, when `_prisma_migrations` is among them, its
+    /// rows (ignored otherwise). `ignoring`: fcb's own tables when they share the database file.
+    public static func from(tableNames: [String], ignoring: Set<String> = [], rows: [AppliedMigration]) -> DatabaseMigrationState {
+        if hasMigrationsTable(in: tableNames) { return .managed(rows) }
         return .unmanaged(existingTables: DatabaseTables.counted(tableNames, ignoring: ignoring))
     }
 }

@@ -22,35 +22,6 @@ public struct DeployPlan: Sendable, Equatable {
     public var isEmpty: Bool { !createsMigrationsTable && baseline.isEmpty && toApply.isEmpty }
 }
 
-public struct DeployOptions: Sendable, Equatable {
-    /// Baseline an unmanaged, non-empty database: record this local migration and all before it
-    /// as applied without running them (what `prisma migrate resolve --applied` does for each),
-    /// then apply the rest. Ignored, with a warning, when the database is already managed or empty.
-    public var baselineThrough: String?
-    /// Apply pending migrations even though the database holds migrations unknown locally.
-    /// Prisma does; fcb refuses by default because the unknown ones may conflict with ours.
-    public var allowDivergedHistory: Bool
-
-    public init(baselineThrough: String? = nil, allowDivergedHistory: Bool = false) {
-        self.baselineThrough = baselineThrough
-        self.allowDivergedHistory = allowDivergedHistory
-    }
-}
-
-/// Why a deploy does not start, with Prisma's error code where Prisma has one.
-public struct DeployRefusal: Error, Sendable, Equatable, CustomStringConvertible {
-    /// `P3005`, `P3009`, `P3017`, `P3019`, or `FCB_DIVERGED` (fcb's own).
-    public let code: String
-    public let message: String
-
-    public init(code: String, message: String) {
-        self.code = code
-        self.message = message
-    }
-
-    public var description: String { "\(code): \(message)" }
-}
-
 extension DeployPlan {
     /// Plans a deploy of `directory` onto a database in `database`'s state. `provider` is the
     /// backend's Prisma provider name; the lock file must agree (Prisma's P3019).
@@ -148,7 +119,7 @@ extension DeployPlan {
     }
 }
 
-extension String {
+private extension String {
     /// Rust's `str::trim`: Unicode white space at both ends.
     func trimmingWhitespace() -> String {
         let scalars = unicodeScalars

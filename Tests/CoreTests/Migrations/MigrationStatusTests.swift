@@ -36,11 +36,13 @@ struct MigrationStatusTests {
 
     @Test func databaseStateFromTableNames() {
         let rows = [F.applied(F.first, minute: 0)]
-        #expect(DatabaseMigrationState.from(tableNames: ["User", "_prisma_migrations"]) { rows } == .managed(rows))
+        #expect(DatabaseMigrationState.hasMigrationsTable(in: ["User", "_prisma_migrations"]))
+        #expect(!DatabaseMigrationState.hasMigrationsTable(in: ["User"]))
+        #expect(DatabaseMigrationState.from(tableNames: ["User", "_prisma_migrations"], rows: rows) == .managed(rows))
         #expect(
-            DatabaseMigrationState.from(tableNames: ["spatial_ref_sys", "Geometry_Columns", "inbox"], ignoring: ["inbox"]) { [] }
+            DatabaseMigrationState.from(tableNames: ["spatial_ref_sys", "Geometry_Columns", "inbox"], ignoring: ["inbox"], rows: [])
                 == .unmanaged(existingTables: []))
-        #expect(DatabaseMigrationState.from(tableNames: ["User", "spatial_ref_sys"]) { [] } == .unmanaged(existingTables: ["User"]))
+        #expect(DatabaseMigrationState.from(tableNames: ["User", "spatial_ref_sys"], rows: rows) == .unmanaged(existingTables: ["User"]))
     }
 
     @Test func allApplied() {
