@@ -29,7 +29,7 @@ public protocol SQLScriptRunner: SQLExecutor {
 extension PostgresConnectionExecutor: SQLScriptRunner {
     func runScript(_ sql: String) async throws(StoreError) {
         for statement in SQLScript.statements(in: sql) {
-            try await query(SQLQuery(unsafeSQL: statement))
+            try await query(SQLQuery(unsafeSQL: statement.text))
         }
     }
 }

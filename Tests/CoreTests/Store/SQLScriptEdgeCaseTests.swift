@@ -1,8 +1,9 @@
 import Core
+import Foundation
 import Testing
 
-@Suite("SQL script splitting")
-struct SQLScriptTests {
+@Suite("SQL script splitting: edge cases")
+struct SQLScriptEdgeCaseTests {
     @Test func splitsOnTopLevelSemicolonsOnly() {
         let script = """
             -- CreateTable; with a semicolon in a comment
@@ -15,7 +16,7 @@ struct SQLScriptTests {
             ;;
             -- trailing comment only
             """
-        let statements = SQLScript.statements(in: script)
+        let statements = SQLScript.statements(in: script).map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
         #expect(statements.count == 5)
         #expect(statements[0].hasSuffix(#"CREATE TABLE "A" ("v" TEXT DEFAULT 'a;b', "w" TEXT DEFAULT 'it''s;')"#))
         #expect(statements[1].hasSuffix(#"ALTER TABLE "A" ADD COLUMN "x;y" TEXT"#))
@@ -25,7 +26,7 @@ struct SQLScriptTests {
     }
 
     @Test func positionalParametersAreNotDollarQuotes() {
-        #expect(SQLScript.statements(in: "SELECT $1; SELECT 2") == ["SELECT $1", "SELECT 2"])
+        #expect(SQLScript.statements(in: "SELECT $1; SELECT 2").map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) } == ["SELECT $1", "SELECT 2"])
     }
 
     @Test func unterminatedQuotesDoNotCrash() {
