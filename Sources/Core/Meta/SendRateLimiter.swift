@@ -7,7 +7,10 @@ import Foundation
 public actor SendRateLimiter {
     public nonisolated let limit: SendRateLimit
     private let clock: any FlowClock
-    private var arrival: [String: Date] = [:]
+    /// Theoretical arrival time per key, in whole microseconds since 1970: integer arithmetic,
+    /// so thousands of 12.5 ms steps never drift.
+    private var arrival: [String: Int64] = [:]
+    private static let toleranceMicroseconds: Int64 = 5
 
     public init(limit: SendRateLimit, clock: any FlowClock) {
         self.limit = limit
@@ -24,19 +27,16 @@ public actor SendRateLimiter {
 
     /// Books the next permit for `key`; the milliseconds to wait for it (rounded up).
     func reserve(_ key: String) -> Int {
-        let now = clock.now()
-        let interval = 1 / limit.messagesPerSecond
+        let now = Int64((clock.now().timeIntervalSince1970 * 1_000_000).rounded())
+        let interval = max(1, Int64((1_000_000 / limit.messagesPerSecond).rounded()))
         let start = max(arrival[key] ?? now, now)
-        let allowedAt = start.addingTimeInterval(-Double(limit.burst - 1) * interval)
-        arrival[key] = start.addingTimeInterval(interval)
-        if arrival.count > 10_000 { forgetIdle(now: now) }
-        let wait = allowedAt.timeIntervalSince(now)
-        return wait > 0 ? Int((wait * 1000).rounded(.up)) : 0
-    }
-
-    /// Keys whose bucket is full again carry no state worth keeping.
-    private func forgetIdle(now: Date) {
-        arrival = arrival.filter { $0.value > now }
+        let allowedAt = start - Int64(limit.burst - 1) * interval
+        arrival[key] = start + interval
+        if arrival.count > 10_000 { arrival = arrival.filter { $0.value > now } }
+        // Dates are Doubles: a few microseconds of rounding error must not cost a whole extra
+        // millisecond, so waits are rounded up only beyond that.
+        let wait = allowedAt - now - Self.toleranceMicroseconds
+        return wait > 0 ? Int((wait + 999) / 1000) : 0
     }
 }
 

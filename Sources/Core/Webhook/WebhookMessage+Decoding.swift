@@ -35,16 +35,21 @@ extension WebhookMessage {
             raw: .object(item.object),
             pointer: item.pointer
         )
-        if item.object["id"] == nil || id?.isEmpty == true {
+        if id?.isEmpty ?? Self.isAbsent("id", in: item) {
             reader.report(item.pointer / "id", "a message needs a non-empty id (wamid.…)")
         }
-        if item.object["from"] == nil && item.object["from_user_id"] == nil {
+        if from == nil && fromUserId == nil && Self.isAbsent("from", in: item) && Self.isAbsent("from_user_id", in: item) {
             reader.report(item.pointer, "a message needs a sender: neither from nor from_user_id is present")
         }
         if !reader.issues.isEmpty {
             return .failure(WebhookInvalidItem(kind: .message, pointer: item.pointer, issues: reader.issues, raw: .object(item.object)))
         }
         return .success(message)
+    }
+
+    /// Missing or null (a wrong type is reported by the reader instead).
+    static func isAbsent(_ key: String, in item: WebhookFieldReader.Located) -> Bool {
+        item.object[key]?.isNull ?? true
     }
 }
 

@@ -64,10 +64,10 @@ extension WebhookStatus {
             raw: .object(item.object),
             pointer: item.pointer
         )
-        if item.object["id"] == nil || id?.isEmpty == true {
+        if id?.isEmpty ?? WebhookMessage.isAbsent("id", in: item) {
             reader.report(item.pointer / "id", "a status needs a non-empty id (the wamid of the sent message)")
         }
-        if item.object["status"] == nil {
+        if status == nil && WebhookMessage.isAbsent("status", in: item) {
             reader.report(item.pointer / "status", "a status needs a status value (sent, delivered, read, failed, …)")
         }
         if !reader.issues.isEmpty {
