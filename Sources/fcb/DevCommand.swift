@@ -4,7 +4,8 @@ import FakeGraphAPI
 import Foundation
 import Synchronization
 
-/// Tools for developing fcb itself; hidden from help, the man page and completions.
+/// Tools for developing fcb itself; hidden from `fcb --help` and the completions (the generated
+/// man page still lists it: generate-manual does not skip hidden commands).
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
@@ -20,7 +21,7 @@ struct FakeGraphCommand: AsyncParsableCommand {
         abstract: "Run a fake WhatsApp Graph API on 127.0.0.1 that records requests and can be scripted to fail.",
         discussion: """
             Answers POST /{version}/{phone-number-id}/messages with Meta's success body \
-            (message ids wamid.FAKE000001, …), /register with {"success":true}, any other path \
+            (message ids wamid.FAKE000001, wamid.FAKE000002 and so on), /register with {"success":true}, any other path \
             with {"success":true} (a webhook sink), and 401 without a bearer token. Point \
             META_GRAPH_URL at the printed URL. Every request is printed as it is answered; \
             GET /__fake/requests lists them as JSON, DELETE /__fake/requests forgets them.
@@ -62,7 +63,8 @@ struct FakeGraphCommand: AsyncParsableCommand {
         }
         let fake = try await FakeGraphAPI.start(port: port, rules: rules) { request in
             let status = request.responseStatus.map(String.init) ?? "dropped"
-            var body = request.bodyText.replacingOccurrences(of: "\n", with: " ")
+            // One line per request: runs of whitespace (pretty-printed bodies) become one space.
+            var body = request.bodyText.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
             if body.count > 200 { body = body.prefix(200) + "…" }
             FileHandleWriter.standardOutput("#\(request.sequence) \(request.method) \(request.path) → \(status) \(body)\n")
         }

@@ -49,7 +49,7 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The app secret to sign with (Meta App Dashboard → App settings → Basic). Default: the META_APP_SECRET environment variable.",
+            "The app secret to sign with (Meta App Dashboard > App settings > Basic). Default: the META_APP_SECRET environment variable.",
             valueName: "secret"))
     var secret: String?
 

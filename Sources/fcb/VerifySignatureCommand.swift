@@ -16,7 +16,7 @@ struct VerifySignatureCommand: AsyncParsableCommand {
             body until one reproduces the given signature, and says which: the body was \
             re-serialised or pretty-printed (compact JSON.stringify, 2 or 4 spaces, Python's \
             json.dumps, Meta's escaped style), a trailing newline was added or removed, \
-            non-ASCII characters were escaped (\\u00e4) or unescaped (ä), CRLF line endings, a \
+            non-ASCII characters were escaped (\\u00e4) or written raw (UTF-8), CRLF line endings, a \
             byte-order mark, a secret with stray whitespace. It also recognises a sha1= header \
             (the old X-Hub-Signature), a digest of the wrong length, a header without the \
             sha256= prefix, and an empty secret (never accepted).
@@ -26,7 +26,7 @@ struct VerifySignatureCommand: AsyncParsableCommand {
             Exit status: 0 valid (or signed), 1 invalid, 2 usage error or unreadable body.
 
             Examples:
-              fcb verify-signature examples/webhooks/text-hola.json --secret demo-secret --signature sha256=…
+              fcb verify-signature examples/webhooks/text-hola.json --secret demo-secret --signature sha256=05b5390e...
               fcb verify-signature body.json --secret "$META_APP_SECRET" --sign
               pbpaste | fcb verify-signature - --secret s3cret --signature "$HEADER"
             """
@@ -39,7 +39,7 @@ struct VerifySignatureCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The app secret (Meta App Dashboard → App settings → Basic → App Secret). Default: the META_APP_SECRET environment variable.",
+            "The app secret (Meta App Dashboard > App settings > Basic > App Secret). Default: the META_APP_SECRET environment variable.",
             valueName: "secret"))
     var secret: String?
 
@@ -49,7 +49,7 @@ struct VerifySignatureCommand: AsyncParsableCommand {
             valueName: "header"))
     var signature: String?
 
-    @Flag(help: "Print the X-Hub-Signature-256 header value for the body (sha256=…) instead of checking one.")
+    @Flag(help: "Print the X-Hub-Signature-256 header value for the body (sha256=...) instead of checking one.")
     var sign = false
 
     func run() async throws {

@@ -23,6 +23,8 @@ final class GraphAPITransport: Sendable {
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.timeout = .init(connect: .seconds(5))
+        // The sender has its own bounded retries with backoff; the pool must not add more.
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         userAgent = "fcb/\(FCBVersion.current)"
     }
