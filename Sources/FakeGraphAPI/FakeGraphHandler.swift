@@ -52,8 +52,10 @@ final class FakeGraphHandler: ChannelInboundHandler {
         switch plan {
         case .respond(let delay, let status, let body, let contentType):
             later(delay, context) { handler, context in
-                handler.write(context, status: status, body: body, contentType: contentType, keepAlive: keepAlive)
+                // Marked answered before the bytes leave: a client that reacts to the answer with
+                // a new request must never find this one still counted as in flight.
                 handler.state.answered(sequence, status: status)
+                handler.write(context, status: status, body: body, contentType: contentType, keepAlive: keepAlive)
             }
         case .drop(let delay):
             later(delay, context) { handler, context in

@@ -15,6 +15,9 @@ import Logging
 /// - Timeouts are not retried: Meta may have accepted the message, and the Cloud API has no
 ///   idempotency key, so a retry could deliver it twice.
 /// - Errors are normalised as the reference's `meta.ts` (``GraphAPIErrorText``).
+///
+/// The sender owns an HTTP client: call ``shutdown()`` before releasing it (async-http-client
+/// traps in debug builds when a client is deinitialised while still running).
 public final class GraphAPISender: FlowSender {
     public let configuration: GraphAPIConfiguration
     private let credentials: any TenantCredentialsSource

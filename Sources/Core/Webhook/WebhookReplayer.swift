@@ -4,7 +4,8 @@ import NIOCore
 
 /// `fcb replay-webhook`: POSTs webhook deliveries to a server with a correct
 /// `X-Hub-Signature-256`, exactly as Meta would (the exact bytes, `Content-Type:
-/// application/json`), repeated, shuffled and concurrent on request.
+/// application/json`), repeated, shuffled and concurrent on request. Call ``shutdown()`` when
+/// done: the replayer owns an HTTP client.
 public final class WebhookReplayer: Sendable {
     /// One body to deliver.
     public struct Payload: Sendable, Equatable {

@@ -4,6 +4,10 @@ import Testing
 
 @testable import Core
 
+/// The suites that start loopback servers and HTTP clients, one test at a time.
+@Suite("Loopback network", .serialized)
+enum LoopbackNetworkSuites {}
+
 /// Always the same jitter: retry delays are exact.
 struct FixedRandom: RandomSource {
     let value: Double
