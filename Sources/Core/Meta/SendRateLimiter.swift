@@ -1,5 +1,17 @@
 import Foundation
 
+/// The per-phone-number send rate (Meta's default throughput is 80 messages/s per number).
+public struct SendRateLimit: Sendable, Equatable {
+    public var messagesPerSecond: Double
+    /// How many messages may go out at once before the rate applies (a token bucket's size).
+    public var burst: Int
+
+    public init(messagesPerSecond: Double = 80, burst: Int = 80) {
+        self.messagesPerSecond = messagesPerSecond.isFinite && messagesPerSecond > 0 ? messagesPerSecond : 80
+        self.burst = max(1, burst)
+    }
+}
+
 /// A token bucket per key (the business phone number id), written as GCRA: each key keeps a
 /// "theoretical arrival time" and a permit is granted once the bucket would hold a token.
 /// Permits are reserved in arrival order before waiting, so concurrent callers queue fairly,
@@ -37,49 +49,5 @@ public actor SendRateLimiter {
         // millisecond, so waits are rounded up only beyond that.
         let wait = allowedAt - now - Self.toleranceMicroseconds
         return wait > 0 ? Int((wait + 999) / 1000) : 0
-    }
-}
-
-/// Runs work for one key at a time, in the order callers arrived: the sender uses it so that
-/// the messages to one contact go out strictly one after the other, each after the previous
-/// one's answer. Different keys run in parallel.
-public actor SerialQueues {
-    /// Present while a key is busy; the continuations of the callers waiting behind it.
-    private var waiting: [String: [CheckedContinuation<Void, Never>]] = [:]
-
-    public init() {}
-
-    public func run<T: Sendable>(_ key: String, _ work: @Sendable () async -> T) async -> T {
-        await acquire(key)
-        let result = await work()
-        release(key)
-        return result
-    }
-
-    /// Callers waiting behind the running one (for tests and metrics).
-    public func queued(_ key: String) -> Int { waiting[key]?.count ?? 0 }
-
-    /// Whether work for `key` is running.
-    public func isBusy(_ key: String) -> Bool { waiting[key] != nil }
-
-    private func acquire(_ key: String) async {
-        if waiting[key] == nil {
-            waiting[key] = []
-            return
-        }
-        await withCheckedContinuation { continuation in
-            waiting[key, default: []].append(continuation)
-        }
-    }
-
-    private func release(_ key: String) {
-        guard var queue = waiting[key] else { return }
-        if queue.isEmpty {
-            waiting[key] = nil
-            return
-        }
-        let next = queue.removeFirst()
-        waiting[key] = queue
-        next.resume()
     }
 }

@@ -18,7 +18,7 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var structureIssues: [WebhookDecodingIssue]
     public let raw: JSONValue
 
-    /// Every problem, structural and per item, in document order of discovery.
+    /// Every problem: the structural ones, then each invalid item's.
     public var issues: [WebhookDecodingIssue] { structureIssues + invalidItems.flatMap(\.issues) }
 
     public var isWhatsAppBusinessAccount: Bool { object == "whatsapp_business_account" }
