@@ -52,10 +52,10 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
             valueName: "secret"))
     var secret: String?
 
-    @Option(name: .customLong("repeat"), help: ArgumentHelp("Send the whole set this many times (redeliveries; default 1).", valueName: "n"))
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Send the whole set this many times (redeliveries).", valueName: "n"))
     var repeatCount: Int = 1
 
-    @Option(help: ArgumentHelp("Deliveries in flight at once (default 1: one after the other).", valueName: "n"))
+    @Option(help: ArgumentHelp("Deliveries in flight at once (1: one after the other).", valueName: "n"))
     var concurrency: Int = 1
 
     @Flag(help: "Send the deliveries in random order (prints the seed; see --seed).")
@@ -85,7 +85,7 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --text: the contact's profile name (default \"\(WebhookSynthesizer.defaultName)\").", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for each answer (default 30).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds to wait for each answer.", valueName: "seconds"))
     var timeout: Double = 30
 
     func run() async throws {
