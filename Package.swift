@@ -25,6 +25,7 @@ let package = Package(
             dependencies: [
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -33,18 +34,29 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
+        // A stand-in for Meta's Graph API on loopback: tests and `fcb dev fake-graph`.
+        .target(
+            name: "FakeGraphAPI",
+            dependencies: [
+                "Core",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "fcb",
             dependencies: [
                 "Core",
+                "FakeGraphAPI",
                 "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
         .executableTarget(name: "fcb-bench", dependencies: ["Core"], path: "Sources/fcb-bench"),
-        .testTarget(name: "CoreTests", dependencies: ["Core", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], exclude: ["Expression/Fixtures"]),
-        .testTarget(name: "fcbTests", dependencies: ["fcb", "Core"]),
+        .testTarget(name: "CoreTests", dependencies: ["Core", "FakeGraphAPI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")], exclude: ["Expression/Fixtures"]),
+        .testTarget(name: "fcbTests", dependencies: ["fcb", "Core", "FakeGraphAPI"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -290,9 +290,9 @@ _fcb_validate-flow() {
 
 _fcb_replay-webhook() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--shuffle --version -h --help)
     repeating_options=()
-    non_repeating_options=(--url --secret)
+    non_repeating_options=(--url --secret --repeat --concurrency --seed --rewrite --text --from --phone-number-id --name --timeout)
     __fcb_offer_flags_options -1
 
     # Offer option value completions
@@ -301,6 +301,33 @@ _fcb_replay-webhook() {
         return
         ;;
     '--secret')
+        return
+        ;;
+    '--repeat')
+        return
+        ;;
+    '--concurrency')
+        return
+        ;;
+    '--seed')
+        return
+        ;;
+    '--rewrite')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    '--from')
+        return
+        ;;
+    '--phone-number-id')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -316,7 +343,7 @@ _fcb_replay-webhook() {
 
 _fcb_verify-signature() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--sign --version -h --help)
     repeating_options=()
     non_repeating_options=(--secret --signature)
     __fcb_offer_flags_options 1
@@ -334,7 +361,7 @@ _fcb_verify-signature() {
     # Offer positional completions
     case "${positional_number}" in
     1)
-        __fcb_add_completions -f
+        __fcb_add_completions -o plusdirs -fX '!*.@(json)'
         return
         ;;
     esac

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@testable import Core
+
+@Suite("Delivery statuses")
+struct DeliveryStatusTests {
+    @Test func mapping() {
+        let cases: [(String, DeliveryStatus?)] = [
+            ("sent", .sent), (" Delivered ", .delivered), ("READ", .read), ("failed", .failed), ("undelivered", .failed), ("deleted", .failed),
+            ("warning", .warning), ("pending", .pending), ("queued", .pending), ("teleported", nil), ("", nil),
+        ]
+        for (raw, expected) in cases {
+            #expect(DeliveryStatus(meta: raw) == expected, "\(raw)")
+        }
+    }
+
+    @Test func monotonicReplacement() {
+        #expect(DeliveryStatus.delivered.mayReplace(.sent))
+        #expect(DeliveryStatus.read.mayReplace(.pending))
+        #expect(!DeliveryStatus.delivered.mayReplace(.read))
+        #expect(!DeliveryStatus.sent.mayReplace(.sent))
+        #expect(DeliveryStatus.failed.mayReplace(.pending))
+        #expect(DeliveryStatus.failed.mayReplace(.sent))
+        #expect(!DeliveryStatus.failed.mayReplace(.delivered))
+        #expect(!DeliveryStatus.failed.mayReplace(.read))
+        #expect(!DeliveryStatus.read.mayReplace(.failed))
+        #expect(!DeliveryStatus.warning.mayReplace(.pending))
+    }
+
+    func status(_ json: String) throws -> WebhookStatus {
+        let body = #"{"entry":[{"changes":[{"value":{"statuses":[\#(json)]}}]}]}"#
+        let delivery = try WebhookDelivery(body: Array(body.utf8))
+        guard let status = delivery.statusEvents.first?.status else { throw WebhookExamples.ExampleError("\(delivery.issues)") }
+        return status
+    }
+
+    @Test func errorText() throws {
+        #expect(try status(#"{"id":"w","status":"failed"}"#).errorText == "Delivery failed")
+        #expect(try status(#"{"id":"w","status":"failed","errors":[{"code":131026,"title":"Message undeliverable"}]}"#).errorText == "Message undeliverable")
+        #expect(try status(#"{"id":"w","status":"failed","errors":[{"code":131026,"message":" "}]}"#).errorText == "Error code 131026")
+        #expect(try status(#"{"id":"w","status":"failed","errors":[{}]}"#).errorText == "Delivery failed")
+        #expect(try status(#"{"id":"w","status":"failed","errors":[{"message":"m","error_data":{"details":"d"}}]}"#).errorText == "d")
+    }
+
+    @Test func timestamps() throws {
+        #expect(try status(#"{"id":"w","status":"sent","timestamp":"1767225600"}"#).date == Date(timeIntervalSince1970: 1_767_225_600))
+        #expect(try status(#"{"id":"w","status":"sent","timestamp":1767225600}"#).date == Date(timeIntervalSince1970: 1_767_225_600))
+        #expect(try status(#"{"id":"w","status":"sent","timestamp":"0"}"#).date == Date(timeIntervalSince1970: 0))
+        #expect(try status(#"{"id":"w","status":"sent","timestamp":"yesterday"}"#).date == nil)
+        #expect(try status(#"{"id":"w","status":"sent"}"#).date == nil)
+    }
+}
