@@ -1,43 +1,79 @@
 import ArgumentParser
+import Core
+import Foundation
 
 struct MigrateStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate-status",
         abstract: "Compare prisma/migrations with the database's _prisma_migrations table (read-only).",
         discussion: """
-            Reports each migration as applied, pending, failed, rolled back, edited after apply or \
-            missing locally, and whether histories diverge. Exit status 0 in sync, 1 otherwise.
+            PostgreSQL: reports each migration as applied, pending, failed, rolled back, edited after \
+            apply (checksum = SHA-256 of migration.sql; CRLF/LF variants and Prisma's legacy unpadded \
+            form are accepted) or missing locally; whether the histories diverge, and the last \
+            migration they share; a database not managed by Prisma; and the version of fcb's own \
+            `fcb` schema. Nothing is written.
+
+            SQLite (the embedded default): fcb embeds the whole schema, so only its version is \
+            reported.
+
+            Exit status: 0 in sync, 1 not in sync, 2 when the database or the migrations folder \
+            cannot be read.
             """
     )
 
-    @Option(help: ArgumentHelp("Database URL (env DATABASE_URL).", valueName: "url"))
-    var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
 
-    @Option(help: ArgumentHelp("Migrations folder.", valueName: "dir"), completion: .directory)
+    @Option(help: ArgumentHelp("The Prisma migrations folder.", valueName: "dir"), completion: .directory)
     var migrations: String = "prisma/migrations"
 
-    @Flag(help: "Print the status as JSON.")
+    @Flag(help: "Print the status as one JSON object (keys in docs/migrations.md).")
     var json = false
 
     func run() async throws {
-        try NotYetAvailable(command: "migrate-status", issue: 4).exit()
+        let (url, _) = try resolvedOrExit()
+        let output: String
+        let exitCode: Int32
+        switch url {
+        case .postgres:
+            let directory: MigrationDirectory
+            do { directory = try MigrationDirectory.load(from: migrations) } catch { try CommandFailure("\(error)").exit() }
+            let store = try await open(url)
+            defer { Task { await store.close() } }
+            let status: MigrationStatus
+            do { status = try await MigrationRunner(database: store.database).status(directory: directory) } catch {
+                await store.close()
+                try CommandFailure(error.message).exit()
+            }
+            output = json
+                ? MigrationStatusJSON.render(status, migrationsPath: migrations, version: FCBVersion.current)
+                : MigrationStatusText.render(status, migrationsPath: migrations)
+            exitCode = status.exitCode
+        case .sqlite(let path) where !FileManager.default.fileExists(atPath: path):
+            let status = EmbeddedSchemaStatus(database: url.redactedDescription, version: FCBSchemaVersion(current: nil, latest: FCBSchema.latest))
+            output = json ? status.json : status.text
+            exitCode = status.exitCode
+        case .sqlite, .sqliteMemory:
+            let store = try await open(url)
+            let version: FCBSchemaVersion
+            do { version = try await MigrationRunner(database: store.database).fcbSchemaVersion() } catch {
+                await store.close()
+                try CommandFailure(error.message).exit()
+            }
+            await store.close()
+            let status = EmbeddedSchemaStatus(database: url.redactedDescription, version: version)
+            output = json ? status.json : status.text
+            exitCode = status.exitCode
+        }
+        FileHandleWriter.standardOutput(output)
+        if exitCode != 0 { throw ExitCode(exitCode) }
     }
-}
 
-struct MigrateDeployCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "migrate-deploy",
-        abstract: "Apply pending migrations, each in a transaction, recording them as Prisma does.",
-        discussion: "Safe to run repeatedly; migrations already applied are skipped."
-    )
+    private func resolvedOrExit() throws -> (DatabaseURL, String) {
+        do { return try database.resolved() } catch let failure as CommandFailure { try failure.exit() }
+    }
 
-    @Option(help: ArgumentHelp("Database URL (env DATABASE_URL).", valueName: "url"))
-    var databaseURL: String?
-
-    @Option(help: ArgumentHelp("Migrations folder.", valueName: "dir"), completion: .directory)
-    var migrations: String = "prisma/migrations"
-
-    func run() async throws {
-        try NotYetAvailable(command: "migrate-deploy", issue: 4).exit()
+    /// Opens without installing anything: status is read-only.
+    private func open(_ url: DatabaseURL) async throws -> SQLStore {
+        do { return try await SQLStore.open(url, installSchema: false) } catch { try CommandFailure(error.message).exit() }
     }
 }

@@ -5,13 +5,19 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable { case notFound, conflict, unavailable, invalid }
     public let kind: Kind
     public let message: String
+    /// The server's own error fields, when the database reported one (migration failure logs).
+    public let report: DatabaseErrorReport?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, report: DatabaseErrorReport? = nil) {
         self.kind = kind
         self.message = message
+        self.report = report
     }
 
     public var description: String { message }
+
+    /// Kind and message; the server report is detail.
+    public static func == (a: StoreError, b: StoreError) -> Bool { a.kind == b.kind && a.message == b.message }
 }
 
 /// What the executor writes while it runs a flow.

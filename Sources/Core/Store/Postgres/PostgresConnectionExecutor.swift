@@ -29,7 +29,14 @@ public protocol SQLScriptRunner: SQLExecutor {
 extension PostgresConnectionExecutor: SQLScriptRunner {
     func runScript(_ sql: String) async throws(StoreError) {
         for statement in SQLScript.statements(in: sql) {
-            try await query(SQLQuery(unsafeSQL: statement.text))
+            do {
+                try await query(SQLQuery(unsafeSQL: statement.text))
+            } catch {
+                // The server counts error positions within the statement; report them within the script.
+                guard var report = error.report, let position = report.position else { throw error }
+                report.position = statement.scriptPosition(position)
+                throw StoreError(error.kind, error.message, report: report)
+            }
         }
     }
 }

@@ -13,6 +13,23 @@ enum PostgresErrorMapping {
             return StoreError(.unavailable, "database \(database): \(error)")
         }
         if let info = error.serverInfo {
+            let mapped = storeError(info: info, database: database)
+            return StoreError(mapped.kind, mapped.message, report: report(info))
+        }
+        return connectionError(error, database: database)
+    }
+
+    static func report(_ info: PSQLError.ServerInfo) -> DatabaseErrorReport {
+        DatabaseErrorReport(
+            severity: info[.localizedSeverity] ?? info[.severity] ?? "ERROR", nonLocalizedSeverity: info[.severity],
+            code: info[.sqlState] ?? "XX000", message: info[.message] ?? "", detail: info[.detail], hint: info[.hint],
+            position: info[.position].flatMap { Int($0) }, internalPosition: info[.internalPosition].flatMap { Int($0) },
+            internalQuery: info[.internalQuery], whereContext: info[.locationContext], schema: info[.schemaName],
+            table: info[.tableName], column: info[.columnName], dataType: info[.dataTypeName], constraint: info[.constraintName],
+            file: info[.file], line: info[.line].flatMap { Int($0) }, routine: info[.routine])
+    }
+
+    private static func storeError(info: PSQLError.ServerInfo, database: String) -> StoreError {
             let state = info[.sqlState] ?? "?????"
             let message = info[.message] ?? "server error"
             let detail = info[.detail].map { " (\($0))" } ?? ""
@@ -35,11 +52,12 @@ enum PostgresErrorMapping {
             default:
                 return StoreError(.invalid, "database error \(state): \(message)\(detail)")
             }
-        }
+    }
+
+    private static func connectionError(_ error: PSQLError, database: String) -> StoreError {
         switch error.code {
         case .connectionError:
-            let cause = error.underlying.map { "\($0)" } ?? "connection failed"
-            return StoreError(.unavailable, "cannot connect to database \(database): \(cause)")
+            return StoreError(.unavailable, "cannot connect to database \(database): \(connectionCause(error.underlying))")
         case .serverClosedConnection, .uncleanShutdown:
             return StoreError(.unavailable, "database \(database) closed the connection")
         case .clientClosedConnection, .poolClosed:
@@ -57,5 +75,19 @@ enum PostgresErrorMapping {
         default:
             return StoreError(.unavailable, "database \(database): \(error.code)")
         }
+    }
+}
+
+extension PostgresErrorMapping {
+    /// NIO's connection errors in plain words.
+    static func connectionCause(_ underlying: (any Error)?) -> String {
+        let text = underlying.map { "\($0)" } ?? ""
+        let lowered = text.lowercased()
+        if lowered.contains("connection refused") { return "connection refused (is the server running and listening there?)" }
+        if lowered.contains("no such file") { return "no server socket there (is the server running?)" }
+        if lowered.contains("timed out") || lowered.contains("timeout") { return "connection timed out" }
+        if lowered.contains("resolution") || lowered.contains("not known") || lowered.contains("nodename") { return "host name not found" }
+        if lowered.contains("network is unreachable") { return "network unreachable" }
+        return text.isEmpty ? "connection failed" : text
     }
 }
