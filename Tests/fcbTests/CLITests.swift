@@ -54,7 +54,7 @@ struct CLITests {
     }
 
     @Test(arguments: [
-        (["serve"], "serve", 6), (["migrate-status"], "migrate-status", 4), (["migrate-deploy"], "migrate-deploy", 4),
+        (["serve"], "serve", 6),
     ])
     func commandsNotYetAvailableExitTwo(arguments: [String], name: String, issue: Int) throws {
         let result = try CLI.run(arguments)
