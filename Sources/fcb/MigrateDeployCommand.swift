@@ -60,7 +60,9 @@ struct MigrateDeployCommand: AsyncParsableCommand {
         case .success(let report):
             FileHandleWriter.standardOutput(DeployReportText.render(report, database: url.redactedDescription))
         case .failure(.migrationFailed(let name, let error, let logs, let report)):
-            FileHandleWriter.standardOutput(DeployReportText.render(report, database: url.redactedDescription))
+            if report != DeployReport() {
+                FileHandleWriter.standardOutput(DeployReportText.render(report, database: url.redactedDescription))
+            }
             print("error: migration `\(name)` failed and was rolled back; it is recorded as failed.\n\(error.message)\n\n\(logs)", to: &standardError)
             throw ExitCode(1)
         case .failure(.refused(let refusal)):
