@@ -35,6 +35,8 @@ public protocol FlowStore: ExecutorStore {
     /// The most recently updated Active or Paused session of a contact (reference §3.5 step 1).
     func openSession(contactId: String) async throws(StoreError) -> SessionRecord?
     func session(contactId: String, flowId: String) async throws(StoreError) -> SessionRecord?
+    /// Every session of a contact, oldest first (by createdAt, then id).
+    func sessions(contactId: String) async throws(StoreError) -> [SessionRecord]
     /// Inserts; `conflict` when (contactId, flowId) already has a session.
     func createSession(_ session: SessionRecord) async throws(StoreError)
 

@@ -77,6 +77,12 @@ public final class InMemoryStore: FlowStore {
         }
     }
 
+    public func sessions(contactId: String) async -> [SessionRecord] {
+        state.withLock { s in
+            s.sessions.values.filter { $0.contactId == contactId }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
+    }
+
     public func allSessions() async -> [SessionRecord] {
         state.withLock { s in
             s.sessions.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }

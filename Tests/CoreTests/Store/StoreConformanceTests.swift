@@ -103,6 +103,8 @@ struct StoreConformanceTests {
             #expect(read.currentNodeId == "n1" && read.createdAt == instant() && read.updatedAt == instant(1))
             #expect(try await store.session(contactId: seed.contact.id, flowId: second.id) == paused)
             #expect(try await store.openSession(contactId: seed.contact.id)?.id == paused.id)
+            #expect(try await store.sessions(contactId: seed.contact.id).map(\.id) == [first.id, paused.id])
+            #expect(try await store.sessions(contactId: "nobody").isEmpty)
 
             // A patch changes only what it names and always bumps updatedAt.
             try await store.updateSession(id: first.id, SessionPatch(status: "Completed"), at: instant(2))

@@ -21,6 +21,11 @@ extension SQLStore {
             .map { row throws(StoreError) in try SessionRecord(row: row) }
     }
 
+    public func sessions(contactId: String) async throws(StoreError) -> [SessionRecord] {
+        try await database.query(#"SELECT * FROM "Session" WHERE "contactId" = \#(contactId) ORDER BY "createdAt", "id""#)
+            .decoded { row throws(StoreError) in try SessionRecord(row: row) }
+    }
+
     public func createSession(_ s: SessionRecord) async throws(StoreError) {
         try await database.query(
             #"""
