@@ -292,7 +292,7 @@ _fcb_replay-webhook() {
     repeating_flags=()
     non_repeating_flags=(--shuffle --version -h --help)
     repeating_options=()
-    non_repeating_options=(--url --secret --repeat --concurrency --seed --rewrite --text --from --phone-number-id --name --timeout)
+    non_repeating_options=(--url --secret --tenant --database-url --repeat --concurrency --seed --rewrite --text --from --phone-number-id --name --timeout)
     __fcb_offer_flags_options -1
 
     # Offer option value completions
@@ -301,6 +301,12 @@ _fcb_replay-webhook() {
         return
         ;;
     '--secret')
+        return
+        ;;
+    '--tenant')
+        return
+        ;;
+    '--database-url')
         return
         ;;
     '--repeat')
@@ -390,7 +396,7 @@ _fcb_migrate-deploy() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--database-url --migrations)
+    non_repeating_options=(--database-url --migrations --baseline)
     __fcb_offer_flags_options 0
 
     # Offer option value completions
@@ -400,6 +406,9 @@ _fcb_migrate-deploy() {
         ;;
     '--migrations')
         __fcb_add_completions -d
+        return
+        ;;
+    '--baseline')
         return
         ;;
     esac

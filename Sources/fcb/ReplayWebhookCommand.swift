@@ -24,7 +24,8 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
             server sees new messages rather than redeliveries) and the time (timestamp=now or \
             Unix seconds).
 
-            The secret comes from --secret, else META_APP_SECRET. On a terminal a progress line \
+            The secret comes from --secret, else the --tenant's User.metaAppSecret in the \
+            database, else META_APP_SECRET. On a terminal a progress line \
             shows how far a long replay got.
 
             Exit status: 0 every delivery answered 2xx, 1 any delivery got another status or no \
@@ -51,6 +52,15 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
             "The app secret to sign with (Meta App Dashboard > App settings > Basic). Default: the META_APP_SECRET environment variable.",
             valueName: "secret"))
     var secret: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Sign with this tenant's User.metaAppSecret from the database: a user id or its metaPhoneNumberId.",
+            discussion: "Used when --secret is not given; the database is --database-url, else DATABASE_URL, else sqlite:./fcb.sqlite.",
+            valueName: "tenant"))
+    var tenant: String?
+
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Send the whole set this many times (redeliveries).", valueName: "n"))
     var repeatCount: Int = 1
@@ -100,12 +110,23 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
             do { changes = try WebhookRewrite.parse(rewrite) } catch { throw Self.usage(error.description) }
         }
         let resolved: SigningSecret.Resolved
+        var sources: [any SigningSecretSource] = [LiteralSecret(secret)]
+        var tenantStore: SQLStore?
+        if let tenant, secret == nil {
+            do {
+                let store = try await SQLStore.open(try database.resolved().url, installSchema: false)
+                tenantStore = store
+                sources.append(TenantSecret(store: store, tenant: tenant))
+            } catch {
+                throw Self.usage("--tenant: \(error)")
+            }
+        }
+        sources.append(EnvironmentSecret(name: "META_APP_SECRET", environment: ProcessInfo.processInfo.environment))
         do {
-            // A tenant lookup in the database slots in between these two sources.
-            resolved = try await SigningSecret.resolve([
-                LiteralSecret(secret), EnvironmentSecret(name: "META_APP_SECRET", environment: ProcessInfo.processInfo.environment),
-            ])
+            resolved = try await SigningSecret.resolve(sources)
+            await tenantStore?.close()
         } catch {
+            await tenantStore?.close()
             throw Self.usage("\(error)")
         }
 
