@@ -101,6 +101,16 @@ struct PostgresBehaviourTests {
         await backend.close()
     }
 
+    @Test func requiringTLSFromAServerWithoutItIsAClearError() async throws {
+        var settings = try PostgresTestSupport.adminSettings()
+        settings.tls = .require  // the test server runs without ssl
+        let backend = try PostgresBackend(settings: settings, operationTimeout: .seconds(5))
+        let error = try #require(await storeError { try await backend.query("SELECT 1") })
+        await backend.close()
+        #expect(error.kind == .unavailable)
+        #expect(error.message.hasSuffix("does not support TLS, but the URL requires it (sslmode)"), "\(error.message)")
+    }
+
     @Test(.enabled(if: PrivatePostgresCluster.isAvailable)) func wrongPasswordAndMissingDatabaseAreClearErrors() async throws {
         let cluster = try PrivatePostgresCluster.start()
         defer { cluster.destroy() }
