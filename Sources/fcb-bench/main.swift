@@ -78,6 +78,11 @@ func measure(_ runs: Int, _ body: () -> Void) -> (median: Double, min: Double) {
 }
 
 let arguments = CommandLine.arguments
+if arguments.count > 1, arguments[1] == "store" {
+    let items = arguments.count > 2 ? Int(arguments[2]) ?? 2000 : 2000
+    for line in await benchmarkStore(items: items) { print(line) }
+    exit(0)
+}
 if arguments.count > 1, arguments[1] == "executor" {
     let runs = arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20
     for line in await benchmarkExecutor(runs: runs) { print(line) }
