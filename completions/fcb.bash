@@ -390,7 +390,7 @@ _fcb_migrate-deploy() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--database-url --migrations)
+    non_repeating_options=(--database-url --migrations --baseline)
     __fcb_offer_flags_options 0
 
     # Offer option value completions
@@ -400,6 +400,9 @@ _fcb_migrate-deploy() {
         ;;
     '--migrations')
         __fcb_add_completions -d
+        return
+        ;;
+    '--baseline')
         return
         ;;
     esac

@@ -35,7 +35,7 @@ function __fcb_parse_tokens -S
         case 'migrate-status'
             __fcb_parse_subcommand 0 'database-url=' 'migrations=' 'json' 'version' 'h/help'
         case 'migrate-deploy'
-            __fcb_parse_subcommand 0 'database-url=' 'migrations=' 'version' 'h/help'
+            __fcb_parse_subcommand 0 'database-url=' 'migrations=' 'baseline=' 'version' 'h/help'
         case 'help'
             __fcb_parse_subcommand -r 1 'version'
         end
@@ -109,7 +109,7 @@ complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb s
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb simulate" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" context' -l 'context' -d 'A JSON object that seeds the context of every new session, e.g. \'{"contact_name":"Ada"}\'.' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" from' -l 'from' -d 'The contact\'s phone number (default 5491100000000).' -rfka ''
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" db' -l 'db' -d 'Keep the conversation in this SQLite file (not yet available: storage issue #4).' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" db' -l 'db' -d 'Keep the conversation in this SQLite file (created if missing); the next run with it resumes the open session. Not with --check.' -rF
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" mock-api' -l 'mock-api' -d 'Answer API nodes from this JSON fixtures file instead of the network (see docs/simulate.md).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" real-time' -l 'real-time' -d 'Really sleep in delay nodes (wall clock) instead of advancing the virtual clock.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb simulate" script' -l 'script' -d 'Read the inputs from this file, one per line (# comments; slash commands allowed; a transcript works too).' -rF
@@ -153,13 +153,14 @@ complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb v
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb verify-signature" sign' -l 'sign' -d 'Print the X-Hub-Signature-256 header value for the body (sha256=...) instead of checking one.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb verify-signature" version' -l 'version' -d 'Show the version.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb verify-signature" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" database-url' -l 'database-url' -d 'Database URL (env DATABASE_URL).' -rfka ''
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" migrations' -l 'migrations' -d 'Migrations folder.' -rfa '(__fcb_complete_directories)'
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" json' -l 'json' -d 'Print the status as JSON.'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" database-url' -l 'database-url' -d 'Database URL: postgres://… (Prisma\'s form, incl. ?schema= and sslmode=), sqlite:PATH or sqlite::memory:.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" migrations' -l 'migrations' -d 'The Prisma migrations folder.' -rfa '(__fcb_complete_directories)'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" json' -l 'json' -d 'Print the status as one JSON object (keys in docs/migrations.md).'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" version' -l 'version' -d 'Show the version.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-status" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" database-url' -l 'database-url' -d 'Database URL (env DATABASE_URL).' -rfka ''
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" migrations' -l 'migrations' -d 'Migrations folder.' -rfa '(__fcb_complete_directories)'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" database-url' -l 'database-url' -d 'Database URL: postgres://… (Prisma\'s form, incl. ?schema= and sslmode=), sqlite:PATH or sqlite::memory:.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" migrations' -l 'migrations' -d 'The Prisma migrations folder.' -rfa '(__fcb_complete_directories)'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" baseline' -l 'baseline' -d 'Record migrations up to and including this one as already applied, without running them.' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" version' -l 'version' -d 'Show the version.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb migrate-deploy" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb help" version' -l 'version' -d 'Show the version.'
