@@ -18,6 +18,12 @@ struct SimulateCommand: AsyncParsableCommand {
             the real endpoint unless --mock-api answers them from fixtures. Ids and message ids \
             are sequential, so two runs print the same bytes.
 
+            The conversation lives in memory and starts empty every run, unless --db keeps it in \
+            a SQLite file (created with fcb's schema when missing): the next run with the same \
+            file and --from resumes the open session where the last one stopped (e.g. waiting \
+            at a menu), its virtual clock continuing one second after the last stored activity. \
+            Ids are then cuids, since the file holds earlier runs' rows. /reset works there too.
+
             Commands: /help, /vars [all], /node, /history, /reset, /advance DURATION, /timeout, \
             /send-media KIND [URL|ID] [CAPTION], /click N, /text MESSAGE, /save FILE, /quit \
             (or Ctrl-D). On a terminal the REPL uses GNU readline (line editing, Tab completes \
@@ -30,7 +36,8 @@ struct SimulateCommand: AsyncParsableCommand {
             so flows get regression tests in CI. See docs/simulate.md for the format.
 
             Exit status: 0 ok, 1 --check found a difference, 2 usage error or unreadable input \
-            (a flow that cannot be loaded, bad --context, bad fixtures).
+            (a flow that cannot be loaded, bad --context, bad fixtures, a --db file that cannot \
+            be opened).
 
             Examples:
               fcb simulate examples/flows/soporte-menu.json
@@ -38,6 +45,7 @@ struct SimulateCommand: AsyncParsableCommand {
               fcb simulate order-status.json --mock-api order-status.mock.json
               fcb simulate flow.json --script inputs.txt --record flow.transcript
               fcb simulate flow.json --check flow.transcript
+              fcb simulate flow.json --db sim.sqlite     # run again later to continue
             """
     )
 
@@ -54,7 +62,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The contact's phone number (default 5491100000000).", valueName: "phone"))
     var from: String?
 
-    @Option(help: ArgumentHelp("Keep the conversation in this SQLite file (not yet available: storage issue #4).", valueName: "path"), completion: .file())
+    @Option(help: ArgumentHelp("Keep the conversation in this SQLite file (created if missing); the next run with it resumes the open session. Not with --check.", valueName: "path"), completion: .file())
     var db: String?
 
     @Option(
@@ -101,6 +109,9 @@ struct SimulateCommand: AsyncParsableCommand {
         if check != nil && script != nil {
             return "--check replays the transcript's own inputs; leave out --script"
         }
+        if check != nil && db != nil {
+            return SimulatorSetup.checkWithDatabase
+        }
         return nil
     }
 
@@ -124,12 +135,21 @@ struct SimulateCommand: AsyncParsableCommand {
         let interactive = script == nil && FileHandleWriter.isTerminal(0)
         do {
             configuration = try SimulatorSetup.configuration(options)
-            simulator = try await Simulator(configuration: configuration)
-            if let script {
-                guard let data = FileManager.default.contents(atPath: script), let text = String(data: data, encoding: .utf8) else {
-                    throw SimulatorError("--script \(script): cannot read file as UTF-8 text")
+            // The script is read before the store is opened, so a bad script leaves no file.
+            let scriptLines = try script.map { path throws(SimulatorError) in
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    throw SimulatorError("--script \(path): cannot read file as UTF-8 text")
                 }
-                source = ScriptSource(lines: try Transcript.scriptLines(text), simulator: simulator)
+                return try Transcript.scriptLines(text)
+            }
+            do {
+                simulator = try await Simulator(configuration: configuration)
+            } catch {
+                await configuration.shutdown()
+                throw error
+            }
+            if let scriptLines {
+                source = ScriptSource(lines: scriptLines, simulator: simulator)
             } else if interactive {
                 let history = historyFile.isEmpty ? nil : historyFile.expandingTilde
                 source = ReadlineSource(prompt: FileHandleWriter.isTerminal(1) ? SimulateStyle.prompt(colour: colour) : "", historyFile: history)
@@ -140,7 +160,12 @@ struct SimulateCommand: AsyncParsableCommand {
             throw Self.fail(error)
         }
 
-        if interactive { FileHandleWriter.standardOutput(banner(configuration) + "\n") }
+        if interactive { FileHandleWriter.standardOutput(banner(configuration, clock: await simulator.now()) + "\n") }
+        if !simulator.startNotice.isEmpty {
+            var text = simulator.startNotice.map { SimulateStyle.paint($0, colour: colour) + "\n" }.joined()
+            if interactive { text += "\n" }
+            FileHandleWriter.standardOutput(text)
+        }
         while let line = await source.next() {
             if !interactive, !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 FileHandleWriter.standardOutput(SimulateStyle.echo(line, colour: colour) + "\n")
@@ -152,15 +177,17 @@ struct SimulateCommand: AsyncParsableCommand {
             if reply.quit { break }
         }
         if interactive { FileHandleWriter.standardOutput("\n") }
+        var failure: (any Error)?
         if let record {
             do {
                 try await simulator.transcript().write(to: record, mockAPIPath: configuration.mockAPIPath)
             } catch {
-                await configuration.shutdown()
-                throw Self.fail(error)
+                failure = error
             }
         }
+        await simulator.close()
         await configuration.shutdown()
+        if let failure { throw Self.fail(failure) }
     }
 
     private func runCheck(_ path: String) async throws {
@@ -180,12 +207,12 @@ struct SimulateCommand: AsyncParsableCommand {
 
     private var colour: Bool { !noColor && FileHandleWriter.useColour(fd: 1) }
 
-    private func banner(_ configuration: SimulatorConfiguration) -> String {
+    private func banner(_ configuration: SimulatorConfiguration, clock: Date) -> String {
         let settings = configuration.settings
         let flows = configuration.flows.map { "\($0.name) (trigger \"\($0.trigger)\")" }.joined(separator: ", ")
         var lines = [
             "fcb simulate · \(configuration.flows.count == 1 ? "flow" : "flows"): \(flows)",
-            "you are +\(settings.from) · clock: \(settings.realTime ? "wall clock" : "virtual, \(ISOTimestamp.string(settings.clockStart))") · api: \(configuration.mockAPIPath.map { "mock \($0)" } ?? "live") · readline \(ReadlineSource.libraryVersion)",
+            "you are +\(settings.from) · clock: \(settings.realTime ? "wall clock" : "virtual, \(ISOTimestamp.string(clock))") · api: \(configuration.mockAPIPath.map { "mock \($0)" } ?? "live")\(configuration.database.map { " · store: sqlite \($0)" } ?? "") · readline \(ReadlineSource.libraryVersion)",
             "type a message as the contact; /help for commands, /quit or Ctrl-D to leave",
         ]
         for flow in configuration.flows where flow.validationErrors > 0 {

@@ -200,14 +200,73 @@ struct CLITests {
         let context = try CLI.run(["simulate", "examples/flows/seed-options.json", "--context", "[]"])
         #expect(context.status == 2)
         #expect(context.stderr == "error: --context must be a JSON object such as '{\"contact_name\":\"Ada\"}', not an array\n")
-        let db = try CLI.run(["simulate", "examples/flows/seed-options.json", "--db", "sim.sqlite"])
-        #expect(db.status == 2)
-        #expect(db.stderr.contains("not yet available in this build (storage issue #4)"))
+        let checkWithDB = try CLI.run(["simulate", "examples/flows/seed-options.json", "--check", "t.transcript", "--db", "sim.sqlite"])
+        #expect(checkWithDB.status == 2)
+        #expect(
+            checkWithDB.stderr
+                == "error: --check replays a transcript from an empty conversation, and a --db file keeps the state of earlier runs; leave out --db\n")
+        #expect(!FileManager.default.fileExists(atPath: CLI.root.appendingPathComponent("sim.sqlite").path))
+        let badDB = try CLI.run(["simulate", "examples/flows/seed-options.json", "--db", "/nonexistent-fcb-dir/sim.sqlite"], stdin: Data("Hola\n".utf8))
+        #expect(badDB.status == 2)
+        #expect(badDB.stdout == "")
+        #expect(
+            badDB.stderr
+                == "error: --db /nonexistent-fcb-dir/sim.sqlite: cannot open sqlite:/nonexistent-fcb-dir/sim.sqlite: directory /nonexistent-fcb-dir does not exist\n")
         let broken = try CLI.run(["simulate", "examples/flows/broken-flow.json"])
         #expect(broken.status == 2)
         #expect(broken.stderr.hasPrefix("error: cannot load flow examples/flows/broken-flow.json: Invalid flow definition"))
         let both = try CLI.run(["simulate", "x.json", "--check", "a", "--script", "b"])
         #expect(both.status == 2)
+    }
+
+    @Test func simulateWithDBResumesInTheNextRun() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("sim.sqlite").path
+        let firstScript = try Self.temporaryFile("first.txt", "Hola\n")
+        let secondScript = try Self.temporaryFile("second.txt", "/node\n2\n")
+        defer {
+            try? FileManager.default.removeItem(atPath: firstScript)
+            try? FileManager.default.removeItem(atPath: secondScript)
+        }
+        let first = try CLI.run(["simulate", "examples/flows/seed-options.json", "--db", db, "--script", firstScript])
+        #expect(first.status == 0)
+        #expect(first.stderr == "")
+        #expect(
+            first.stdout == """
+                💾 \(db): a new conversation with +5491100000000
+                > Hola
+                bot: Welcome! How can I help?
+                bot: Please select an option:
+                       [1] Option 1
+                       [2] Option 2
+
+                """)
+        let second = try CLI.run(["simulate", "examples/flows/seed-options.json", "--db", db, "--script", secondScript])
+        #expect(second.status == 0)
+        #expect(second.stderr == "")
+        let lines = second.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(
+            Array(lines.prefix(4)) == [
+                "💾 \(db): resuming session seed-options, Paused at node n3 (options), last activity 2026-01-01T00:00:00.000Z",
+                "   the last bot message's choices still work: [1] Option 1 · [2] Option 2",
+                "> /node",
+                "node: n3 (options)",
+            ])
+        #expect(lines[4].hasPrefix("session: Paused · flow seed-options · id c"))
+        #expect(
+            Array(lines.dropFirst(5)) == [
+                "idle: 1s of the 24h session timeout",
+                "> 2",
+                "bot: You chose option 2",
+                "🏁 ended (completed)",
+                "",
+            ])
+        // A third run finds the session completed.
+        let third = try CLI.run(["simulate", "examples/flows/seed-options.json", "--db", db], stdin: Data())
+        #expect(third.status == 0)
+        #expect(third.stdout == "💾 \(db): +5491100000000 has no open session (last session: seed-options, Completed); the next message starts one\n")
     }
 
     @Test func listRules() throws {

@@ -2,10 +2,11 @@ import Foundation
 
 /// `fcb simulate`: one contact chatting with a demo tenant's flows, offline.
 ///
-/// The flows are stored as Active flows of one user in an ``InMemoryStore`` and every message goes
-/// through the same ``ConversationEngine`` as `serve` (session lookup, best-flow selection,
-/// timeout, the executor), with injected fakes: a recording sender that renders the exact Graph
-/// API body, a virtual clock (or the system clock), sequential ids and a live or mock API client.
+/// The flows are stored as Active flows of one user — in an ``InMemoryStore`` by default, or in
+/// a SQLite file with `--db` (``SimulatorStorage``) — and every message goes through the same
+/// ``ConversationEngine`` as `serve` (session lookup, best-flow selection, timeout, the executor),
+/// with injected fakes: a recording sender that renders the exact Graph API body, a virtual clock
+/// (or the system clock), sequential ids (cuids with `--db`) and a live or mock API client.
 ///
 /// Concurrency: an actor. All conversation state (store handle, choices of the last interactive
 /// message, transcript) is isolated here, and the REPL awaits one ``send(_:)`` at a time; the
@@ -15,58 +16,66 @@ public actor Simulator {
 
     public nonisolated let configuration: SimulatorConfiguration
     public nonisolated let contact: ContactRecord
-    /// The store, for inspection by tests.
-    public nonisolated let store: InMemoryStore
+    /// The store: in memory, or the `--db` file.
+    public nonisolated let store: any FlowStore & TenantStore
+    /// With `--db`: what the file held for the contact (an open session resumed, its choices),
+    /// printed before the first input. Empty in memory.
+    public nonisolated let startNotice: [SimulatorLine]
 
+    private let storage: SimulatorStorage
     private let engine: ConversationEngine
     private let virtualClock: VirtualClock?
     private let clock: any FlowClock
-    private let ids: SequentialIDGenerator
     private let log: TurnLog
     private var choices: [SimulatorChoice]?
     private var turns: [Transcript.Turn] = []
     private var pendingComments: [String] = []
     private var mediaCounter = 0
+    private var closed = false
 
+    /// Opens the store (``SimulatorConfiguration/database``), stores the flows and the contact.
+    /// Call ``close()`` at the end when the configuration names a database.
     public init(configuration: SimulatorConfiguration) async throws(SimulatorError) {
         self.configuration = configuration
         let settings = configuration.settings
-        let store = InMemoryStore()
+        let storage = try await SimulatorStorage.open(configuration)
+        let start: SimulatorStart
+        do {
+            start = try await storage.prepare(
+                configuration, userId: Self.userId, start: settings.realTime ? Date() : settings.clockStart, virtualClock: !settings.realTime)
+        } catch {
+            await storage.close()
+            throw error
+        }
         let log = TurnLog()
-        let ids = SequentialIDGenerator(prefix: "sim")
         let base: any FlowClock
         if settings.realTime {
             base = SystemClock()
             virtualClock = nil
         } else {
-            let virtual = VirtualClock(start: settings.clockStart)
+            let virtual = VirtualClock(start: start.clockStart)
             base = virtual
             virtualClock = virtual
         }
         let clock = LoggingClock(base: base, log: log)
         let environment = ExecutionEnvironment(
-            clock: clock, ids: ids, sender: SimulatorSender(log: log), api: LoggingAPIClient(base: configuration.api, log: log), store: store)
-        self.engine = ConversationEngine(store: store, executor: FlowExecutor(environment: environment), sessionTimeout: settings.sessionTimeout)
-        self.store = store
+            clock: clock, ids: storage.ids, sender: SimulatorSender(log: log, messageIds: storage.messageIds),
+            api: LoggingAPIClient(base: configuration.api, log: log), store: storage.store)
+        self.engine = ConversationEngine(store: storage.store, executor: FlowExecutor(environment: environment), sessionTimeout: settings.sessionTimeout)
+        self.storage = storage
+        self.store = storage.store
         self.log = log
-        self.ids = ids
         self.clock = clock
+        self.contact = start.contact
+        self.choices = start.choices
+        self.startNotice = start.notice
+    }
 
-        // Flows dated in the order given: on a tie the flow listed last counts as the most
-        // recently saved, which is the one `serve` prefers.
-        let start = clock.now()
-        for (index, flow) in configuration.flows.enumerated() {
-            let date = start.addingTimeInterval(Double(index - configuration.flows.count) / 1000)
-            await store.saveFlow(
-                FlowRecord(id: flow.name, name: flow.name, trigger: flow.trigger, status: "Active", definition: flow.definition, createdAt: date, updatedAt: date, userId: Self.userId))
-        }
-        let contact = ContactRecord(id: ids.next(), phone: settings.from, name: "Simulator", createdAt: start, updatedAt: start, userId: Self.userId)
-        do {
-            try await store.insertContact(contact)
-        } catch {
-            throw SimulatorError("cannot create the simulated contact: \(error)")
-        }
-        self.contact = contact
+    /// Closes the `--db` file (nothing to do in memory). The simulator must not be used after.
+    public func close() async {
+        guard !closed else { return }
+        closed = true
+        await storage.close()
     }
 
     /// What one typed line produced.
@@ -201,7 +210,7 @@ public actor Simulator {
     /// Before the engine routes a message: notes a session that the engine is about to expire.
     private func prepareSession(for inbound: InboundMessage) async throws(StoreError) -> [SimulatorLine] {
         let now = clock.now()
-        guard let session = await store.openSession(contactId: contact.id), now.timeIntervalSince(session.updatedAt) > configuration.settings.sessionTimeout
+        guard let session = try await store.openSession(contactId: contact.id), now.timeIntervalSince(session.updatedAt) > configuration.settings.sessionTimeout
         else { return [] }
         let idle = SimulatorDuration.format(milliseconds: Int(now.timeIntervalSince(session.updatedAt) * 1000))
         return [SimulatorLine(.event, "⌛ session \(session.flowId) idle for \(idle): completed with endReason \"timeout\"; this message starts over")]
@@ -210,30 +219,38 @@ public actor Simulator {
     // MARK: Commands
 
     private func run(_ command: SimulatorCommand) async -> [SimulatorLine] {
+        do {
+            return try await perform(command)
+        } catch {
+            return [SimulatorLine(.error, "✖ store error: \(error)")]
+        }
+    }
+
+    private func perform(_ command: SimulatorCommand) async throws(StoreError) -> [SimulatorLine] {
         switch command {
         case .help:
             return Self.help.map { SimulatorLine(.notice, $0) }
         case .quit:
             return []
         case .vars(let all):
-            return await vars(all: all)
+            return try await vars(all: all)
         case .node:
-            return await node()
+            return try await node()
         case .history:
-            guard let session = await currentSession() else { return [SimulatorLine(.info, "(no session yet: send a message to start one)")] }
+            guard let session = try await currentSession() else { return [SimulatorLine(.info, "(no session yet: send a message to start one)")] }
             return ConversationView.lines(context: session.context).map { SimulatorLine(.info, $0) }
         case .reset:
-            return await reset()
+            return try await reset()
         case .advance(let milliseconds):
-            return await advance(milliseconds: milliseconds)
+            return try await advance(milliseconds: milliseconds)
         case .timeout:
             guard virtualClock != nil else { return [Self.realTimeNotice] }
             let timeout = Int(configuration.settings.sessionTimeout * 1000)
-            guard let open = await store.openSession(contactId: contact.id) else {
-                return await advance(milliseconds: timeout + 1000)
+            guard let open = try await store.openSession(contactId: contact.id) else {
+                return try await advance(milliseconds: timeout + 1000)
             }
             let idle = Int(clock.now().timeIntervalSince(open.updatedAt) * 1000)
-            return await advance(milliseconds: max(0, timeout - idle) + 1000)
+            return try await advance(milliseconds: max(0, timeout - idle) + 1000)
         case .click(let number):
             guard let choices, !choices.isEmpty else {
                 return [SimulatorLine(.error, "✖ the last bot message has no buttons or list rows to click")]
@@ -285,13 +302,13 @@ public actor Simulator {
     ]
 
     /// The contact's open session, else its most recently updated one.
-    private func currentSession() async -> SessionRecord? {
-        if let open = await store.openSession(contactId: contact.id) { return open }
-        return await store.allSessions().filter { $0.contactId == contact.id }.max { ($0.updatedAt, $0.createdAt, $0.id) < ($1.updatedAt, $1.createdAt, $1.id) }
+    private func currentSession() async throws(StoreError) -> SessionRecord? {
+        if let open = try await store.openSession(contactId: contact.id) { return open }
+        return try await store.sessions(contactId: contact.id).max { ($0.updatedAt, $0.createdAt, $0.id) < ($1.updatedAt, $1.createdAt, $1.id) }
     }
 
-    private func vars(all: Bool) async -> [SimulatorLine] {
-        guard let session = await currentSession() else {
+    private func vars(all: Bool) async throws(StoreError) -> [SimulatorLine] {
+        guard let session = try await currentSession() else {
             return [SimulatorLine(.info, "(no session yet: send a message to start one)")]
         }
         var context = session.context ?? .object([:])
@@ -303,8 +320,8 @@ public actor Simulator {
         return context.serialized(indent: 2).split(separator: "\n", omittingEmptySubsequences: false).map { SimulatorLine(.info, String($0)) }
     }
 
-    private func node() async -> [SimulatorLine] {
-        guard let session = await currentSession() else {
+    private func node() async throws(StoreError) -> [SimulatorLine] {
+        guard let session = try await currentSession() else {
             return [SimulatorLine(.info, "(no session yet: send a message to start one)")]
         }
         let flow = configuration.flows.first { $0.name == session.flowId }
@@ -328,9 +345,9 @@ public actor Simulator {
         return lines
     }
 
-    private func reset() async -> [SimulatorLine] {
-        let open = await store.allSessions().filter {
-            $0.contactId == contact.id && ($0.status == SessionStatus.active.rawValue || $0.status == SessionStatus.paused.rawValue)
+    private func reset() async throws(StoreError) -> [SimulatorLine] {
+        let open = try await store.sessions(contactId: contact.id).filter {
+            ($0.status == SessionStatus.active.rawValue || $0.status == SessionStatus.paused.rawValue)
         }
         choices = nil
         guard !open.isEmpty else {
@@ -348,12 +365,12 @@ public actor Simulator {
         return lines
     }
 
-    private func advance(milliseconds: Int) async -> [SimulatorLine] {
+    private func advance(milliseconds: Int) async throws(StoreError) -> [SimulatorLine] {
         guard let virtualClock else { return [Self.realTimeNotice] }
         virtualClock.advance(milliseconds: milliseconds)
         let now = clock.now()
         var lines = [SimulatorLine(.event, "⏩ +\(SimulatorDuration.format(milliseconds: milliseconds)) → \(ISOTimestamp.string(now))")]
-        if let open = await store.openSession(contactId: contact.id) {
+        if let open = try await store.openSession(contactId: contact.id) {
             let idle = Int(now.timeIntervalSince(open.updatedAt) * 1000)
             let timeout = Int(configuration.settings.sessionTimeout * 1000)
             let limit = SimulatorDuration.format(milliseconds: timeout)

@@ -76,12 +76,19 @@ public struct SimulatorConfiguration: Sendable {
     public var api: any APIClient
     /// The `--mock-api` file, for the transcript header.
     public var mockAPIPath: String?
+    /// `--db`: the SQLite file that keeps the conversation between runs (created when missing);
+    /// nil keeps it in memory.
+    public var database: String?
 
-    public init(flows: [SimulatedFlow], settings: SimulatorSettings = .init(), api: any APIClient = RefusingAPIClient(), mockAPIPath: String? = nil) {
+    public init(
+        flows: [SimulatedFlow], settings: SimulatorSettings = .init(), api: any APIClient = RefusingAPIClient(), mockAPIPath: String? = nil,
+        database: String? = nil
+    ) {
         self.flows = flows
         self.settings = settings
         self.api = api
         self.mockAPIPath = mockAPIPath
+        self.database = database
     }
 
     /// Releases the live API client, if any.
@@ -98,7 +105,7 @@ public struct SimulatorOptions: Sendable, Equatable {
     public var context: String?
     /// `--from`: the contact's phone.
     public var from: String?
-    /// `--db`: not available before the storage issue (#4).
+    /// `--db`: the SQLite file that keeps the conversation between runs.
     public var db: String?
     /// `--mock-api`: fixtures file.
     public var mockAPI: String?
@@ -127,10 +134,10 @@ public enum SimulatorSetup {
     /// Reads flows, `--context`, `--from` and `--mock-api`. With a transcript (for `--check`),
     /// its header supplies `from`, `context`, `mock-api` (relative to the transcript's folder)
     /// and the display options unless the command line gives them; the clock is always virtual.
+    /// `--db` is refused with a transcript: a check replays from an empty conversation.
     public static func configuration(_ options: SimulatorOptions, transcript: Transcript? = nil, transcriptPath: String? = nil) throws(SimulatorError) -> SimulatorConfiguration {
-        if options.db != nil {
-            throw SimulatorError(
-                "--db is not yet available in this build (storage issue #4): the SQLite store has not landed; simulate keeps the conversation in memory for now.")
+        if options.db != nil, transcript != nil {
+            throw SimulatorError(Self.checkWithDatabase)
         }
         guard !options.flowPaths.isEmpty else {
             throw SimulatorError("give at least one flow file or directory, e.g. fcb simulate examples/flows/soporte-menu.json")
@@ -169,8 +176,11 @@ public enum SimulatorSetup {
         } else {
             api = LiveAPIClient(allowPrivateTargets: options.allowPrivateAPITargets)
         }
-        return SimulatorConfiguration(flows: flows, settings: settings, api: api, mockAPIPath: mockPath)
+        return SimulatorConfiguration(flows: flows, settings: settings, api: api, mockAPIPath: mockPath, database: options.db)
     }
+
+    public static let checkWithDatabase =
+        "--check replays a transcript from an empty conversation, and a --db file keeps the state of earlier runs; leave out --db"
 
     /// `path` as is when absolute, else relative to the folder of `file` (or the working directory).
     static func resolve(_ path: String, relativeToFileAt file: String?) -> String {

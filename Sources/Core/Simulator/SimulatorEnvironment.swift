@@ -21,32 +21,40 @@ final class TurnLog: Sendable {
 }
 
 /// The simulator's ``FlowSender``: renders each message with ``CloudAPIRenderer`` exactly as
-/// `serve` would POST it and answers `wamid.SIM000001`, `wamid.SIM000002`, … A message the
-/// renderer refuses (Meta would reject it) fails like a Graph API 400.
+/// `serve` would POST it and answers `wamid.SIM000001`, `wamid.SIM000002`, … (with `messageIds`,
+/// `wamid.SIM.<id>`: unique across runs on one `--db` file). A message the renderer refuses (Meta
+/// would reject it) fails like a Graph API 400.
 final class SimulatorSender: FlowSender {
     private let counter = Mutex(0)
     private let log: TurnLog
+    private let messageIds: (any IDGenerator)?
 
-    init(log: TurnLog) {
+    init(log: TurnLog, messageIds: (any IDGenerator)? = nil) {
         self.log = log
+        self.messageIds = messageIds
     }
 
     func send(userId: String, to phone: String, message: OutboundMessage) async -> SendResult {
         let to = CloudAPIRenderer.normalizePhone(phone) ?? phone
         do {
             let payload = try CloudAPIRenderer.body(for: message, to: to)
-            let n = counter.withLock { value -> Int in
-                value += 1
-                return value
-            }
-            let digits = String(n)
-            let messageId = "wamid.SIM" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+            let messageId = nextMessageId()
             log.append(.sent(message, messageId: messageId, payload: payload))
             return .success(messageId: messageId)
         } catch {
             log.append(.refused(message, error: error.message))
             return .failure(error: error.message, status: error.status)
         }
+    }
+
+    private func nextMessageId() -> String {
+        if let messageIds { return "wamid.SIM." + messageIds.next() }
+        let n = counter.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        let digits = String(n)
+        return "wamid.SIM" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 }
 

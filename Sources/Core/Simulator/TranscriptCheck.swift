@@ -17,6 +17,7 @@ public enum TranscriptCheck {
 
     /// Parses `text` (the transcript file `name`), replays it with `configuration` and compares.
     public static func run(transcriptText text: String, name: String, configuration: SimulatorConfiguration) async throws(SimulatorError) -> Result {
+        if configuration.database != nil { throw SimulatorError(SimulatorSetup.checkWithDatabase) }
         let (expected, expectedLines) = try Transcript.parseNumbered(text)
         let simulator = try await Simulator(configuration: configuration)
         for turn in expected.turns {
@@ -24,6 +25,7 @@ public enum TranscriptCheck {
             _ = await simulator.send(turn.input)
         }
         let actual = await simulator.transcript()
+        await simulator.close()
         var rendered = actual
         rendered.mockAPI = expected.mockAPI
         let (_, actualLines) = try Transcript.parseNumbered(rendered.render())

@@ -26,6 +26,13 @@ enum SimFixture {
     static func texts(_ reply: Simulator.Reply) -> [String] { reply.lines.map(\.text) }
 }
 
+extension Simulator {
+    /// The contact's sessions, oldest first, through the store protocol (memory or `--db`).
+    func sessions() async throws -> [SessionRecord] { try await store.sessions(contactId: contact.id) }
+    /// The contact's Message rows, oldest first.
+    func messages() async throws -> [MessageRecord] { try await store.messages(contactId: contact.id) }
+}
+
 @Suite("Simulator behaviour")
 struct SimulatorTests {
     @Test func contextErrorsAreClear() throws {
@@ -49,12 +56,8 @@ struct SimulatorTests {
 
     @Test func setupErrors() throws {
         let seed = SimRepo.path("examples/flows/seed-options.json")
-        do {
-            _ = try SimulatorSetup.configuration(SimulatorOptions(flowPaths: [seed], db: "x.sqlite"))
-            Issue.record("--db accepted")
-        } catch {
-            #expect(error.message.hasPrefix("--db is not yet available in this build (storage issue #4)"))
-        }
+        #expect(try SimulatorSetup.configuration(SimulatorOptions(flowPaths: [seed], db: "x.sqlite")).database == "x.sqlite")
+        #expect(try SimulatorSetup.configuration(SimulatorOptions(flowPaths: [seed])).database == nil)
         #expect(throws: SimulatorError.self) { try SimulatorSetup.configuration(SimulatorOptions(flowPaths: [seed], from: "n/a")) }
         #expect(try SimulatorSetup.configuration(SimulatorOptions(flowPaths: [seed], from: "+54 9 11 5555-0000")).settings.from == "5491155550000")
         #expect(throws: SimulatorError.self) { try SimulatorSetup.configuration(SimulatorOptions(flowPaths: [])) }
@@ -89,18 +92,18 @@ struct SimulatorTests {
         let reply = await simulator.send("2")
         #expect(reply.recorded)
         #expect(SimFixture.texts(reply).first == "bot: 🚚 *Envíos*")
-        let session = try #require(await simulator.store.allSessions().first)
+        let session = try #require(try await simulator.sessions().first)
         #expect(session.context?["lastInteractiveType"] == "list_reply")
         #expect(session.context?["lastInteractiveId"] == "envíos_a_domicilio")
         #expect(session.context?["lastSelectedOptionIndex"] == 1)
         // The next menu has buttons: the title selects too, as a button reply.
         _ = await simulator.send("VOLVER AL MENU")
-        let after = try #require(await simulator.store.allSessions().first)
+        let after = try #require(try await simulator.sessions().first)
         #expect(after.context?["lastInteractiveType"] == "button_reply")
         #expect(after.currentNodeId == "menu")
         // /text never maps to a choice.
         _ = await simulator.send("/text 1")
-        let typed = try #require(await simulator.store.allSessions().first)
+        let typed = try #require(try await simulator.sessions().first)
         #expect(typed.context?["lastInteractiveType"] == .null)
         #expect(typed.context?["lastSelectedOptionIndex"] == 0)
     }
@@ -184,7 +187,7 @@ struct SimulatorTests {
                 "✖ flow error: FlowSendMessageError: Missing template name or language for WhatsApp template message (status 400) (session Errored)",
             ])
         #expect(reply.lines.last?.kind == .error)
-        #expect(await simulator.store.allSessions().first?.status == "Errored")
+        #expect(try await simulator.sessions().first?.status == "Errored")
         #expect(SimFixture.texts(await simulator.send("/node")).dropFirst().first?.hasPrefix("session: Errored") == true)
     }
 
@@ -206,7 +209,7 @@ struct SimulatorTests {
                 "✖ send failed (image): Media message must have either an id or a url",
                 "✖ flow error: FlowSendMessageError: Media message must have either an id or a url (status 400) (session Errored)",
             ])
-        let failed = await simulator.store.allMessages().filter { $0.status == "Failed" }
+        let failed = try await simulator.messages().filter { $0.status == "Failed" }
         #expect(failed.count == 1)
     }
 
@@ -309,7 +312,7 @@ struct SimulatorTests {
         _ = await simulator.send("soporte")
         let reply = SimFixture.texts(await simulator.send("/send-media document https://x.test/factura.pdf"))
         #expect(reply.first?.hasPrefix("bot: Perdón, no entendí") == true)
-        let context = try #require(await simulator.store.allSessions().first?.context)
+        let context = try #require(try await simulator.sessions().first?.context)
         #expect(context["lastUserMessage"] == "factura.pdf")
         let last = try #require(context["_meta"]?["history"]?.arrayValue?.last { $0["direction"] == "in" })
         #expect(last["type"] == "option-selection")
