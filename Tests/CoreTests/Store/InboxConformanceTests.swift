@@ -24,6 +24,15 @@ struct InboxConformanceTests {
             #expect(first.payload.isEquivalent(to: ["text": "hola ñ", "n": 1]))
             #expect(try await store.inboxCounts() == [.pending: 4])
             #expect(try await store.enqueue([], receivedAt: instant(), requestId: nil).isEmpty)
+
+            // The same key twice in one delivery: stored once, the second reported as a duplicate.
+            let twice = try await store.enqueue([Self.item("D", "m:9"), Self.item("E", nil), Self.item("D", "m:9"), Self.item("F", nil)], receivedAt: instant(2), requestId: nil)
+            #expect(twice[0] != nil && twice[1] != nil && twice[2] == nil && twice[3] != nil)
+            #expect(Set(twice.compactMap { $0 }).count == 3)
+            let (eId, fId) = (try #require(twice[1]), try #require(twice[3]))
+            let e = try #require(try await store.inboxItem(id: eId))
+            let f = try #require(try await store.inboxItem(id: fId))
+            #expect(e.contactKey == "E" && f.contactKey == "F")
         }
     }
 

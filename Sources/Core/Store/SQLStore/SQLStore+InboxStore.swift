@@ -1,22 +1,39 @@
 import Foundation
 
 extension SQLStore {
+    /// One multi-row INSERT: a single statement is atomic on both backends, so the ack path
+    /// costs one round trip and one commit, like a bare `INSERT … COMMIT`.
     public func enqueue(_ items: [NewInboxItem], receivedAt: Date, requestId: String?) async throws(StoreError) -> [Int64?] {
         guard !items.isEmpty else { return [] }
-        return try await database.transaction { (db: any SQLExecutor) async throws(StoreError) -> [Int64?] in
-            var ids: [Int64?] = []
-            for item in items {
-                let row = try await db.first(
-                    """
-                    INSERT INTO \(table: .inbox) (received_at, request_id, kind, dedupe_key, contact_key, user_id, payload, available_at)
-                    VALUES (\(receivedAt), \(requestId), \(item.kind), \(item.dedupeKey), \(item.contactKey), \(item.userId),
-                        \(item.payload), \(receivedAt))
-                    ON CONFLICT (dedupe_key) DO NOTHING
-                    RETURNING id
-                    """)
-                ids.append(try row.map { row throws(StoreError) in Int64(try row.int("id")) })
-            }
-            return ids
+        var values: SQLQuery = ""
+        for (index, item) in items.enumerated() {
+            let separator: SQLQuery = index == 0 ? "" : ", "
+            values = """
+                \(fragment: values)\(fragment: separator)(\(receivedAt), \(requestId), \(item.kind), \(item.dedupeKey), \(item.contactKey),
+                    \(item.userId), \(item.payload), \(receivedAt))
+                """
+        }
+        let rows = try await database.query(
+            """
+            INSERT INTO \(table: .inbox) (received_at, request_id, kind, dedupe_key, contact_key, user_id, payload, available_at)
+            VALUES \(fragment: values)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING id, dedupe_key
+            """)
+        // Rows come back in VALUES order, skipping duplicates: keyed items are matched by key,
+        // unkeyed ones (always inserted) by position among the unkeyed rows.
+        var byKey: [String: Int64] = [:]
+        var unkeyed: [Int64] = []
+        for row in rows {
+            let id = Int64(try row.int("id"))
+            if let key = try row.optionalString("dedupe_key") { byKey[key] = id } else { unkeyed.append(id) }
+        }
+        var nextUnkeyed = unkeyed.makeIterator()
+        var seenKeys = Set<String>()
+        return items.map { item in
+            guard let key = item.dedupeKey else { return nextUnkeyed.next() }
+            // The same key twice in one delivery: the first occurrence is the one stored.
+            return seenKeys.insert(key).inserted ? byKey[key] : nil
         }
     }
 
@@ -25,25 +42,24 @@ extension SQLStore {
         // A row is a candidate when it is due (or its lease expired) and no earlier row of the
         // same contact is still unfinished. PostgreSQL skips rows another worker is claiming.
         let lock: SQLQuery = database.dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
-        let claimed = try await database.transaction { (db: any SQLExecutor) async throws(StoreError) -> [InboxItem] in
-            try await db.query(
-                """
-                UPDATE \(table: .inbox) SET state = 'processing', locked_by = \(worker), locked_until = \(until),
-                    attempts = attempts + 1
-                WHERE id IN (
-                    SELECT i.id FROM \(table: .inbox) i
-                    WHERE ((i.state = 'pending' AND i.available_at <= \(now))
-                           OR (i.state = 'processing' AND i.locked_until < \(now)))
-                      AND NOT EXISTS (
-                          SELECT 1 FROM \(table: .inbox) e
-                          WHERE e.contact_key = i.contact_key AND e.id < i.id AND e.state IN ('pending', 'processing'))
-                    ORDER BY i.id
-                    LIMIT \(limit)
-                    \(fragment: lock))
-                RETURNING *
-                """
-            ).decoded { row throws(StoreError) in try InboxItem(row: row) }
-        }
+        // One statement (atomic by itself): the claim costs one round trip.
+        let claimed = try await database.query(
+            """
+            UPDATE \(table: .inbox) SET state = 'processing', locked_by = \(worker), locked_until = \(until),
+                attempts = attempts + 1
+            WHERE id IN (
+                SELECT i.id FROM \(table: .inbox) i
+                WHERE ((i.state = 'pending' AND i.available_at <= \(now))
+                       OR (i.state = 'processing' AND i.locked_until < \(now)))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM \(table: .inbox) e
+                      WHERE e.contact_key = i.contact_key AND e.id < i.id AND e.state IN ('pending', 'processing'))
+                ORDER BY i.id
+                LIMIT \(limit)
+                \(fragment: lock))
+            RETURNING *
+            """
+        ).decoded { row throws(StoreError) in try InboxItem(row: row) }
         return claimed.sorted { $0.id < $1.id }
     }
 
