@@ -47,21 +47,23 @@ public final class PostgresBackend: SQLDatabase {
     public func transaction<T: Sendable>(
         _ body: @escaping @Sendable (any SQLExecutor) async throws(StoreError) -> T
     ) async throws(StoreError) -> T {
-            try await withDeadline(operationTimeout * 3) { [client, logger] in
-                try await client.withConnection { connection in
-                    let executor = PostgresConnectionExecutor(connection: connection, logger: logger, database: self.displayName)
-                    try await executor.query("BEGIN")
-                    do {
-                        let value = try await body(executor)
-                        try await executor.query("COMMIT")
-                        return value
-                    } catch {
-                        // A lost connection rolls back by itself; a failed ROLLBACK adds nothing.
-                        _ = try? await executor.query("ROLLBACK")
-                        throw error
-                    }
+        // When the deadline passes the caller gets `unavailable`, but a COMMIT already on the wire
+        // may still land: like any timeout, the outcome is unknown, so writers stay idempotent.
+        try await withDeadline(operationTimeout * 3) { [client, logger] in
+            try await client.withConnection { connection in
+                let executor = PostgresConnectionExecutor(connection: connection, logger: logger, database: self.displayName)
+                try await executor.query("BEGIN")
+                do {
+                    let value = try await body(executor)
+                    try await executor.query("COMMIT")
+                    return value
+                } catch {
+                    // A lost connection rolls back by itself; a failed ROLLBACK adds nothing.
+                    _ = try? await executor.query("ROLLBACK")
+                    throw error
                 }
             }
+        }
     }
 
     /// Runs `operation`, failing with `unavailable` when it takes longer than `operationTimeout`.

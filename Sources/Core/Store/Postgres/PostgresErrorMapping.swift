@@ -30,28 +30,28 @@ enum PostgresErrorMapping {
     }
 
     private static func storeError(info: PSQLError.ServerInfo, database: String) -> StoreError {
-            let state = info[.sqlState] ?? "?????"
-            let message = info[.message] ?? "server error"
-            let detail = info[.detail].map { " (\($0))" } ?? ""
-            switch state {
-            case "23505":
-                let constraint = info[.constraintName] ?? "a unique key"
-                // The detail would repeat the row's values (phone numbers) into logs; the key name is enough.
-                return StoreError(.conflict, "Unique constraint failed on \(constraint)")
-            case "23503":
-                let constraint = info[.constraintName] ?? "a foreign key"
-                return StoreError(.invalid, "Foreign key constraint failed on \(constraint)")
-            case "28P01", "28000":
-                return StoreError(.unavailable, "database \(database) refused the login: \(message)")
-            case "3D000":
-                return StoreError(.unavailable, "database \(database) does not exist: \(message)")
-            case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004":
-                return StoreError(.unavailable, "database \(database) went away: \(message) [\(state)]")
-            case "40001", "40P01":
-                return StoreError(.conflict, "transaction aborted by the database, retry: \(message) [\(state)]")
-            default:
-                return StoreError(.invalid, "database error \(state): \(message)\(detail)")
-            }
+        let state = info[.sqlState] ?? "?????"
+        let message = info[.message] ?? "server error"
+        let detail = info[.detail].map { " (\($0))" } ?? ""
+        switch state {
+        case "23505":
+            let constraint = info[.constraintName] ?? "a unique key"
+            // The detail would repeat the row's values (phone numbers) into logs; the key name is enough.
+            return StoreError(.conflict, "Unique constraint failed on \(constraint)")
+        case "23503":
+            let constraint = info[.constraintName] ?? "a foreign key"
+            return StoreError(.invalid, "Foreign key constraint failed on \(constraint)")
+        case "28P01", "28000":
+            return StoreError(.unavailable, "database \(database) refused the login: \(message)")
+        case "3D000":
+            return StoreError(.unavailable, "database \(database) does not exist: \(message)")
+        case "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08004":
+            return StoreError(.unavailable, "database \(database) went away: \(message) [\(state)]")
+        case "40001", "40P01":
+            return StoreError(.conflict, "transaction aborted by the database, retry: \(message) [\(state)]")
+        default:
+            return StoreError(.invalid, "database error \(state): \(message)\(detail)")
+        }
     }
 
     private static func connectionError(_ error: PSQLError, database: String) -> StoreError {
