@@ -111,6 +111,39 @@ struct PostgresBehaviourTests {
         #expect(error.message.hasSuffix("does not support TLS, but the URL requires it (sslmode)"), "\(error.message)")
     }
 
+    /// Managed PostgreSQL: sslmode=require encrypts without checking; verify-full checks the chain
+    /// and the host name against `sslrootcert`.
+    @Test(.enabled(if: PrivatePostgresCluster.isAvailable)) func tlsModesAgainstAServerWithACertificate() async throws {
+        let cluster = try PrivatePostgresCluster.start(tls: true)
+        defer { cluster.destroy() }
+        func encrypted(_ settings: PostgresSettings) async throws -> Bool {
+            let backend = try PostgresBackend(settings: settings, operationTimeout: .seconds(5))
+            defer { Task { await backend.close() } }
+            let row = try #require(try await backend.first("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+            return try row.bool("ssl")
+        }
+        var require = cluster.settings
+        require.tls = .require
+        #expect(try await encrypted(require))
+        var prefer = cluster.settings
+        prefer.tls = .prefer
+        #expect(try await encrypted(prefer))
+
+        var untrusted = cluster.settings
+        untrusted.tls = .verifyFull
+        untrusted.host = "localhost"
+        let backend = try PostgresBackend(settings: untrusted, operationTimeout: .seconds(5))
+        let error = try #require(await storeError { try await backend.query("SELECT 1") })
+        await backend.close()
+        #expect(error.kind == .unavailable && error.message.contains("TLS"), "\(error.message)")
+
+        var trusted = untrusted
+        trusted.rootCertificatePath = cluster.certificatePath
+        #expect(try await encrypted(trusted))
+        guard case .postgres(let fromURL) = try DatabaseURL(parsing: "postgres://postgres:\(cluster.password)@localhost:\(cluster.port)/postgres?sslmode=verify-full&sslrootcert=\(cluster.certificatePath)") else { return }
+        #expect(try await encrypted(fromURL))
+    }
+
     @Test(.enabled(if: PrivatePostgresCluster.isAvailable)) func wrongPasswordAndMissingDatabaseAreClearErrors() async throws {
         let cluster = try PrivatePostgresCluster.start()
         defer { cluster.destroy() }

@@ -19,8 +19,9 @@ final class PrivatePostgresCluster: Sendable {
         self.bindir = bindir
     }
 
-    /// initdb with scram-sha-256 for TCP and a superuser password, then start.
-    static func start() throws -> PrivatePostgresCluster {
+    /// initdb with scram-sha-256 for TCP and a superuser password, then start. With `tls`, a
+    /// self-signed certificate for localhost/127.0.0.1 (`certificatePath`) and `ssl=on`.
+    static func start(tls: Bool = false) throws -> PrivatePostgresCluster {
         guard let bindir = ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_BINDIR"] else {
             throw StoreError(.unavailable, "FCB_TEST_POSTGRES_BINDIR is not set")
         }
@@ -31,9 +32,17 @@ final class PrivatePostgresCluster: Sendable {
         _ = try shell("chmod 755 \(directory); id postgres >/dev/null 2>&1 && [ $(id -u) = 0 ] && chown -R postgres \(directory); true")
         let cluster = PrivatePostgresCluster(directory: directory, port: try freePort(), password: password, bindir: bindir)
         try cluster.asPostgres("\(bindir)/initdb -D \(directory)/data -U postgres --pwfile=\(directory)/pwfile --auth-host=scram-sha-256 --auth-local=trust -E UTF8 >\(directory)/initdb.log 2>&1")
+        if tls {
+            let data = "\(directory)/data"
+            try cluster.asPostgres(
+                "openssl req -new -x509 -days 2 -nodes -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout \(data)/server.key -out \(data)/server.crt >/dev/null 2>&1 && chmod 600 \(data)/server.key && printf 'ssl = on\\n' >> \(data)/postgresql.conf")
+        }
         try cluster.startServer()
         return cluster
     }
+
+    /// The self-signed server certificate (clusters started with `tls`).
+    var certificatePath: String { "\(directory)/data/server.crt" }
 
     var settings: PostgresSettings {
         PostgresSettings(host: "127.0.0.1", port: port, username: "postgres", password: password, database: "postgres", tls: .disable, maximumConnections: 4, connectTimeout: .seconds(2))

@@ -83,6 +83,13 @@ extension PostgresErrorMapping {
     static func connectionCause(_ underlying: (any Error)?) -> String {
         let text = underlying.map { "\($0)" } ?? ""
         let lowered = text.lowercased()
+        if lowered.contains("certificate_verify_failed") {
+            return "TLS certificate not trusted (give the server's CA with sslrootcert=, or sslmode=require to encrypt without checking)"
+        }
+        if lowered.contains("failedtovalidatehostname") || lowered.contains("hostname") && lowered.contains("tls") {
+            return "TLS certificate is not for this host name (sslmode=verify-ca checks the chain only)"
+        }
+        if lowered.contains("handshakefailed") { return "TLS handshake failed: \(text)" }
         if lowered.contains("connection refused") { return "connection refused (is the server running and listening there?)" }
         if lowered.contains("no such file") { return "no server socket there (is the server running?)" }
         if lowered.contains("timed out") || lowered.contains("timeout") { return "connection timed out" }
