@@ -113,7 +113,7 @@ struct PostgresBehaviourTests {
 
     /// Managed PostgreSQL: sslmode=require encrypts without checking; verify-full checks the chain
     /// and the host name against `sslrootcert`.
-    @Test(.enabled(if: PrivatePostgresCluster.isAvailable)) func tlsModesAgainstAServerWithACertificate() async throws {
+    @Test(.enabled(if: PrivatePostgresCluster.isAvailableWithTLS, "needs PostgreSQL binaries and openssl")) func tlsModesAgainstAServerWithACertificate() async throws {
         let cluster = try PrivatePostgresCluster.start(tls: true)
         defer { cluster.destroy() }
         func encrypted(_ settings: PostgresSettings) async throws -> Bool {

@@ -12,6 +12,11 @@ final class PrivatePostgresCluster: Sendable {
 
     static var isAvailable: Bool { ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_BINDIR"] != nil }
 
+    /// TLS clusters also need the openssl command for their certificate.
+    static var isAvailableWithTLS: Bool {
+        isAvailable && ["/usr/bin/openssl", "/bin/openssl", "/usr/local/bin/openssl"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     private init(directory: String, port: Int, password: String, bindir: String) {
         self.directory = directory
         self.port = port
