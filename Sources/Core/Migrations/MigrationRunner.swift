@@ -53,26 +53,12 @@ public struct MigrationRunner: Sendable {
     /// the migrations must produce).
     public func catalog() async throws(StoreError) -> SchemaCatalog {
         let rows = try await database.query(SQLQuery(unsafeSQL: SchemaCatalogQuery.sql)).map { row in
-            (0..<SchemaCatalogQuery.columnCount).map { index in row.cells.indices.contains(index) ? row.text(at: index) : nil }
+            (0..<SchemaCatalogQuery.columnCount).map { index in row.cells.indices.contains(index) ? row.cells[index].text : nil }
         }
         do {
             return try SchemaCatalogQuery.catalog(rows: rows)
         } catch {
             throw StoreError(.invalid, "unexpected catalog rows: \(error)")
-        }
-    }
-}
-
-extension SQLRow {
-    /// The cell at `index` as text (catalog queries return text columns only).
-    func text(at index: Int) -> String? {
-        switch cells[index] {
-        case .null: nil
-        case .text(let s): s
-        case .integer(let i): String(i)
-        case .double(let d): jsNumberString(d)
-        case .bool(let b): b ? "true" : "false"
-        case .timestamp(let d): ISOTimestamp.string(d)
         }
     }
 }

@@ -199,3 +199,33 @@ struct StoreConformanceTests {
         }
     }
 }
+
+/// Rows written by someone else (the dashboard, a hand edit) can hold anything: a bad value is a
+/// clear error naming the column, never a crash.
+@Suite("Store: corrupt rows")
+struct CorruptRowTests {
+    @Test(arguments: StoreBackendKind.sql)
+    func corruptJSONAndTimestampsAreClearErrors(_ kind: StoreBackendKind) async throws {
+        try await withStore(kind) { store in
+            let sql = try #require(store as? SQLStore)
+            let seed = try await Seed.insert(into: store)
+            try await store.createSession(SessionRecord(id: "cs1", createdAt: instant(), updatedAt: instant(), contactId: seed.contact.id, flowId: seed.flow.id))
+            if kind == .sqlite {
+                // SQLite keeps JSON and timestamps as text, so both can be damaged.
+                try await sql.database.query(#"UPDATE "Session" SET "context" = '{"open": ' WHERE "id" = 'cs1'"#)
+                let json = try #require(await storeError { _ = try await store.session(id: "cs1") })
+                #expect(json.kind == .invalid && json.message.hasPrefix(#"column "context" holds invalid JSON"#), "\(json.message)")
+                try await sql.database.query(#"UPDATE "Session" SET "context" = NULL, "updatedAt" = 'yesterday' WHERE "id" = 'cs1'"#)
+                let date = try #require(await storeError { _ = try await store.session(id: "cs1") })
+                #expect(date == StoreError(.invalid, #"column "updatedAt" holds "yesterday", not an ISO-8601 timestamp"#))
+            } else {
+                // PostgreSQL types the columns; an oversize, wrong-typed value is refused on write.
+                let error = try #require(await storeError {
+                    try await sql.database.query(#"UPDATE "Session" SET "updatedAt" = \#(String(repeating: "x", count: 100_000)) WHERE "id" = 'cs1'"#)
+                })
+                #expect(error.kind == .invalid && error.message == #"database error 42804: column "updatedAt" is of type timestamp without time zone but expression is of type text"#, "\(error.message)")
+                #expect(try await store.session(id: "cs1")?.updatedAt == instant())
+            }
+        }
+    }
+}

@@ -11,6 +11,18 @@ public struct SQLRow: Sendable {
         case double(Double)
         case bool(Bool)
         case timestamp(Date)
+
+        /// The value as text (nil for NULL).
+        var text: String? {
+            switch self {
+            case .null: nil
+            case .text(let s): s
+            case .integer(let i): String(i)
+            case .double(let d): jsNumberString(d)
+            case .bool(let b): b ? "true" : "false"
+            case .timestamp(let d): ISOTimestamp.string(d)
+            }
+        }
     }
 
     let columns: [String]
@@ -36,14 +48,7 @@ public struct SQLRow: Sendable {
     }
 
     public func optionalString(_ column: String) throws(StoreError) -> String? {
-        switch try cell(column) {
-        case .null: nil
-        case .text(let s): s
-        case .integer(let i): String(i)
-        case .double(let d): jsNumberString(d)
-        case .bool(let b): b ? "true" : "false"
-        case .timestamp(let d): ISOTimestamp.string(d)
-        }
+        try cell(column).text
     }
 
     public func int(_ column: String) throws(StoreError) -> Int {
