@@ -1,0 +1,98 @@
+import Foundation
+
+/// Result of upserting a contact by `(userId, phone)` (SPEC §5).
+public enum ContactUpsert: Sendable, Equatable {
+    case created(ContactRecord)
+    /// Already there; its name was replaced when a non-empty name was given.
+    case existing(ContactRecord)
+    /// The phone belongs to another tenant (the schema's global `Contact_phone_key`).
+    case ownedByAnotherTenant(ownerUserId: String)
+}
+
+/// One entry of `value.statuses[]`, already mapped (reference §3.7, FE-live map).
+public struct DeliveryStatusUpdate: Sendable, Equatable {
+    public var waMessageId: String
+    /// `Sent`, `Delivered`, `Read`, `Failed`, `Warning` or `Pending`.
+    public var status: String
+    public var timestamp: Date
+    /// Set for `Failed` (and `Warning` when Meta gave one).
+    public var error: String?
+    /// `status.conversation.id`, when present.
+    public var conversationId: String?
+
+    public init(waMessageId: String, status: String, timestamp: Date, error: String? = nil, conversationId: String? = nil) {
+        self.waMessageId = waMessageId
+        self.status = status
+        self.timestamp = timestamp
+        self.error = error
+        self.conversationId = conversationId
+    }
+}
+
+/// What applying one status changed.
+public struct StatusApplication: Sendable, Equatable {
+    /// The Message row after the update, when it changed (nil: absent or the status was not newer).
+    public var updatedMessage: MessageRecord?
+    /// BroadcastRecipient rows whose status changed.
+    public var updatedRecipients: Int
+    /// Neither a Message nor a BroadcastRecipient row has this id yet: the status is kept and
+    /// applied by ``PipelineStore/applyPendingStatuses(waMessageId:)`` when the row appears.
+    public var deferred: Bool
+
+    public init(updatedMessage: MessageRecord? = nil, updatedRecipients: Int = 0, deferred: Bool = false) {
+        self.updatedMessage = updatedMessage
+        self.updatedRecipients = updatedRecipients
+        self.deferred = deferred
+    }
+}
+
+/// Inbox state for `/metrics` and `/ready`.
+public struct InboxStats: Sendable, Equatable {
+    public var counts: [InboxState: Int]
+    /// `received_at` of the oldest pending or processing item.
+    public var oldestUnfinishedAt: Date?
+
+    public init(counts: [InboxState: Int], oldestUnfinishedAt: Date?) {
+        self.counts = counts
+        self.oldestUnfinishedAt = oldestUnfinishedAt
+    }
+}
+
+/// Everything `fcb serve`'s pipeline reads and writes: the executor's store, tenants, the
+/// inbox, and the per-message rules of SPEC §5.
+public protocol PipelineStore: FlowStore, TenantStore, InboxStore {
+    /// Contact upsert by `(userId, phone)`: creates `{id: newId, phone, userId, name}`, or updates
+    /// the name when `name` is non-empty; a phone owned by another user is reported, not thrown.
+    func upsertContact(userId: String, phone: String, name: String?, newId: String, at: Date) async throws(StoreError) -> ContactUpsert
+
+    func message(id: String) async throws(StoreError) -> MessageRecord?
+    func message(waMessageId: String) async throws(StoreError) -> MessageRecord?
+
+    /// Applies a status to the Message row and to the tenant's BroadcastRecipient rows with that
+    /// `waMessageId` (= `BroadcastRecipient.messageId`), in one transaction, monotonically:
+    /// `Pending < Sent < Delivered < Read` never goes backwards; `Failed`/`Warning` replace only
+    /// `Pending`/`Sent`; a repeated status changes nothing. Recipient changes adjust the
+    /// Broadcast's `successCount` (Sent/Delivered/Read) and `failureCount` (Failed) and set
+    /// `conversationId`. With neither row present the status is kept (`deferred`).
+    func applyStatus(_ update: DeliveryStatusUpdate, userId: String) async throws(StoreError) -> StatusApplication
+
+    /// Applies, in rank order, the statuses kept for `waMessageId`, and forgets them.
+    func applyPendingStatuses(waMessageId: String) async throws(StoreError) -> [StatusApplication]
+
+    /// Stores `progress` on a leased item (the pipeline's journal). False without the lease.
+    @discardableResult
+    func saveProgress(id: Int64, worker: String, progress: JSONValue?) async throws(StoreError) -> Bool
+
+    /// Releases a leased item until `availableAt` with `progress` (a durable delay), keeping it at
+    /// its contact's head; `attempts` goes back to 0 (waiting is not failing).
+    @discardableResult
+    func deferItem(id: Int64, worker: String, progress: JSONValue?, availableAt: Date) async throws(StoreError) -> Bool
+
+    /// Parked items, oldest first.
+    func parkedItems(limit: Int) async throws(StoreError) -> [InboxItem]
+    /// Puts a parked item back in line (attempts 0, due at `at`). False when it is not parked.
+    @discardableResult
+    func requeue(id: Int64, at: Date) async throws(StoreError) -> Bool
+
+    func inboxStats() async throws(StoreError) -> InboxStats
+}
