@@ -8,10 +8,12 @@ public struct ExecutionEnvironment: Sendable {
     public var api: any APIClient
     public var store: any ExecutorStore
     public var options: ExecutorOptions
+    /// Where sends are recorded before they leave, so a resumed run never repeats one.
+    public var journal: (any SendJournal)?
 
     public init(
         clock: any FlowClock, ids: any IDGenerator, sender: any FlowSender, api: any APIClient, store: any ExecutorStore,
-        options: ExecutorOptions = .init()
+        options: ExecutorOptions = .init(), journal: (any SendJournal)? = nil
     ) {
         self.clock = clock
         self.ids = ids
@@ -19,6 +21,15 @@ public struct ExecutionEnvironment: Sendable {
         self.api = api
         self.store = store
         self.options = options
+        self.journal = journal
+    }
+
+    /// The same environment with another store and journal (one per pipeline work item).
+    public func with(store: any ExecutorStore, journal: (any SendJournal)?) -> ExecutionEnvironment {
+        var copy = self
+        copy.store = store
+        copy.journal = journal
+        return copy
     }
 }
 
@@ -57,6 +68,27 @@ public struct FlowExecutor: Sendable {
         var run = FlowRun(environment: environment, cache: cache, session: session, flow: flow, contact: contact, loaded: loaded)
         do {
             return .success(try await run.execute(inbound: inbound))
+        } catch {
+            let partial = run.outcome(.errored(reason: error.description))
+            return .failure(FlowRunFailure(error: error, events: partial.events, session: partial.session, steps: partial.steps))
+        }
+    }
+}
+
+extension FlowExecutor {
+    /// Continues a run that stopped part-way at `session.currentNodeId`: after a durable delay, or
+    /// after the process stopped mid-run. The node is executed again (its send, if it had one,
+    /// is checked against the journal first); no trigger matching, no inbound is recorded.
+    public func continueRun(session: SessionRecord, flow: FlowRecord, contact: ContactRecord) async -> Result<FlowRunOutcome, FlowRunFailure> {
+        let loaded: ExecutorCache.LoadedFlow
+        do {
+            loaded = try cache.load(flow)
+        } catch {
+            return .failure(FlowRunFailure(error: .invalidDefinition(error), events: [], session: session, steps: 0))
+        }
+        var run = FlowRun(environment: environment, cache: cache, session: session, flow: flow, contact: contact, loaded: loaded)
+        do {
+            return .success(try await run.continueAtCurrentNode())
         } catch {
             let partial = run.outcome(.errored(reason: error.description))
             return .failure(FlowRunFailure(error: error, events: partial.events, session: partial.session, steps: partial.steps))

@@ -30,6 +30,7 @@ extension FlowRun {
             if ms > 0 {
                 let milliseconds = Int(ms.rounded(.up))
                 events.append(.delayed(milliseconds: milliseconds))
+                if env.options.delays == .suspend { return .wait(milliseconds: milliseconds) }
                 try? await env.clock.sleep(milliseconds: milliseconds)
             }
             return .next(nil)
@@ -111,23 +112,50 @@ extension FlowRun {
     mutating func deliver(
         _ message: OutboundMessage, fallback: String, row: (inout FlowRun, String?) -> MessageRecord
     ) async throws(FlowRunError) {
+        var record = row(&self, nil)
+        if let journal = env.journal {
+            let prior: PriorSend
+            do {
+                prior = try await journal.prepareSend(nodeId: session.currentNodeId ?? "", rowId: record.id)
+            } catch {
+                throw .store(error)
+            }
+            switch prior {
+            case .fresh:
+                break
+            case .alreadySent(let existing):
+                // An interrupted run sent this already: record it as sent, do not send again.
+                events.append(.sent(message, messageId: existing.waMessageId))
+                return
+            case .unknownOutcome(let rowId):
+                // At most once: the contact may have it; a Failed row says so and the flow goes on.
+                record.id = rowId
+                record.status = "Failed"
+                record.error = Self.unknownOutcomeText
+                events.append(.sendFailed(message, error: Self.unknownOutcomeText))
+                try? await insert(record)
+                return
+            }
+        }
         let result = await env.sender.send(userId: flow.userId, to: contact.phone, message: message)
         switch result {
         case .success(let messageId):
             events.append(.sent(message, messageId: messageId))
-            var record = row(&self, messageId)
+            record.waMessageId = messageId
             record.status = "Sent"
             try await insert(record)
         case .failure(let error, let status, _):
             let text = error.flatMap { $0.trimmingJSWhitespace().isEmpty ? nil : $0 } ?? fallback
             events.append(.sendFailed(message, error: text))
-            var record = row(&self, nil)
             record.status = "Failed"
             record.error = text
             try? await insert(record)
             throw .send(FlowSendMessageError(text, status: status))
         }
     }
+
+    static let unknownOutcomeText =
+        "fcb stopped while this message was being sent; it may or may not have reached the contact and was not sent again"
 
     mutating func messageRow(type: String, content: String?, payload: JSONValue?, messageId: String?) -> MessageRecord {
         MessageRecord(

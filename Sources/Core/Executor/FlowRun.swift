@@ -147,6 +147,18 @@ struct FlowRun {
         return try await loop(from: current)
     }
 
+    /// Continues at the session's current node (a durable delay's resume, or a run the process
+    /// stopped part-way through).
+    mutating func continueAtCurrentNode() async throws(FlowRunError) -> FlowRunOutcome {
+        guard let id = session.currentNodeId, !id.isEmpty else {
+            return outcome(.completed)
+        }
+        guard let start = node(id) else {
+            return try await stop("Next node \(id) not found")
+        }
+        return try await loop(from: start)
+    }
+
     /// The reference's trigger matching (§1.4 B): normalised keyword equal to or contained in the
     /// normalised message; the first `default` trigger otherwise.
     func matchTrigger(_ text: String?) -> (FlowNode, String)? {
@@ -198,6 +210,18 @@ struct FlowRun {
             case .end:
                 try await persist(status: .completed, currentNodeId: .some(nil))
                 return outcome(.completed)
+            case .wait(let milliseconds):
+                // Suspend: the next node becomes current, the caller resumes there later.
+                guard let nextId = firstEdge(of: node)?.target, !nextId.isEmpty else {
+                    try await persist(status: .completed, currentNodeId: .some(nil))
+                    return outcome(.completed)
+                }
+                guard self.node(nextId) != nil else {
+                    return try await stop("Next node \(nextId) not found")
+                }
+                try await persist(currentNodeId: .some(nextId))
+                let until = env.clock.now().addingTimeInterval(Double(milliseconds) / 1000)
+                return outcome(.waiting(nodeId: nextId, until: until))
             case .next(let id):
                 nextId = id
             case .missing(let id):
@@ -232,4 +256,6 @@ enum NodeStep {
     case end
     /// A target that cannot name a node (a goto whose target is not a string).
     case missing(String)
+    /// A delay in suspend mode: end the run here and resume at the next node later.
+    case wait(milliseconds: Int)
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The inbound message a run reacts to (reference §1.1 `messageText` + `incomingMeta`).
 public struct InboundMessage: Sendable, Equatable {
     /// The text used for trigger and option matching; nil for runs without a message (broadcasts).
@@ -56,12 +58,26 @@ public struct ExecutorOptions: Sendable {
     public var historyLimit = 50
     /// The list-message button when an options node sets no `listButton`.
     public var defaultListButton = "Ver opciones"
+    /// How a delay node waits.
+    public var delays: DelayMode = .sleep
 
-    public init(maxSteps: Int = 500, maxDelayMilliseconds: Int = 60_000, historyLimit: Int = 50, defaultListButton: String = "Ver opciones") {
+    public enum DelayMode: Sendable, Equatable {
+        /// Wait in the run (the clock's `sleep`): `simulate`, where a virtual clock makes it instant.
+        case sleep
+        /// End the run with ``FlowRunResult/waiting(nodeId:until:)``; the caller stores the resume
+        /// time and continues later (`serve`: no worker blocks, a restart does not lose the delay).
+        case suspend
+    }
+
+    public init(
+        maxSteps: Int = 500, maxDelayMilliseconds: Int = 60_000, historyLimit: Int = 50, defaultListButton: String = "Ver opciones",
+        delays: DelayMode = .sleep
+    ) {
         self.maxSteps = maxSteps
         self.maxDelayMilliseconds = maxDelayMilliseconds
         self.historyLimit = historyLimit
         self.defaultListButton = defaultListButton
+        self.delays = delays
     }
 }
 
@@ -105,6 +121,8 @@ public enum FlowRunResult: Sendable, Equatable {
     /// Waiting for the contact at an options or handoff node.
     case paused(nodeId: String)
     case completed
+    /// Suspended at a delay: continue at `nodeId` (already the session's current node) at `until`.
+    case waiting(nodeId: String, until: Date)
     /// Stopped by a guard or a missing node; the session is Errored (no exception).
     case errored(reason: String)
 }

@@ -158,6 +158,8 @@ public enum SimulatorRenderer {
             if options.verbose { lines.append(.init(.trace, "· waiting at \(node) (session Paused)")) }
         case .completed:
             if !sawEnd { lines.append(.init(.event, "🏁 completed (no next node)")) }
+        case .waiting(let node, let until):
+            lines.append(.init(.trace, "· waiting until \(ISOTimestamp.string(until)), then continuing at \(node)"))
         case .errored(let reason):
             if !sawStop { lines.append(.init(.error, "✖ stopped: \(reason) (session Errored)")) }
         }

@@ -37,11 +37,14 @@ public enum DeliveryStatus: String, Sendable, Equatable, CaseIterable {
     }
 
     /// SPEC §5's monotonic rule: a status never goes back along `Pending < Sent < Delivered <
-    /// Read`, and `Failed` replaces only `Pending` or `Sent`. `Warning` never replaces a status.
+    /// Read`; `Failed` and `Warning` replace only `Pending` or `Sent`; after `Failed`/`Warning`
+    /// a `Delivered` or `Read` still applies (the message evidently arrived). The stores apply
+    /// the same rule in SQL.
     public func mayReplace(_ current: DeliveryStatus) -> Bool {
         switch (self, current) {
-        case (.failed, .pending), (.failed, .sent): return true
+        case (.failed, .pending), (.failed, .sent), (.warning, .pending), (.warning, .sent): return true
         case (.failed, _), (.warning, _): return false
+        case (.delivered, .failed), (.delivered, .warning), (.read, .failed), (.read, .warning): return true
         case (_, .failed), (_, .warning): return false
         default: return (progress ?? 0) > (current.progress ?? 0)
         }

@@ -24,8 +24,12 @@ struct DeliveryStatusTests {
         #expect(DeliveryStatus.failed.mayReplace(.sent))
         #expect(!DeliveryStatus.failed.mayReplace(.delivered))
         #expect(!DeliveryStatus.failed.mayReplace(.read))
-        #expect(!DeliveryStatus.read.mayReplace(.failed))
-        #expect(!DeliveryStatus.warning.mayReplace(.pending))
+        #expect(DeliveryStatus.read.mayReplace(.failed))
+        #expect(DeliveryStatus.delivered.mayReplace(.warning))
+        #expect(!DeliveryStatus.sent.mayReplace(.failed))
+        #expect(!DeliveryStatus.failed.mayReplace(.failed))
+        #expect(DeliveryStatus.warning.mayReplace(.pending))
+        #expect(!DeliveryStatus.warning.mayReplace(.delivered))
     }
 
     func status(_ json: String) throws -> WebhookStatus {
