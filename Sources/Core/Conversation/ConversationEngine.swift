@@ -30,11 +30,16 @@ public struct ConversationEngine: Sendable {
     /// for this message (`fcb simulate --context`, the manual trigger's `variables`).
     /// - Throws: only ``FlowRunError/store(_:)`` when routing cannot read or write the store; a
     ///   failed run is the ``Outcome/failed(flow:failure:)`` outcome.
+    /// `willRun` sees the routed session just before the executor starts (the pipeline records
+    /// it, so a run interrupted by a crash can be told apart from one that never started).
     public func handle(
-        userId: String, contact: ContactRecord, inbound: InboundMessage, initialContext: JSONObject? = nil
+        userId: String, contact: ContactRecord, inbound: InboundMessage, initialContext: JSONObject? = nil,
+        using executor: FlowExecutor? = nil, willRun: (@Sendable (SessionRecord) async throws(StoreError) -> Void)? = nil
     ) async throws(FlowRunError) -> Outcome {
         do {
-            return try await route(userId: userId, contact: contact, inbound: inbound, initialContext: initialContext)
+            return try await route(
+                userId: userId, contact: contact, inbound: inbound, initialContext: initialContext, executor: executor ?? self.executor,
+                willRun: willRun)
         } catch let error as FlowRunError {
             throw error
         } catch let error as StoreError {
@@ -44,7 +49,10 @@ public struct ConversationEngine: Sendable {
         }
     }
 
-    private func route(userId: String, contact: ContactRecord, inbound: InboundMessage, initialContext: JSONObject?) async throws -> Outcome {
+    private func route(
+        userId: String, contact: ContactRecord, inbound: InboundMessage, initialContext: JSONObject?, executor: FlowExecutor,
+        willRun: (@Sendable (SessionRecord) async throws(StoreError) -> Void)?
+    ) async throws -> Outcome {
         var session: SessionRecord?
         var flow: FlowRecord?
         if let open = try await store.openSession(contactId: contact.id) {
@@ -85,6 +93,7 @@ public struct ConversationEngine: Sendable {
             session = created
         }
         guard let session else { return .noFlow }
+        if let willRun { try await willRun(session) }
         switch await executor.execute(session: session, flow: flow, contact: contact, inbound: inbound) {
         case .success(let outcome): return .ran(flow: flow, outcome: outcome)
         case .failure(let failure): return .failed(flow: flow, failure: failure)

@@ -37,10 +37,22 @@ public struct ExecutionEnvironment: Sendable {
 /// every run; each `run` reads a session, reacts to one inbound message and persists as it goes.
 public struct FlowExecutor: Sendable {
     public let environment: ExecutionEnvironment
-    let cache = ExecutorCache()
+    let cache: ExecutorCache
 
     public init(environment: ExecutionEnvironment) {
         self.environment = environment
+        cache = ExecutorCache()
+    }
+
+    private init(environment: ExecutionEnvironment, cache: ExecutorCache) {
+        self.environment = environment
+        self.cache = cache
+    }
+
+    /// This executor writing through `store` and `journal` (one pipeline item), sharing its
+    /// cache of parsed flows and expressions.
+    public func with(store: any ExecutorStore, journal: (any SendJournal)?) -> FlowExecutor {
+        FlowExecutor(environment: environment.with(store: store, journal: journal), cache: cache)
     }
 
     /// Runs `flow` for `session` on `inbound` (nil for runs without a message).

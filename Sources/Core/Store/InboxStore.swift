@@ -37,6 +37,8 @@ public struct InboxItem: Sendable, Equatable {
     public var attempts: Int
     public var availableAt: Date
     public var lastError: String?
+    /// The pipeline's journal for this item (where an interrupted run stands).
+    public var progress: JSONValue? = nil
 }
 
 /// The durable inbox (SPEC §5): accepted work survives crashes, re-deliveries are dropped,

@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The workers of SPEC §5: claim due items at the head of their contact's queue (never two of
+/// one contact at once, also across instances), process up to `workers` in parallel, and
+/// finish each item only after its effects are committed. Woken at once by new deliveries;
+/// otherwise it polls, so other instances' deliveries and due delays are picked up too.
+public final class InboxWorkerPool: Service {
+    public struct Settings: Sendable {
+        public var workers: Int
+        /// This process's name on the items it leases; a restart with the same name takes its
+        /// old leases back at once instead of waiting for them to expire.
+        public var instance: String
+        public var lease: Duration
+        public var pollInterval: Duration
+        /// Attempts before a failing item is parked.
+        public var maxAttempts: Int
+        /// How long shutdown waits for items in flight.
+        public var drainTimeout: Duration
+
+        public init(
+            workers: Int = 8, instance: String, lease: Duration = .seconds(120), pollInterval: Duration = .milliseconds(250),
+            maxAttempts: Int = 8, drainTimeout: Duration = .seconds(10)
+        ) {
+            self.workers = max(1, workers)
+            self.instance = instance
+            self.lease = lease
+            self.pollInterval = pollInterval
+            self.maxAttempts = max(1, maxAttempts)
+            self.drainTimeout = drainTimeout
+        }
+    }
+
+    let context: PipelineContext
+    let settings: Settings
+    private let doorbell = Doorbell()
+    private let inFlight = Mutex(0)
+    private let stopping = Mutex(false)
+
+    init(context: PipelineContext, settings: Settings) {
+        self.context = context
+        self.settings = settings
+    }
+
+    /// New work is waiting (called after an enqueue).
+    public func wake() { doorbell.ring() }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await loop()
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.doorbell.ring()
+        }
+    }
+
+    /// Stops claiming; items in flight finish (up to the drain timeout).
+    public func stop() {
+        stopping.withLock { $0 = true }
+        doorbell.ring()
+    }
+
+    private var store: any PipelineStore { context.store }
+    private var worker: String { settings.instance }
+
+    private func loop() async {
+        await withDiscardingTaskGroup { group in
+            var failures = 0
+            var lastStats = ContinuousClock.now - .seconds(60)
+            while !stopping.withLock({ $0 }) {
+                if ContinuousClock.now - lastStats > .seconds(5) {
+                    lastStats = ContinuousClock.now
+                    if let stats = try? await store.inboxStats() { context.metrics.inbox(stats, wallNow: context.clock.now().timeIntervalSince1970) }
+                }
+                let free = settings.workers - inFlight.withLock { $0 }
+                guard free > 0 else {
+                    await doorbell.wait(upTo: settings.pollInterval)
+                    continue
+                }
+                let items: [InboxItem]
+                do {
+                    items = try await store.claim(limit: free, worker: worker, now: context.clock.now(), lease: settings.lease)
+                    failures = 0
+                } catch {
+                    failures += 1
+                    if failures == 1 || failures % 20 == 0 {
+                        context.logger.error("inbox claim failed (attempt \(failures)); retrying", metadata: ["error": "\(error)"])
+                    }
+                    await doorbell.wait(upTo: .milliseconds(min(10_000, 250 << min(failures, 6))))
+                    continue
+                }
+                if items.isEmpty {
+                    await doorbell.wait(upTo: settings.pollInterval)
+                    continue
+                }
+                inFlight.withLock { $0 += items.count }
+                for item in items {
+                    group.addTask {
+                        await self.work(item)
+                        self.inFlight.withLock { $0 -= 1 }
+                        self.doorbell.ring()
+                    }
+                }
+            }
+            await drain()
+            group.cancelAll()
+        }
+    }
+
+    /// Waits (bounded) for items in flight to finish after shutdown began.
+    private func drain() async {
+        let deadline = ContinuousClock.now + settings.drainTimeout
+        while inFlight.withLock({ $0 }) > 0 && ContinuousClock.now < deadline {
+            await doorbell.wait(upTo: .milliseconds(50))
+        }
+        let left = inFlight.withLock { $0 }
+        if left > 0 {
+            context.logger.warning("shutdown: \(left) item(s) still running are interrupted; they resume on the next start")
+        }
+    }
+
+    func work(_ item: InboxItem) async {
+        let journal = ItemJournal(store: store, itemId: item.id, worker: worker, progress: ItemProgress(json: item.progress))
+        let meta: Logger.Metadata = ["item": "\(item.id)", "kind": "\(item.kind)", "attempt": "\(item.attempts)"]
+        var disposition: ItemDisposition
+        do {
+            disposition = try await ItemProcessor(context: context).process(item, journal: journal)
+        } catch {
+            disposition = .retry("\(error)")
+        }
+        if case .retry(let reason) = disposition, item.attempts >= settings.maxAttempts {
+            disposition = .park("gave up after \(item.attempts) attempts: \(reason)")
+        }
+        let now = context.clock.now()
+        do {
+            switch disposition {
+            case .done:
+                try await store.complete(id: item.id, worker: worker, at: now)
+                context.metrics.item(kind: item.kind, outcome: "done")
+            case .park(let reason):
+                try await store.park(id: item.id, worker: worker, error: reason, at: now)
+                context.metrics.item(kind: item.kind, outcome: "parked")
+                context.logger.error("inbox item parked: \(reason)", metadata: meta)
+            case .retry(let reason):
+                let delay = Self.backoff(attempt: item.attempts)
+                try await store.retry(id: item.id, worker: worker, error: reason, availableAt: now.addingTimeInterval(delay))
+                context.metrics.item(kind: item.kind, outcome: "retry")
+                context.logger.warning("inbox item failed, retrying in \(Int(delay)) s: \(reason)", metadata: meta)
+            case .wait(let until):
+                try await store.deferItem(id: item.id, worker: worker, progress: journal.progress.json, availableAt: until)
+                context.metrics.item(kind: item.kind, outcome: "deferred")
+            }
+        } catch {
+            // The lease runs out and the item is claimed again; its progress makes that safe.
+            context.logger.error("could not record the item's outcome: \(error)", metadata: meta)
+        }
+    }
+
+    /// 1 s, 2 s, 4 s, … up to 5 minutes.
+    static func backoff(attempt: Int) -> TimeInterval {
+        min(300, pow(2, Double(max(0, attempt - 1))))
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+
+/// `fcb serve`'s processing side assembled: the webhook responder that stores deliveries, the
+/// worker pool that runs them, and the realtime event bus they report to.
+public final class Pipeline: Sendable {
+    public struct Settings: Sendable {
+        public var webhook: WebhookSettings
+        public var workers: InboxWorkerPool.Settings
+        /// Sessions idle longer than this are completed with `endReason: "timeout"` (SPEC §5).
+        public var sessionTimeout: TimeInterval
+        /// The delay node's cap, in milliseconds.
+        public var maxDelayMilliseconds: Int
+
+        public init(
+            webhook: WebhookSettings = .init(), workers: InboxWorkerPool.Settings, sessionTimeout: TimeInterval = 24 * 3600,
+            maxDelayMilliseconds: Int = 60_000
+        ) {
+            self.webhook = webhook
+            self.workers = workers
+            self.sessionTimeout = sessionTimeout
+            self.maxDelayMilliseconds = maxDelayMilliseconds
+        }
+    }
+
+    public let endpoint: WebhookEndpoint
+    public let workers: InboxWorkerPool
+    public let events: EventBus
+    public let store: any PipelineStore
+
+    public init(
+        store: any PipelineStore, settings: Settings, sender: any FlowSender, api: any APIClient, clock: any FlowClock = SystemClock(),
+        ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), logger: Logger
+    ) {
+        let options = ExecutorOptions(maxDelayMilliseconds: settings.maxDelayMilliseconds, delays: .suspend)
+        let executor = FlowExecutor(environment: ExecutionEnvironment(clock: clock, ids: ids, sender: sender, api: api, store: store, options: options))
+        let engine = ConversationEngine(store: store, executor: executor, sessionTimeout: settings.sessionTimeout)
+        let triggers = TriggerResults()
+        let metrics = PipelineMetrics()
+        let context = PipelineContext(store: store, engine: engine, events: events, metrics: metrics, triggers: triggers, logger: logger)
+        let workers = InboxWorkerPool(context: context, settings: settings.workers)
+        self.store = store
+        self.events = events
+        self.workers = workers
+        endpoint = WebhookEndpoint(
+            store: store, settings: settings.webhook, logger: logger, metrics: metrics, onEnqueued: { workers.wake() }, triggers: triggers)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Synchronization
+
+/// A finished manual trigger's HTTP answer, kept on its inbox item (`progress.result`).
+struct TriggerResult: Sendable, Equatable {
+    var status: Int
+    var body: JSONValue
+
+    var json: JSONValue { ["status": .number(Double(status)), "body": body] }
+
+    init(status: Int, body: JSONValue) {
+        self.status = status
+        self.body = body
+    }
+
+    init?(progress: JSONValue?) {
+        guard let result = progress?["result"], let status = result["status"]?.numberValue, let body = result["body"] else { return nil }
+        self.status = Int(status)
+        self.body = body
+    }
+}
+
+/// Hands a trigger's result from the worker to the waiting HTTP request: directly when both are
+/// in this process, through the item's stored progress when another instance ran it.
+public final class TriggerResults: Sendable {
+    private struct State {
+        var waiters: [Int64: CheckedContinuation<TriggerResult?, Never>] = [:]
+        var early: [Int64: TriggerResult] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    func deliver(_ result: TriggerResult, for id: Int64) {
+        let waiter = state.withLock { s -> CheckedContinuation<TriggerResult?, Never>? in
+            if let waiter = s.waiters.removeValue(forKey: id) { return waiter }
+            s.early[id] = result
+            return nil
+        }
+        waiter?.resume(returning: result)
+    }
+
+    /// The result of item `id`, or nil after `timeout`.
+    func wait(for id: Int64, store: any InboxStore, timeout: Duration) async -> TriggerResult? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let slice = min(Duration.milliseconds(500), deadline - ContinuousClock.now)
+            if let result = await waitLocally(for: id, upTo: slice) { return result }
+            // Maybe another instance ran it.
+            if let item = try? await store.inboxItem(id: id), let result = TriggerResult(progress: item.progress) { return result }
+        }
+        return nil
+    }
+
+    private func waitLocally(for id: Int64, upTo slice: Duration) async -> TriggerResult? {
+        await withTaskGroup(of: TriggerResult?.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let early = self.state.withLock { s -> TriggerResult? in
+                        if let result = s.early.removeValue(forKey: id) { return result }
+                        s.waiters[id] = continuation
+                        return nil
+                    }
+                    if let early { continuation.resume(returning: early) }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: slice)
+                // Time's up for this slice: release the waiter (with nothing) if still there.
+                let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
+                waiter?.resume(returning: nil)
+                return nil
+            }
+            // Both tasks always end (the sleeper releases the waiter); keep whichever found a result.
+            var found: TriggerResult?
+            for await result in group {
+                if let result {
+                    found = result
+                    group.cancelAll()
+                }
+            }
+            return found
+        }
+    }
+}
