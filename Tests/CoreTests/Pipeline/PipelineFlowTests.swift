@@ -1,0 +1,196 @@
+import Core
+import FakeGraphAPI
+import Foundation
+import Testing
+
+/// Polls `condition` every 20 ms for up to 10 s.
+func waitUntil(_ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("condition not met within 10 s")
+}
+
+/// Signed deliveries through the whole pipeline on every store backend (SPEC §4, §5).
+@Suite("Pipeline: deliveries to rows, sends and events")
+struct PipelineFlowTests {
+    static let menuFlow = [(name: "Menú", trigger: "hola", definition: TestFlows.menu)]
+
+    @Test("a signed text runs the flow: contact, inbound and outbound rows, session, Log, sends, events", arguments: StoreBackendKind.available)
+    func textRunsFlow(kind: StoreBackendKind) async throws {
+        try await PipelineHarness.with(kind, flows: Self.menuFlow) { h in
+            let response = await h.post(Deliveries.text("hola", id: "wamid.IN1"))
+            #expect(response.status == 200)
+            #expect(response.bodyText == #"{"success":true}"#)
+            try await h.settle()
+
+            let contact = try #require(try await h.contact(phone: "5491155550000"))
+            #expect(contact.name == "Lucía")
+            #expect(contact.userId == PipelineHarness.tenantId)
+
+            let rows = try await h.store.messages(contactId: contact.id)
+            #expect(rows.map(\.direction) == ["inbound", "outbound", "outbound"])
+            let inbound = rows[0]
+            #expect(inbound.waMessageId == "wamid.IN1")
+            #expect(inbound.type == "text")
+            #expect(inbound.content == "hola")
+            #expect(inbound.status == "Delivered")
+            #expect(inbound.payload == ["type": "text", "text": "hola", "interactive": nil, "media": nil])
+            #expect(inbound.sessionId == nil)
+            #expect(rows[1].type == "text")
+            #expect(rows[1].content == "¡Hola! ¿En qué te ayudo?")
+            #expect(rows[1].status == "Sent")
+            #expect(rows[1].waMessageId?.hasPrefix("wamid.FAKE") == true)
+            #expect(rows[2].type == "interactive")
+            #expect(rows[2].content == "Elegí una opción")
+            #expect(rows[2].payload == ["text": "Elegí una opción", "options": ["Ventas", "Soporte"]])
+
+            let session = try #require(try await h.store.sessions(contactId: contact.id).first)
+            #expect(session.status == "Paused")
+            #expect(session.currentNodeId == "o")
+            #expect(rows[1].sessionId == session.id)
+
+            let logs = try await h.store.logs(contactId: contact.id)
+            #expect(logs.map(\.status) == ["Sent"])
+            #expect(logs.first?.flowId == session.flowId)
+
+            let sends = await h.fake.messageRequests(phoneNumberId: PipelineHarness.phoneNumberId)
+            #expect(sends.count == 2)
+            #expect(sends.first?.bodyText
+                == #"{"messaging_product":"whatsapp","recipient_type":"individual","to":"5491155550000","type":"text","text":{"preview_url":false,"body":"¡Hola! ¿En qué te ayudo?"}}"#)
+            #expect(sends.allSatisfy { $0.headers.contains { $0.name.lowercased() == "authorization" && $0.value == "Bearer EAAG-test" } })
+
+            let names = h.events.all.map(\.name)
+            #expect(names == ["message:new", "typing:start", "message:new", "message:new", "typing:stop"])
+            if case .messageNew(let first)? = h.events.all.first { #expect(first.id == inbound.id) }
+            #expect(h.events.all.allSatisfy { $0.contactId == contact.id && $0.userId == PipelineHarness.tenantId })
+        }
+    }
+
+    @Test("a redelivered message is stored once and answered once", arguments: StoreBackendKind.available)
+    func duplicateDelivery(kind: StoreBackendKind) async throws {
+        try await PipelineHarness.with(kind, flows: Self.menuFlow) { h in
+            let body = Deliveries.text("hola", id: "wamid.DUP")
+            #expect(await h.post(body).status == 200)
+            try await h.settle()
+            #expect(await h.post(body).status == 200)
+            #expect(await h.post(body).status == 200)
+            try await h.settle()
+            #expect(await h.fake.messageRequests().count == 2)
+            let contact = try #require(try await h.contact(phone: "5491155550000"))
+            #expect(try await h.store.messages(contactId: contact.id).filter { $0.direction == "inbound" }.count == 1)
+            #expect(try await h.store.logs(contactId: contact.id).count == 1)
+        }
+    }
+
+    @Test("an option reply resumes the paused session", arguments: StoreBackendKind.available)
+    func optionReply(kind: StoreBackendKind) async throws {
+        try await PipelineHarness.with(kind, flows: Self.menuFlow) { h in
+            #expect(await h.post(Deliveries.text("hola", id: "wamid.R1")).status == 200)
+            #expect(await h.post(Deliveries.text("2", id: "wamid.R2")).status == 200)
+            try await h.settle()
+            #expect(await h.sentTexts() == ["¡Hola! ¿En qué te ayudo?", "Elegí una opción", "Te paso con soporte"])
+            let contact = try #require(try await h.contact(phone: "5491155550000"))
+            let session = try #require(try await h.store.sessions(contactId: contact.id).first)
+            #expect(session.status == "Completed")
+            #expect(try await h.store.logs(contactId: contact.id).map(\.status) == ["Sent", "Completed"])
+        }
+    }
+
+    @Test("one contact strictly in order, two contacts both served", arguments: StoreBackendKind.available)
+    func ordering(kind: StoreBackendKind) async throws {
+        try await PipelineHarness.with(kind, flows: [(name: "Eco", trigger: "default", definition: TestFlows.echo)], workers: 4) { h in
+            for i in 0..<8 {
+                #expect(await h.post(Deliveries.text("a\(i)", from: "5491100000001", id: "wamid.A\(i)")).status == 200)
+                #expect(await h.post(Deliveries.text("b\(i)", from: "5491100000002", id: "wamid.B\(i)")).status == 200)
+            }
+            try await h.settle()
+            #expect(await h.sentTexts(to: "5491100000001") == (0..<8).map { "eco: a\($0)" })
+            #expect(await h.sentTexts(to: "5491100000002") == (0..<8).map { "eco: b\($0)" })
+            // Never two sends to one contact in flight at once.
+            #expect(await h.fake.messageRequests().allSatisfy { $0.inFlightForRecipient == 0 })
+        }
+    }
+
+    @Test("statuses are monotonic: read then a late delivered stays Read", arguments: StoreBackendKind.available)
+    func monotonicStatuses(kind: StoreBackendKind) async throws {
+        try await PipelineHarness.with(kind, flows: Self.menuFlow) { h in
+            #expect(await h.post(Deliveries.text("hola", id: "wamid.S1")).status == 200)
+            try await h.settle()
+            let contact = try #require(try await h.contact(phone: "5491155550000"))
+            let sent = try #require(try await h.store.messages(contactId: contact.id).first { $0.direction == "outbound" })
+            let wamid = try #require(sent.waMessageId)
+            #expect(await h.post(Deliveries.status("read", id: wamid, timestamp: "1767225700")).status == 200)
+            try await h.settle()
+            #expect(await h.post(Deliveries.status("delivered", id: wamid, timestamp: "1767225690")).status == 200)
+            try await h.settle()
+            let row = try #require(try await h.store.message(id: sent.id))
+            #expect(row.status == "Read")
+            #expect(row.statusUpdatedAt == Date(timeIntervalSince1970: 1_767_225_700))
+            let statusEvents = h.events.named("message:status")
+            #expect(statusEvents.count == 1)
+            #expect(statusEvents.first?.payload == ["messageId": .string(sent.id), "waMessageId": .string(wamid), "status": "Read", "contactId": .string(contact.id)])
+        }
+    }
+
+    @Test("a phone owned by another tenant parks the message instead of failing the delivery", arguments: StoreBackendKind.available)
+    func crossTenantPhone(kind: StoreBackendKind) async throws {
+        try await PipelineHarness.with(kind, flows: Self.menuFlow) { h in
+            let now = h.clock.now()
+            try await h.store.insertUser(UserRecord(id: "cother00000000000000000001", email: "other@example.com", createdAt: now, updatedAt: now))
+            try await h.store.insertContact(ContactRecord(
+                id: "cothercontact000000000001", phone: "5491155550000", createdAt: now, updatedAt: now, userId: "cother00000000000000000001"))
+            #expect(await h.post(Deliveries.text("hola", id: "wamid.X1")).status == 200)
+            try await h.settle()
+            #expect(try await h.store.inboxCounts()[.parked] == 1)
+            let parked = try #require(try await h.store.parkedItems(limit: 10).first)
+            #expect(parked.lastError?.contains("belongs to another tenant") == true)
+            #expect(try await h.store.messages(contactId: "cothercontact000000000001").isEmpty)
+            #expect(await h.fake.messageRequests().isEmpty)
+        }
+    }
+
+    @Test("a delay suspends the run, survives as a stored resume time, and fires on the virtual clock", arguments: StoreBackendKind.available)
+    func durableDelay(kind: StoreBackendKind) async throws {
+        let clock = VirtualClock(start: Date(timeIntervalSince1970: 1_767_225_600))
+        try await PipelineHarness.with(kind, flows: [(name: "Espera", trigger: "espera", definition: TestFlows.delayed)], clock: clock) { h in
+            #expect(await h.post(Deliveries.text("espera", id: "wamid.D1")).status == 200)
+            try await h.settle(allowPending: 1)
+            #expect(await h.sentTexts() == ["uno"])
+            let contact = try #require(try await h.contact(phone: "5491155550000"))
+            let session = try #require(try await h.store.sessions(contactId: contact.id).first)
+            #expect(session.status == "Active")
+            #expect(session.currentNodeId == "b")
+            // A later message of the same contact waits behind the delay.
+            #expect(await h.post(Deliveries.text("espera", id: "wamid.D2")).status == 200)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(await h.sentTexts() == ["uno"])
+
+            clock.advance(milliseconds: 30_000)
+            h.pipeline.workers.wake()
+            try await waitUntil { await h.sentTexts().count >= 3 }
+            // The first run finished ("dos"); then the waiting message started a new run, now in its own delay.
+            #expect(await h.sentTexts() == ["uno", "dos", "uno"])
+            #expect(try await h.store.inboxCounts()[.pending] == 1)
+        }
+    }
+
+    @Test("a session idle longer than the timeout is completed with endReason timeout", arguments: [StoreBackendKind.memory, .sqlite])
+    func sessionTimeout(kind: StoreBackendKind) async throws {
+        let clock = VirtualClock(start: Date(timeIntervalSince1970: 1_767_225_600))
+        try await PipelineHarness.with(kind, flows: Self.menuFlow, clock: clock, sessionTimeout: 3600) { h in
+            #expect(await h.post(Deliveries.text("hola", id: "wamid.T1")).status == 200)
+            try await h.settle()
+            clock.advance(milliseconds: 2 * 3600 * 1000)
+            #expect(await h.post(Deliveries.text("hola", id: "wamid.T2")).status == 200)
+            try await h.settle()
+            let contact = try #require(try await h.contact(phone: "5491155550000"))
+            let session = try #require(try await h.store.sessions(contactId: contact.id).first)
+            // The old paused session was timed out, then restarted for the new "hola".
+            #expect(session.status == "Paused")
+            #expect(await h.sentTexts() == ["¡Hola! ¿En qué te ayudo?", "Elegí una opción", "¡Hola! ¿En qué te ayudo?", "Elegí una opción"])
+        }
+    }
+}
