@@ -62,6 +62,7 @@ struct PipelineFlowTests {
                 == #"{"messaging_product":"whatsapp","recipient_type":"individual","to":"5491155550000","type":"text","text":{"preview_url":false,"body":"¡Hola! ¿En qué te ayudo?"}}"#)
             #expect(sends.allSatisfy { $0.headers.contains { $0.name.lowercased() == "authorization" && $0.value == "Bearer EAAG-test" } })
 
+            try await waitUntil { h.events.all.count >= 5 }
             let names = h.events.all.map(\.name)
             #expect(names == ["message:new", "typing:start", "message:new", "message:new", "typing:stop"])
             if case .messageNew(let first)? = h.events.all.first { #expect(first.id == inbound.id) }
@@ -129,6 +130,7 @@ struct PipelineFlowTests {
             let row = try #require(try await h.store.message(id: sent.id))
             #expect(row.status == "Read")
             #expect(row.statusUpdatedAt == Date(timeIntervalSince1970: 1_767_225_700))
+            try await waitUntil { h.events.named("message:status").count >= 1 }
             let statusEvents = h.events.named("message:status")
             #expect(statusEvents.count == 1)
             #expect(statusEvents.first?.payload == ["messageId": .string(sent.id), "waMessageId": .string(wamid), "status": "Read", "contactId": .string(contact.id)])

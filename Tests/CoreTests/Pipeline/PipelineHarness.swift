@@ -109,19 +109,22 @@ struct PipelineHarness {
 
 /// Collects every realtime event published on a bus.
 final class EventRecorder: Sendable {
-    private let recorded = Mutex<[RealtimeEvent]>([])
+    private final class Box: Sendable {
+        let events = Mutex<[RealtimeEvent]>([])
+    }
+
+    private let box = Box()
     private let task: Task<Void, Never>
 
     init(bus: EventBus) {
         let stream = bus.subscribe()
-        let recorded = self.recorded
+        let box = self.box
         task = Task {
-            for await event in stream { recorded.withLock { $0.append(event) } }
+            for await event in stream { box.events.withLock { $0.append(event) } }
         }
-        _ = recorded
     }
 
-    var all: [RealtimeEvent] { recorded.withLock { $0 } }
+    var all: [RealtimeEvent] { box.events.withLock { $0 } }
     func named(_ name: String) -> [RealtimeEvent] { all.filter { $0.name == name } }
     func stop() { task.cancel() }
 }
