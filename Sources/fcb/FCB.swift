@@ -24,6 +24,7 @@ struct FCB: AsyncParsableCommand {
             VerifySignatureCommand.self,
             MigrateStatusCommand.self,
             MigrateDeployCommand.self,
+            InboxCommand.self,
             DevCommand.self,
         ]
     )
