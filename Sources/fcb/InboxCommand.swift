@@ -25,7 +25,7 @@ struct InboxStatusCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        try await InboxStore.with(database) { store in
+        try await InboxDatabase.with(database) { store in
             let stats = try await store.inboxStats()
             for state in InboxState.allCases {
                 print("\(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(stats.counts[state] ?? 0)")
@@ -49,7 +49,7 @@ struct InboxParkedCommand: AsyncParsableCommand {
     var payload = false
 
     func run() async throws {
-        try await InboxStore.with(database) { store in
+        try await InboxDatabase.with(database) { store in
             let items = try await store.parkedItems(limit: max(1, limit))
             if items.isEmpty { print("no parked items") }
             for item in items {
@@ -86,7 +86,7 @@ struct InboxRequeueCommand: AsyncParsableCommand {
             }
             targets.append(id)
         }
-        try await InboxStore.with(database) { store in
+        try await InboxDatabase.with(database) { store in
             if all { targets = try await store.parkedItems(limit: 100_000).map(\.id) }
             var requeued = 0
             for id in targets {
@@ -101,7 +101,7 @@ struct InboxRequeueCommand: AsyncParsableCommand {
     }
 }
 
-private enum InboxStore {
+private enum InboxDatabase {
     /// Opens the database (fcb's schema must exist: `fcb serve` or `migrate-deploy` created it).
     static func with(_ options: DatabaseOptions, _ body: (SQLStore) async throws -> Void) async throws {
         let url: DatabaseURL
