@@ -5,7 +5,7 @@ import Synchronization
 /// keys, ordering), held under one lock. A lock rather than an actor: every operation is short
 /// and synchronous, and the executor writes twice per node step.
 public final class InMemoryStore: FlowStore {
-    private struct State {
+    struct State {
         var sessions: [String: SessionRecord] = [:]
         var messagesById: [String: MessageRecord] = [:]
         var messageOrder: [String] = []
@@ -13,6 +13,11 @@ public final class InMemoryStore: FlowStore {
         var contacts: [String: ContactRecord] = [:]
         var flows: [String: FlowRecord] = [:]
         var logs: [LogRecord] = []
+        var broadcasts: [String: BroadcastRecord] = [:]
+        var recipients: [String: BroadcastRecipientRecord] = [:]
+        /// Statuses that arrived before their message (`fcb.pending_status`).
+        var keptStatuses: [KeptStatus] = []
+        var nextKeptStatusId: Int64 = 0
 
         func session(contactId: String, flowId: String) -> SessionRecord? {
             sessions.values.first { $0.contactId == contactId && $0.flowId == flowId }
@@ -21,7 +26,7 @@ public final class InMemoryStore: FlowStore {
         func contact(phone: String) -> ContactRecord? { contacts.values.first { $0.phone == phone } }
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     struct Tenants {
         var users: [String: UserRecord] = [:]

@@ -37,8 +37,9 @@ public struct InboxItem: Sendable, Equatable {
     public var attempts: Int
     public var availableAt: Date
     public var lastError: String?
-    /// The pipeline's journal for this item (where an interrupted run stands).
-    public var progress: JSONValue? = nil
+    /// The pipeline's journal for this item (``PipelineStore/saveProgress(id:worker:progress:)``):
+    /// how far a run got, so a resumed item does not repeat what it already did.
+    public var progress: JSONValue?
 }
 
 /// The durable inbox (SPEC §5): accepted work survives crashes, re-deliveries are dropped,

@@ -61,22 +61,33 @@ public struct InboxStats: Sendable, Equatable {
 /// Everything `fcb serve`'s pipeline reads and writes: the executor's store, tenants, the
 /// inbox, and the per-message rules of SPEC §5.
 public protocol PipelineStore: FlowStore, TenantStore, InboxStore {
-    /// Contact upsert by `(userId, phone)`: creates `{id: newId, phone, userId, name}`, or updates
-    /// the name when `name` is non-empty; a phone owned by another user is reported, not thrown.
+    /// Contact upsert by `(userId, phone)`: creates `{id: newId, phone, userId, name}` with
+    /// `createdAt`/`updatedAt` = `at`, or replaces the name (and bumps `updatedAt`) when `name` is
+    /// non-empty and differs; a phone owned by another user is reported, not thrown — also when
+    /// that user's insert wins a race with ours.
     func upsertContact(userId: String, phone: String, name: String?, newId: String, at: Date) async throws(StoreError) -> ContactUpsert
 
     func message(id: String) async throws(StoreError) -> MessageRecord?
     func message(waMessageId: String) async throws(StoreError) -> MessageRecord?
 
-    /// Applies a status to the Message row and to the tenant's BroadcastRecipient rows with that
+    /// Applies a status to the tenant's Message row and BroadcastRecipient rows with that
     /// `waMessageId` (= `BroadcastRecipient.messageId`), in one transaction, monotonically:
     /// `Pending < Sent < Delivered < Read` never goes backwards; `Failed`/`Warning` replace only
-    /// `Pending`/`Sent`; a repeated status changes nothing. Recipient changes adjust the
-    /// Broadcast's `successCount` (Sent/Delivered/Read) and `failureCount` (Failed) and set
-    /// `conversationId`. With neither row present the status is kept (`deferred`).
+    /// `Pending`/`Sent`, and a later `Delivered`/`Read` replaces them (the message arrived); a
+    /// repeated status changes nothing; a current value fcb does not know accepts any known
+    /// status; an unknown new status never applies. A change writes `status`, `statusUpdatedAt`
+    /// (the update's timestamp) and `error` (the update's for `Failed`/`Warning`, else cleared).
+    /// Recipient changes also set `conversationId` when given, and adjust the Broadcast's
+    /// `successCount` (Sent/Delivered/Read) and `failureCount` (Failed) in place, with
+    /// `updatedAt` = the update's timestamp. With neither row present for this tenant the status
+    /// is kept (`deferred`).
     func applyStatus(_ update: DeliveryStatusUpdate, userId: String) async throws(StoreError) -> StatusApplication
 
-    /// Applies, in rank order, the statuses kept for `waMessageId`, and forgets them.
+    /// Applies, in rank order (failures between Sent and Delivered, then Meta's time), the
+    /// statuses kept for `waMessageId`, each for the tenant it came with, and forgets them, in
+    /// one transaction. One result per kept status applied (a repeat reports no change); a
+    /// status whose tenant still has no row for it stays kept. Call it after inserting a row
+    /// that carries a WhatsApp message id.
     func applyPendingStatuses(waMessageId: String) async throws(StoreError) -> [StatusApplication]
 
     /// Stores `progress` on a leased item (the pipeline's journal). False without the lease.

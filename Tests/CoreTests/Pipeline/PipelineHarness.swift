@@ -25,11 +25,7 @@ struct PipelineHarness {
         workers: Int = 4, sessionTimeout: TimeInterval = 24 * 3600,
         _ body: (PipelineHarness) async throws -> Void
     ) async throws {
-        try await withStore(kind) { raw in
-            guard let store = raw as? any PipelineStore else {
-                Issue.record("store \(kind) is not a PipelineStore")
-                return
-            }
+        try await withStore(kind) { store in
             let now = clock.now()
             try await store.insertUser(UserRecord(
                 id: tenantId, email: "tenant@example.com", createdAt: now, updatedAt: now, metaVerifyToken: "verify-me",

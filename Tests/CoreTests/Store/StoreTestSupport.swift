@@ -2,7 +2,7 @@ import Core
 import Foundation
 import Testing
 
-typealias FullStore = FlowStore & TenantStore & InboxStore
+typealias FullStore = PipelineStore & BroadcastStore
 
 /// The backends every store test runs against (SPEC §3.3: same tests, every backend).
 enum StoreBackendKind: String, CaseIterable, CustomTestStringConvertible, Sendable {

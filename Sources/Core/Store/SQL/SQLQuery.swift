@@ -67,6 +67,8 @@ public struct SQLQuery: Sendable, Equatable, ExpressibleByStringInterpolation {
 public enum FCBTable: String, Sendable, CaseIterable {
     case schemaVersion = "schema_version"
     case inbox
+    /// Statuses that arrived before their message (schema version 2).
+    case pendingStatus = "pending_status"
 }
 
 public enum SQLDialect: String, Sendable {

@@ -65,7 +65,8 @@ extension InboxItem {
             id: Int64(try row.int("id")), receivedAt: try row.date("received_at"), requestId: try row.optionalString("request_id"),
             kind: try row.string("kind"), dedupeKey: try row.optionalString("dedupe_key"), contactKey: try row.string("contact_key"),
             userId: try row.optionalString("user_id"), payload: payload, state: try row.string("state"),
-            attempts: try row.int("attempts"), availableAt: try row.date("available_at"), lastError: try row.optionalString("last_error"))
+            attempts: try row.int("attempts"), availableAt: try row.date("available_at"), lastError: try row.optionalString("last_error"),
+            progress: try row.json("progress"))
     }
 }
 
@@ -75,5 +76,26 @@ extension Array where Element == SQLRow {
         result.reserveCapacity(count)
         for row in self { result.append(try decode(row)) }
         return result
+    }
+}
+
+extension BroadcastRecord {
+    init(row: SQLRow) throws(StoreError) {
+        self.init(
+            id: try row.string("id"), title: try row.optionalString("title"), body: try row.string("body"),
+            filterTag: try row.optionalString("filterTag"), status: try row.string("status"),
+            totalRecipients: try row.int("totalRecipients"), successCount: try row.int("successCount"),
+            failureCount: try row.int("failureCount"), createdAt: try row.date("createdAt"), updatedAt: try row.date("updatedAt"),
+            userId: try row.string("userId"), flowId: try row.optionalString("flowId"))
+    }
+}
+
+extension BroadcastRecipientRecord {
+    init(row: SQLRow) throws(StoreError) {
+        self.init(
+            id: try row.string("id"), status: try row.string("status"), error: try row.optionalString("error"),
+            messageId: try row.optionalString("messageId"), conversationId: try row.optionalString("conversationId"),
+            statusUpdatedAt: try row.optionalDate("statusUpdatedAt"), sentAt: try row.optionalDate("sentAt"),
+            createdAt: try row.date("createdAt"), broadcastId: try row.string("broadcastId"), contactId: try row.string("contactId"))
     }
 }

@@ -79,7 +79,8 @@ extension SQLStore {
             fragment: "state = 'parked', finished_at = \(at), last_error = \(error), locked_by = NULL, locked_until = NULL")
     }
 
-    private func finish(id: Int64, worker: String, fragment: SQLQuery) async throws(StoreError) -> Bool {
+    /// Applies `fragment` to an item `worker` holds the lease of; false otherwise.
+    func finish(id: Int64, worker: String, fragment: SQLQuery) async throws(StoreError) -> Bool {
         let rows = try await database.query(
             """
             UPDATE \(table: .inbox) SET \(fragment: fragment)

@@ -1,6 +1,6 @@
-/// ``FlowStore``, ``TenantStore`` and ``InboxStore`` on PostgreSQL or SQLite: one set of
-/// statements, values always bound. Writers set `id` and `updatedAt` (Prisma's `cuid()` and
-/// `@updatedAt` live in the client, not in the database).
+/// ``PipelineStore`` (with ``FlowStore``, ``TenantStore``, ``InboxStore``) and ``BroadcastStore``
+/// on PostgreSQL or SQLite: one set of statements, values always bound. Writers set `id` and
+/// `updatedAt` (Prisma's `cuid()` and `@updatedAt` live in the client, not in the database).
 public final class SQLStore: FlowStore, TenantStore, InboxStore {
     public let database: any SQLDatabase
 

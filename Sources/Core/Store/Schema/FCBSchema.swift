@@ -68,6 +68,43 @@ public enum FCBSchema {
                 #"CREATE INDEX "fcb_inbox_contact_key_id_idx" ON "fcb_inbox" ("contact_key", "id")"#,
             ]
         ),
+        // Never edit a released version (databases already have it): add the next one.
+        Version(
+            number: 2,
+            description: "inbox progress journal, statuses that arrive before their message",
+            postgres: [
+                #"ALTER TABLE "fcb"."inbox" ADD COLUMN "progress" JSONB"#,
+                """
+                CREATE TABLE "fcb"."pending_status" (
+                    "id" BIGSERIAL NOT NULL CONSTRAINT "pending_status_pkey" PRIMARY KEY,
+                    "wa_message_id" TEXT NOT NULL,
+                    "user_id" TEXT NOT NULL,
+                    "status" TEXT NOT NULL,
+                    "status_timestamp" TIMESTAMP(3) NOT NULL,
+                    "error" TEXT,
+                    "conversation_id" TEXT,
+                    "received_at" TIMESTAMP(3) NOT NULL
+                )
+                """,
+                #"CREATE INDEX "pending_status_wa_message_id_idx" ON "fcb"."pending_status" ("wa_message_id")"#,
+            ],
+            sqlite: [
+                #"ALTER TABLE "fcb_inbox" ADD COLUMN "progress" TEXT"#,
+                """
+                CREATE TABLE "fcb_pending_status" (
+                    "id" INTEGER NOT NULL CONSTRAINT "pending_status_pkey" PRIMARY KEY AUTOINCREMENT,
+                    "wa_message_id" TEXT NOT NULL,
+                    "user_id" TEXT NOT NULL,
+                    "status" TEXT NOT NULL,
+                    "status_timestamp" TEXT NOT NULL,
+                    "error" TEXT,
+                    "conversation_id" TEXT,
+                    "received_at" TEXT NOT NULL
+                )
+                """,
+                #"CREATE INDEX "fcb_pending_status_wa_message_id_idx" ON "fcb_pending_status" ("wa_message_id")"#,
+            ]
+        ),
     ]
 
     /// Brings fcb's tables to ``latest``, one transaction per version. On PostgreSQL a
