@@ -36,7 +36,8 @@ public final class InboxWorkerPool: Service {
     let context: PipelineContext
     let settings: Settings
     private let doorbell = Doorbell()
-    private let inFlight = Mutex(0)
+    /// Items being processed here (their leases are renewed while they run).
+    private let inFlight = Mutex(Set<Int64>())
     private let stopping = Mutex(false)
 
     init(context: PipelineContext, settings: Settings) {
@@ -48,8 +49,18 @@ public final class InboxWorkerPool: Service {
     public func wake() { doorbell.ring() }
 
     public func run() async throws {
+        do {
+            let released = try await store.releaseLeases(worker: worker)
+            if released > 0 { context.logger.notice("took back \(released) item(s) this instance was processing when it stopped") }
+        } catch {
+            context.logger.warning("could not take back this instance's earlier leases (they expire by themselves): \(error)")
+        }
         await withGracefulShutdownHandler {
-            await loop()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.renewLeases() }
+                await loop()
+                group.cancelAll()
+            }
         } onGracefulShutdown: {
             self.stopping.withLock { $0 = true }
             self.doorbell.ring()
@@ -63,6 +74,21 @@ public final class InboxWorkerPool: Service {
     }
 
     private var store: any PipelineStore { context.store }
+
+    /// Keeps the leases of running items alive (a long flow run is not mistaken for a crash).
+    private func renewLeases() async {
+        let interval = settings.lease / 3
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            let ids = Array(inFlight.withLock { $0 })
+            guard !ids.isEmpty else { continue }
+            do {
+                try await store.renewLeases(ids: ids, worker: worker, until: context.clock.now().addingTimeInterval(settings.lease.timeInterval))
+            } catch {
+                context.logger.warning("could not renew leases: \(error)")
+            }
+        }
+    }
     private var worker: String { settings.instance }
 
     private func loop() async {
@@ -74,7 +100,7 @@ public final class InboxWorkerPool: Service {
                     lastStats = ContinuousClock.now
                     if let stats = try? await store.inboxStats() { context.metrics.inbox(stats, wallNow: context.clock.now().timeIntervalSince1970) }
                 }
-                let free = settings.workers - inFlight.withLock { $0 }
+                let free = settings.workers - inFlight.withLock { $0.count }
                 guard free > 0 else {
                     await doorbell.wait(upTo: settings.pollInterval)
                     continue
@@ -95,11 +121,11 @@ public final class InboxWorkerPool: Service {
                     await doorbell.wait(upTo: settings.pollInterval)
                     continue
                 }
-                inFlight.withLock { $0 += items.count }
+                inFlight.withLock { $0.formUnion(items.map(\.id)) }
                 for item in items {
                     group.addTask {
                         await self.work(item)
-                        self.inFlight.withLock { $0 -= 1 }
+                        _ = self.inFlight.withLock { $0.remove(item.id) }
                         self.doorbell.ring()
                     }
                 }
@@ -112,10 +138,10 @@ public final class InboxWorkerPool: Service {
     /// Waits (bounded) for items in flight to finish after shutdown began.
     private func drain() async {
         let deadline = ContinuousClock.now + settings.drainTimeout
-        while inFlight.withLock({ $0 }) > 0 && ContinuousClock.now < deadline {
+        while !inFlight.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
             await doorbell.wait(upTo: .milliseconds(50))
         }
-        let left = inFlight.withLock { $0 }
+        let left = inFlight.withLock { $0.count }
         if left > 0 {
             context.logger.warning("shutdown: \(left) item(s) still running are interrupted; they resume on the next start")
         }

@@ -60,7 +60,7 @@ public struct InboxStats: Sendable, Equatable {
 
 /// Everything `fcb serve`'s pipeline reads and writes: the executor's store, tenants, the
 /// inbox, and the per-message rules of SPEC §5.
-public protocol PipelineStore: FlowStore, TenantStore, InboxStore {
+public protocol PipelineStore: FlowStore, TenantStore, InboxStore, LeaseStore {
     /// Contact upsert by `(userId, phone)`: creates `{id: newId, phone, userId, name}` with
     /// `createdAt`/`updatedAt` = `at`, or replaces the name (and bumps `updatedAt`) when `name` is
     /// non-empty and differs; a phone owned by another user is reported, not thrown — also when
@@ -106,4 +106,18 @@ public protocol PipelineStore: FlowStore, TenantStore, InboxStore {
     func requeue(id: Int64, at: Date) async throws(StoreError) -> Bool
 
     func inboxStats() async throws(StoreError) -> InboxStats
+}
+
+/// Leases of a worker that restarted or runs long.
+public protocol LeaseStore: Sendable {
+    /// Puts every item `worker` still holds back in line (state pending, no lease): a restarted
+    /// instance with the same name takes its interrupted work back at once instead of waiting
+    /// for the leases to expire. Returns how many.
+    @discardableResult
+    func releaseLeases(worker: String) async throws(StoreError) -> Int
+
+    /// Extends the leases `worker` holds on `ids` to `until` (work that runs long keeps its
+    /// items). Returns how many were extended.
+    @discardableResult
+    func renewLeases(ids: [Int64], worker: String, until: Date) async throws(StoreError) -> Int
 }
