@@ -106,6 +106,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         do {
             try await server.run()
+        } catch let failure as ServeConfigurationError {
+            await components.close()
+            try CommandFailure(failure.message).exit()
         } catch {
             logger.critical("fcb serve stopped on an error", metadata: ["error": .string("\(error)")])
             await components.close()

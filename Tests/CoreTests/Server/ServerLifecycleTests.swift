@@ -3,6 +3,7 @@ import Core
 import Foundation
 import Logging
 import NIOCore
+import Prometheus
 import Synchronization
 import Testing
 
@@ -53,6 +54,20 @@ struct ServerLifecycleTests {
         #expect(server.address.port > 0 && server.address.port != 3000)
         let started = logs.all.filter { $0.message.hasPrefix("fcb serve listening on ") }
         #expect(started.map(\.message) == ["fcb serve listening on http://127.0.0.1:\(server.address.port)"])
+        #expect(logs.all.contains { $0.message.hasPrefix("Server started") } == false, "Hummingbird's duplicate line is filtered at info")
+        #expect(logs.all.contains { $0.message == "shutting down gracefully: no new connections, finishing in-flight requests" })
+    }
+
+    @Test func aPortInUseIsAClearError() async throws {
+        let first = try await RunningServer.start(configuration: try RunningServer.configuration())
+        let configuration = try RunningServer.configuration([.port: String(first.address.port)])
+        let second = try FCBServer(
+            configuration: configuration, responder: RecordingResponder(), readiness: FixedReadiness(reason: nil), registry: .init(),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        await #expect(throws: ServeConfigurationError("cannot listen on http://127.0.0.1:\(first.address.port): the port is already in use (choose another with --port or PORT)")) {
+            try await bounded(20, "failing start") { try await second.run(gracefulShutdownSignals: []) }
+        }
+        try await first.stop()
     }
 
     @Test func gracefulShutdownEndsTheServerAndTheOtherServices() async throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -43,6 +44,9 @@ public struct FCBServer: Sendable {
         let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(75)))
         let server = try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1
         let (scheme, host, logger, onServerRunning) = (configuration.scheme, configuration.host, logger, onServerRunning)
+        // Hummingbird's own "Server started" info line would repeat ours: at info, it logs notices and up.
+        var frameworkLogger = logger
+        if frameworkLogger.logLevel == .info { frameworkLogger.logLevel = .notice }
         return Application(
             router: http.makeRouter(), server: server,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
@@ -52,21 +56,34 @@ public struct FCBServer: Sendable {
                 logger.info("fcb serve listening on \(address)", metadata: ["address": .stringConvertible(address)])
                 await onServerRunning(address)
             },
-            logger: logger)
+            logger: frameworkLogger)
     }
 
     /// The group `run` runs; tests call `triggerGracefulShutdown()` on it instead of sending signals.
     public func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) throws -> ServiceGroup {
         var group = ServiceGroupConfiguration(
-            services: [.init(service: try makeApplication())], gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+            services: [.init(service: try makeApplication()), .init(service: ShutdownNotice(logger: logger))],
+            gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         group.maximumGracefulShutdownDuration = shutdownGracePeriod
         group.maximumCancellationDuration = .seconds(5)
         return ServiceGroup(configuration: group)
     }
 
     /// Serves until SIGTERM/SIGINT (then shuts down gracefully) or until a service fails.
+    /// A port already in use or an address this machine does not have is a `ServeConfigurationError`
+    /// saying so.
     public func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-        try await makeServiceGroup(gracefulShutdownSignals: gracefulShutdownSignals).run()
+        do {
+            try await makeServiceGroup(gracefulShutdownSignals: gracefulShutdownSignals).run()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            let address = BoundAddress(scheme: configuration.scheme, host: configuration.host, port: configuration.port)
+            let advice = switch error.errnoCode {
+            case EADDRINUSE: "the port is already in use (choose another with --port or PORT)"
+            case EADDRNOTAVAIL: "this machine has no such address (use 127.0.0.1, 0.0.0.0 or one of its own addresses with --host or HOST)"
+            default: "permission denied (ports below 1024 need privileges)"
+            }
+            throw ServeConfigurationError("cannot listen on \(address): \(advice)")
+        }
         logger.info("fcb serve stopped")
     }
 }
