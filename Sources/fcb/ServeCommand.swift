@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
             schema current, GET /metrics serves Prometheus metrics.
 
             Every setting has an environment variable (PORT, HOST, DATABASE_URL, TLS_CERT, TLS_KEY, \
-            META_APP_SECRET, META_VERIFY_TOKEN, JWT_SECRET, FCB_ENV, FCB_WORKERS, …). Precedence: \
+            META_APP_SECRET, META_VERIFY_TOKEN, JWT_SECRET, FCB_ENV, FCB_WORKERS and the rest). Precedence: \
             flags, then the real environment, then the .env file, then defaults. At start fcb logs \
             one line with every setting and its source, secrets redacted. With FCB_ENV (or \
             NODE_ENV) = production a missing JWT_SECRET stops it from starting.
