@@ -22,14 +22,14 @@ struct LoggingTests {
         logger.info(
             "webhook \"request\"\nsecond line",
             metadata: [
-                "request_id": "abc", "status": .stringConvertible(200), "tenant": ["id": "u1", "phone": ["number": "+1"]],
+                "request_id": "abc", "status": .stringConvertible(200), "ratio": .stringConvertible(0.25), "tenant": ["id": "u1", "phone": ["number": "+1"]],
                 "tags": ["a", "b"], "message": "collides",
             ])
         logger.trace("not at this level")
         #expect(
             lines.all == [
                 #"{"timestamp":"2025-11-29T08:05:02.123Z","level":"info","label":"fcb.serve","message":"webhook \"request\"\nsecond line","#
-                    + #""metadata.message":"collides","request_id":"abc","service":"fcb","status":"200","tags":["a","b"],"tenant.id":"u1","tenant.phone.number":"+1"}"#
+                    + #""metadata.message":"collides","ratio":0.25,"request_id":"abc","service":"fcb","status":200,"tags":["a","b"],"tenant.id":"u1","tenant.phone.number":"+1"}"#
                     + "\n"
             ])
     }

@@ -207,4 +207,14 @@ struct ServeConfigurationTests {
             try ServeConfiguration.load(environment: [:], envFilePath: path)
         }
     }
+
+    @Test func theExampleEnvFileLoads() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../examples/.env.example").standardized.path
+        let configuration = try ServeConfiguration.load(environment: [:], envFilePath: path, envFileRequired: true)
+        #expect(configuration.shown[.databaseURL]?.value == "postgres://fcb:***@localhost:5432/chatbots?schema=public")
+        #expect(configuration.metaAppSecret == "your-meta-app-secret")
+        #expect(configuration.jwtSecret == "the-dashboards-jwt-secret")
+        #expect(configuration.port == 3000)
+        #expect(configuration.warnings.isEmpty)
+    }
 }

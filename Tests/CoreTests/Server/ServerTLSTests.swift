@@ -19,6 +19,7 @@ struct SelfSignedCertificate {
     var certificate: String { directory.appendingPathComponent("cert.pem").path }
     var key: String { directory.appendingPathComponent("key.pem").path }
     var otherKey: String { directory.appendingPathComponent("other-key.pem").path }
+    var encryptedKey: String { directory.appendingPathComponent("encrypted-key.pem").path }
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-tls-\(UUID().uuidString)")
@@ -28,6 +29,7 @@ struct SelfSignedCertificate {
             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", certificate,
         ])
         try run(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", otherKey])
+        try run(["pkey", "-in", key, "-aes256", "-passout", "pass:secret", "-out", encryptedKey])
     }
 
     func remove() { try? FileManager.default.removeItem(at: directory) }
@@ -111,6 +113,9 @@ struct ServerTLSTests {
         #expect(message(cert: files.key, key: files.key)?.hasPrefix("TLS_CERT \(files.key): ") == true)
         #expect(message(cert: files.certificate, key: garbage)?.hasPrefix("TLS_KEY \(garbage): not a valid unencrypted PEM private key") == true)
         #expect(message(cert: files.certificate, key: files.certificate)?.hasPrefix("TLS_KEY \(files.certificate): not a valid unencrypted PEM private key") == true)
+        #expect(
+            message(cert: files.certificate, key: files.encryptedKey)
+                == "TLS_KEY \(files.encryptedKey): the private key is encrypted; give an unencrypted copy (openssl pkey -in KEY -out PLAIN) and keep it readable only by fcb")
         #expect(
             message(cert: files.certificate, key: files.otherKey)?.hasPrefix(
                 "TLS_CERT \(files.certificate) and TLS_KEY \(files.otherKey) cannot be used together (does the key belong to the certificate?)") == true)

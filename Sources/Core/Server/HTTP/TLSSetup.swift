@@ -20,8 +20,12 @@ public enum TLSSetup {
         do {
             key = try NIOSSLPrivateKey(bytes: keyBytes, format: .pem)
         } catch {
+            if String(decoding: keyBytes, as: UTF8.self).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+                throw ServeConfigurationError(
+                    "TLS_KEY \(files.keyPath): the private key is encrypted; give an unencrypted copy (openssl pkey -in KEY -out PLAIN) and keep it readable only by fcb")
+            }
             throw ServeConfigurationError(
-                "TLS_KEY \(files.keyPath): not a valid unencrypted PEM private key (expected a -----BEGIN PRIVATE KEY----- block; \(error))")
+                "TLS_KEY \(files.keyPath): not a valid unencrypted PEM private key (expected a -----BEGIN … PRIVATE KEY----- block; \(error))")
         }
         let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: certificates.map { .certificate($0) }, privateKey: .privateKey(key))
         do {

@@ -40,7 +40,7 @@ struct WebhookRoute: Sendable {
             "webhook request",
             metadata: [
                 "request_id": .string(requestID), "method": .string(request.method.rawValue), "path": .string(request.uri.path),
-                "status": .stringConvertible(status), "duration_ms": .string(String(format: "%.3f", elapsed.milliseconds)),
+                "status": .stringConvertible(status), "duration_ms": .stringConvertible((elapsed.milliseconds * 1000).rounded() / 1000),
                 "body_bytes": .stringConvertible(bodyBytes),
             ])
         return response

@@ -3,7 +3,8 @@ import Logging
 
 /// One JSON object per line: `timestamp` (ISO-8601 UTC, milliseconds), `level`, `label`,
 /// `message`, then the metadata flattened (`{"a":{"b":1}}` → `"a.b"`; a key that would hide one
-/// of the four fixed fields is written as `metadata.<key>`).
+/// of the four fixed fields is written as `metadata.<key>`). `Int` and `Double` values given as
+/// `.stringConvertible` are JSON numbers, everything else a string.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
@@ -59,6 +60,8 @@ public struct JSONLogHandler: LogHandler {
     static func jsonValue(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
         case .string(let text): .string(text)
+        case .stringConvertible(let convertible as Int): .number(Double(convertible))
+        case .stringConvertible(let convertible as Double) where convertible.isFinite: .number(convertible)
         case .stringConvertible(let convertible): .string(convertible.description)
         case .array(let items): .array(items.map(jsonValue))
         case .dictionary(let dictionary): .object(JSONObject(uniqueKeysWithValues: dictionary.sorted { $0.key < $1.key }.map { ($0.key, jsonValue($0.value)) }))
