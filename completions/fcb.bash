@@ -188,7 +188,7 @@ _fcb_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --database-url)
+    non_repeating_options=(--host --port --database-url --tls-cert --tls-key --log-format --log-level --workers --session-timeout --max-delay --env-file)
     __fcb_offer_flags_options 0
 
     # Offer option value completions
@@ -200,6 +200,35 @@ _fcb_serve() {
         return
         ;;
     '--database-url')
+        return
+        ;;
+    '--tls-cert')
+        __fcb_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __fcb_add_completions -f
+        return
+        ;;
+    '--log-format')
+        __fcb_add_completions -W 'auto'$'\n''text'$'\n''json'
+        return
+        ;;
+    '--log-level')
+        __fcb_add_completions -W 'trace'$'\n''debug'$'\n''info'$'\n''notice'$'\n''warning'$'\n''error'$'\n''critical'
+        return
+        ;;
+    '--workers')
+        return
+        ;;
+    '--session-timeout')
+        return
+        ;;
+    '--max-delay')
+        return
+        ;;
+    '--env-file')
+        __fcb_add_completions -f
         return
         ;;
     esac

@@ -23,7 +23,7 @@ function __fcb_parse_tokens -S
         __fcb_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'serve'
-            __fcb_parse_subcommand 0 'host=' 'port=' 'database-url=' 'version' 'h/help'
+            __fcb_parse_subcommand 0 'host=' 'port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'session-timeout=' 'max-delay=' 'env-file=' 'version' 'h/help'
         case 'simulate'
             __fcb_parse_subcommand -r 1 'context=' 'from=' 'db=' 'mock-api=' 'real-time' 'script=' 'record=' 'check=' 'show-payloads' 'verbose' 'allow-private-api-targets' 'history-file=' 'no-color' 'version' 'h/help'
         case 'validate-flow'
@@ -101,9 +101,17 @@ complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'migrate-status' -d 'Compare prisma/migrations with the database\'s _prisma_migrations table (read-only).'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'migrate-deploy' -d 'Apply pending migrations, each in a transaction, recording them as Prisma does.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'help' -d 'Show subcommand help information.'
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" host' -l 'host' -d 'Bind address (env HOST). Use 0.0.0.0 to expose on all interfaces.' -rfka ''
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" port' -l 'port' -d 'HTTP port for webhooks, health and metrics (env PORT, default 3000).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" host' -l 'host' -d 'Bind address (env HOST, default 127.0.0.1). Use 0.0.0.0 to expose on all interfaces.' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" port' -l 'port' -d 'HTTP port for webhooks, health and metrics (env PORT, default 3000; 0 picks a free port).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" database-url' -l 'database-url' -d 'Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" tls-cert' -l 'tls-cert' -d 'PEM certificate (chain) for HTTPS (env TLS_CERT); needs --tls-key.' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" tls-key' -l 'tls-key' -d 'PEM private key for HTTPS, unencrypted (env TLS_KEY); needs --tls-cert.' -rF
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" log-format' -l 'log-format' -d 'Log format: auto, text or json (env FCB_LOG_FORMAT, default auto).' -rfka 'auto text json'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error or critical (env FCB_LOG_LEVEL, default info).' -rfka 'trace debug info notice warning error critical'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" workers' -l 'workers' -d 'Pipeline workers processing accepted deliveries (env FCB_WORKERS, default 8).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" session-timeout' -l 'session-timeout' -d 'Seconds of inactivity after which a conversation starts over (env FCB_SESSION_TIMEOUT, default 86400).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" max-delay' -l 'max-delay' -d 'Longest delay a flow\'s delay node may wait, in seconds (env FCB_MAX_DELAY, default 60).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" env-file' -l 'env-file' -d 'The .env file to read (default: .env in the working directory, skipped when absent).' -rF
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" version' -l 'version' -d 'Show the version.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb simulate" -ge 1' -fa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'

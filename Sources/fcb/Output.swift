@@ -17,3 +17,9 @@ enum FileHandleWriter {
     /// Colour only on a terminal, never when NO_COLOR is set.
     static func useColour(fd: Int32) -> Bool { !noColor && isTerminal(fd) }
 }
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleWriter.standardError(string)
+    }
+}

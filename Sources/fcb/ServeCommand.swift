@@ -1,4 +1,9 @@
 import ArgumentParser
+import Core
+import Foundation
+import Logging
+import Metrics
+import Prometheus
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -7,23 +12,108 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Verifies and durably accepts Meta webhook deliveries on /webhook and /api/webhook, \
             runs the tenants' active flows, sends replies through the Graph API, stores everything \
-            in the dashboard's database and pushes Socket.IO events to the dashboard.
+            in the dashboard's database and pushes Socket.IO events to the dashboard. GET /health \
+            answers while the process runs, GET /ready when the database is reachable and its \
+            schema current, GET /metrics serves Prometheus metrics.
+
+            Every setting has an environment variable (PORT, HOST, DATABASE_URL, TLS_CERT, TLS_KEY, \
+            META_APP_SECRET, META_VERIFY_TOKEN, JWT_SECRET, FCB_ENV, FCB_WORKERS and the rest). Precedence: \
+            flags, then the real environment, then the .env file, then defaults. At start fcb logs \
+            one line with every setting and its source, secrets redacted. With FCB_ENV (or \
+            NODE_ENV) = production a missing JWT_SECRET stops it from starting.
 
             With no DATABASE_URL it runs on an embedded SQLite file (./fcb.sqlite) and creates \
-            the schema on first start. Settings come from flags, the environment, then .env.
+            the schema on first start. SIGTERM or SIGINT stop it gracefully: no new connections, \
+            in-flight requests and work finish (bounded). See docs/configuration.md.
             """
     )
 
-    @Option(help: ArgumentHelp("Bind address (env HOST). Use 0.0.0.0 to expose on all interfaces.", valueName: "address"))
+    @Option(help: ArgumentHelp("Bind address (env HOST, default 127.0.0.1). Use 0.0.0.0 to expose on all interfaces.", valueName: "address"))
     var host: String?
 
-    @Option(help: ArgumentHelp("HTTP port for webhooks, health and metrics (env PORT, default 3000).", valueName: "port"))
-    var port: Int?
+    @Option(help: ArgumentHelp("HTTP port for webhooks, health and metrics (env PORT, default 3000; 0 picks a free port).", valueName: "port"))
+    var port: String?
 
-    @Option(help: ArgumentHelp("Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).", valueName: "url"))
+    @Option(help: ArgumentHelp(
+        "Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).",
+        discussion: "Prisma's URL form is accepted, including ?schema= and sslmode=.", valueName: "url"))
     var databaseURL: String?
 
+    @Option(help: ArgumentHelp("PEM certificate (chain) for HTTPS (env TLS_CERT); needs --tls-key.", valueName: "file"), completion: .file())
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key for HTTPS, unencrypted (env TLS_KEY); needs --tls-cert.", valueName: "file"), completion: .file())
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp(
+        "Log format: auto, text or json (env FCB_LOG_FORMAT, default auto).",
+        discussion: "auto writes human-readable lines when standard error is a terminal and JSON lines otherwise.", valueName: "format"),
+        completion: .list(["auto", "text", "json"]))
+    var logFormat: String?
+
+    @Option(help: ArgumentHelp(
+        "Log level: trace, debug, info, notice, warning, error or critical (env FCB_LOG_LEVEL, default info).", valueName: "level"),
+        completion: .list(["trace", "debug", "info", "notice", "warning", "error", "critical"]))
+    var logLevel: String?
+
+    @Option(help: ArgumentHelp("Pipeline workers processing accepted deliveries (env FCB_WORKERS, default 8).", valueName: "n"))
+    var workers: String?
+
+    @Option(help: ArgumentHelp(
+        "Seconds of inactivity after which a conversation starts over (env FCB_SESSION_TIMEOUT, default 86400).", valueName: "seconds"))
+    var sessionTimeout: String?
+
+    @Option(help: ArgumentHelp("Longest delay a flow's delay node may wait, in seconds (env FCB_MAX_DELAY, default 60).", valueName: "seconds"))
+    var maxDelay: String?
+
+    @Option(help: ArgumentHelp(
+        "The .env file to read (default: .env in the working directory, skipped when absent).",
+        discussion: "A file named here must exist. Real environment variables win over it.", valueName: "file"), completion: .file())
+    var envFile: String?
+
+    var flags: [ServeSetting: String] {
+        let pairs: [(ServeSetting, String?)] = [
+            (.host, host), (.port, port), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey), (.logFormat, logFormat),
+            (.logLevel, logLevel), (.workers, workers), (.sessionTimeout, sessionTimeout), (.maxDelay, maxDelay),
+        ]
+        return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })
+    }
+
     func run() async throws {
-        try NotYetAvailable(command: "serve", issue: 6).exit()
+        let configuration: ServeConfiguration
+        do {
+            configuration = try ServeConfiguration.load(
+                flags: flags, environment: ProcessInfo.processInfo.environment, envFilePath: envFile ?? ".env", envFileRequired: envFile != nil)
+        } catch {
+            try CommandFailure(error.message).exit()
+        }
+        FCBLogging.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(FCBMetrics.makeFactory(registry: registry))
+        let logger = Logger(label: "fcb.serve")
+        logger.info("effective configuration: \(configuration.effectiveConfigLine())")
+        for warning in configuration.warnings { logger.warning("\(warning)") }
+
+        let components = try await ServeWiring.makeComponents(configuration: configuration, logger: logger)
+        let server: FCBServer
+        do {
+            server = try FCBServer(
+                configuration: configuration, responder: components.responder, readiness: components.readiness, registry: registry,
+                services: components.services, logger: logger)
+        } catch {
+            await components.close()
+            try CommandFailure(error.message).exit()
+        }
+        do {
+            try await server.run()
+        } catch let failure as ServeConfigurationError {
+            await components.close()
+            try CommandFailure(failure.message).exit()
+        } catch {
+            logger.critical("fcb serve stopped on an error", metadata: ["error": .string("\(error)")])
+            await components.close()
+            throw ExitCode(1)
+        }
+        await components.close()
     }
 }

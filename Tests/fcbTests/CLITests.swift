@@ -53,15 +53,6 @@ struct CLITests {
         #expect(result.stdout == "0.1.0\n")
     }
 
-    @Test(arguments: [
-        (["serve"], "serve", 6),
-    ])
-    func commandsNotYetAvailableExitTwo(arguments: [String], name: String, issue: Int) throws {
-        let result = try CLI.run(arguments)
-        #expect(result.status == 2)
-        #expect(result.stderr == "error: fcb \(name) is not yet available in this build (tracked in issue #\(issue)); see `fcb \(name) --help` for what it will do.\n")
-    }
-
     @Test func validExamplesPass() throws {
         let result = try CLI.run(["validate-flow", "examples/flows/seed-options.json", "examples/flows/soporte-menu.json"])
         #expect(result.status == 0)

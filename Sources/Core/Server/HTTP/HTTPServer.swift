@@ -1,0 +1,57 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+/// The routes of `fcb serve` (SPEC §4) as a Hummingbird router:
+/// `GET|POST|OPTIONS /webhook` and `/api/webhook` → the `WebhookResponder`; `GET /health`,
+/// `GET /ready`, `GET /metrics`; JSON 404/405 for everything else.
+public struct HTTPServer: Sendable {
+    /// Meta's maximum delivery size.
+    public static let maxBodyBytes = 3 * 1024 * 1024
+    static let webhookPaths = ["/webhook", "/api/webhook"]
+    static let webhookMethods: [HTTPRequest.Method] = [.get, .post, .options]
+
+    public let responder: any WebhookResponder
+    public let readiness: any ReadinessCheck
+    public let registry: PrometheusCollectorRegistry
+    public let logger: Logger
+    public var readinessTimeout: Duration
+    private let metrics: WebhookMetrics
+
+    /// - Parameters:
+    ///   - registry: served at `/metrics`; the webhook counters are created in it through
+    ///     `metricsFactory` (default: `FCBMetrics.makeFactory(registry:)`), never through the
+    ///     global `MetricsSystem`, so tests need no bootstrap.
+    public init(
+        responder: any WebhookResponder, readiness: any ReadinessCheck, registry: PrometheusCollectorRegistry,
+        metricsFactory: (any MetricsFactory)? = nil, logger: Logger, readinessTimeout: Duration = .seconds(5)
+    ) {
+        self.responder = responder
+        self.readiness = readiness
+        self.registry = registry
+        self.logger = logger
+        self.readinessTimeout = readinessTimeout
+        self.metrics = WebhookMetrics(factory: metricsFactory ?? FCBMetrics.makeFactory(registry: registry))
+    }
+
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router()
+        var allowed: [String: [HTTPRequest.Method]] = ["/health": [.get], "/ready": [.get], "/metrics": [.get]]
+        for path in Self.webhookPaths { allowed[path] = Self.webhookMethods }
+        router.add(middleware: JSONErrorMiddleware(allowedMethods: allowed, logger: logger))
+
+        let webhook = WebhookRoute(responder: responder, metrics: metrics, logger: logger, maxBodyBytes: Self.maxBodyBytes)
+        for path in Self.webhookPaths {
+            for method in Self.webhookMethods {
+                router.on(RouterPath(path), method: method) { request, _ in await webhook.handle(request) }
+            }
+        }
+        let status = StatusRoutes(readiness: readiness, readinessTimeout: readinessTimeout, registry: registry)
+        router.get("/health") { _, _ in status.health() }
+        router.get("/ready") { _, _ in await status.ready() }
+        router.get("/metrics") { _, _ in status.metrics() }
+        return router
+    }
+}

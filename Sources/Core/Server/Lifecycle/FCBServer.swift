@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import Metrics
+import NIOCore
+import NIOSSL
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+/// `fcb serve`'s process: the HTTP(S) server plus the other services (the pipeline) in one
+/// `ServiceGroup`. SIGTERM/SIGINT start a graceful shutdown: the server stops accepting and
+/// finishes in-flight requests, then the services end (last started, first stopped), bounded by
+/// `shutdownGracePeriod` after which they are cancelled.
+public struct FCBServer: Sendable {
+    public let configuration: ServeConfiguration
+    public let http: HTTPServer
+    public let services: [any Service]
+    public let logger: Logger
+    public var shutdownGracePeriod: Duration
+    private let tls: TLSConfiguration?
+    private let onServerRunning: @Sendable (BoundAddress) async -> Void
+
+    /// Loads the TLS files (clear errors for unreadable or invalid PEM) but binds nothing yet.
+    public init(
+        configuration: ServeConfiguration, responder: any WebhookResponder, readiness: any ReadinessCheck,
+        registry: PrometheusCollectorRegistry, metricsFactory: (any MetricsFactory)? = nil, services: [any Service] = [],
+        logger: Logger, shutdownGracePeriod: Duration = .seconds(25),
+        onServerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
+    ) throws(ServeConfigurationError) {
+        self.configuration = configuration
+        self.http = HTTPServer(responder: responder, readiness: readiness, registry: registry, metricsFactory: metricsFactory, logger: logger)
+        self.services = services
+        self.logger = logger
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.tls = try configuration.tls.map { files throws(ServeConfigurationError) in try TLSSetup.serverConfiguration(files) }
+        self.onServerRunning = onServerRunning
+    }
+
+    /// The Hummingbird application (itself a `Service`) with the extra services inside it.
+    public func makeApplication() throws -> some ApplicationProtocol {
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(75)))
+        let server = try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1
+        let (scheme, host, logger, onServerRunning) = (configuration.scheme, configuration.host, logger, onServerRunning)
+        // Hummingbird's own "Server started" info line would repeat ours: at info, it logs notices and up.
+        var frameworkLogger = logger
+        if frameworkLogger.logLevel == .info { frameworkLogger.logLevel = .notice }
+        return Application(
+            router: http.makeRouter(), server: server,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            services: services,
+            onServerRunning: { channel in
+                let address = BoundAddress(scheme: scheme, host: host, port: channel.localAddress?.port ?? 0)
+                logger.info("fcb serve listening on \(address)", metadata: ["address": .stringConvertible(address)])
+                await onServerRunning(address)
+            },
+            logger: frameworkLogger)
+    }
+
+    /// The group `run` runs; tests call `triggerGracefulShutdown()` on it instead of sending signals.
+    public func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) throws -> ServiceGroup {
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: try makeApplication()), .init(service: ShutdownNotice(logger: logger))],
+            gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+        group.maximumGracefulShutdownDuration = shutdownGracePeriod
+        group.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: group)
+    }
+
+    /// Serves until SIGTERM/SIGINT (then shuts down gracefully) or until a service fails.
+    /// A port already in use or an address this machine does not have is a `ServeConfigurationError`
+    /// saying so.
+    public func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        do {
+            try await makeServiceGroup(gracefulShutdownSignals: gracefulShutdownSignals).run()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            let address = BoundAddress(scheme: configuration.scheme, host: configuration.host, port: configuration.port)
+            let advice = switch error.errnoCode {
+            case EADDRINUSE: "the port is already in use (choose another with --port or PORT)"
+            case EADDRNOTAVAIL: "this machine has no such address (use 127.0.0.1, 0.0.0.0 or one of its own addresses with --host or HOST)"
+            default: "permission denied (ports below 1024 need privileges)"
+            }
+            throw ServeConfigurationError("cannot listen on \(address): \(advice)")
+        }
+        logger.info("fcb serve stopped")
+    }
+}
+
+extension FCBServer {
+    /// Builds the server and serves until SIGTERM/SIGINT.
+    public static func run(
+        configuration: ServeConfiguration, responder: any WebhookResponder, readiness: any ReadinessCheck,
+        registry: PrometheusCollectorRegistry, services: [any Service] = [], logger: Logger,
+        onServerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
+    ) async throws {
+        try await FCBServer(
+            configuration: configuration, responder: responder, readiness: readiness, registry: registry, services: services,
+            logger: logger, onServerRunning: onServerRunning
+        ).run()
+    }
+}
