@@ -71,6 +71,23 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "A file named here must exist. Real environment variables win over it.", valueName: "file"), completion: .file())
     var envFile: String?
 
+    @Option(help: ArgumentHelp(
+        "Create or update a tenant and its flows from a seed file before serving.",
+        discussion: "The format is in docs/serve.md (examples/demo.json is one). The tenant is created once; its flows are updated on every start.",
+        valueName: "file"), completion: .file())
+    var seed: String?
+
+    @Flag(help: ArgumentHelp(
+        "Demo mode: seed examples/demo.json and send replies to a local fake Graph API that logs them (never to Meta).",
+        discussion: "Replay examples/webhooks/text-hola.json against it to see the bot answer (README, Quick start)."))
+    var demo = false
+
+    @Option(help: ArgumentHelp(
+        "This process's name on the inbox items it works on (default HOST:PORT).",
+        discussion: "A restart with the same name takes its interrupted items back at once; give each instance sharing a database its own.",
+        valueName: "name"))
+    var instanceId: String?
+
     var flags: [ServeSetting: String] {
         let pairs: [(ServeSetting, String?)] = [
             (.host, host), (.port, port), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey), (.logFormat, logFormat),
@@ -94,7 +111,13 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("effective configuration: \(configuration.effectiveConfigLine())")
         for warning in configuration.warnings { logger.warning("\(warning)") }
 
-        let components = try await ServeWiring.makeComponents(configuration: configuration, logger: logger)
+        let extras = ServeExtras(seedPath: seed ?? (demo ? "examples/demo.json" : nil), demo: demo, instanceId: instanceId)
+        let components: ServeComponents
+        do {
+            components = try await ServeWiring.makeComponents(configuration: configuration, extras: extras, logger: logger)
+        } catch let failure as CommandFailure {
+            try failure.exit()
+        }
         let server: FCBServer
         do {
             server = try FCBServer(

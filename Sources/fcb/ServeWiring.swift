@@ -1,4 +1,6 @@
 import Core
+import FakeGraphAPI
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -8,27 +10,79 @@ struct ServeComponents {
     var responder: any WebhookResponder
     /// Behind GET /ready.
     var readiness: any ReadinessCheck
-    /// Run next to the HTTP server and shut down after it (e.g. the pipeline's workers).
+    /// Run next to the HTTP server and shut down after it (the pipeline's workers).
     var services: [any Service] = []
-    /// Called once the server and services have ended (e.g. close the store).
+    /// Called once the server and services have ended (close clients and the store).
     var close: @Sendable () async -> Void = {}
 }
 
-/// THE WIRING POINT between the HTTP layer and the processing pipeline: build the store, the
-/// webhook responder, the readiness check and the worker services from the configuration here.
-/// Until the pipeline lands, webhooks answer 503 and /ready says why.
-enum ServeWiring {
-    static func makeComponents(configuration: ServeConfiguration, logger: Logger) async throws -> ServeComponents {
-        ServeComponents(responder: PipelineNotWired(), readiness: PipelineNotWired())
-    }
+/// Options of `serve` that are about what to run, not how to listen.
+struct ServeExtras {
+    /// A tenant seed file applied at start (`--seed`, `--demo`).
+    var seedPath: String?
+    /// Demo mode: sends go to an in-process fake Graph API that logs them.
+    var demo: Bool
+    /// Name on the inbox leases (`--instance-id`).
+    var instanceId: String?
 }
 
-/// The stand-in: 503 `{"error":"pipeline not wired"}` for every webhook request.
-struct PipelineNotWired: WebhookResponder, ReadinessCheck {
-    func respond(to request: WebhookRequest) async -> WebhookResponse {
-        WebhookResponse(
-            status: 503, headers: ["Content-Type": "application/json; charset=utf-8"], body: Array(#"{"error":"pipeline not wired"}"#.utf8))
-    }
+/// The wiring between the HTTP layer and the processing pipeline: store, seed, sender,
+/// pipeline, readiness.
+enum ServeWiring {
+    static func makeComponents(configuration: ServeConfiguration, extras: ServeExtras, logger: Logger) async throws -> ServeComponents {
+        let store: SQLStore
+        do {
+            store = try await SQLStore.open(configuration.databaseURL)
+        } catch {
+            throw CommandFailure("cannot open \(configuration.databaseURL.redactedDescription): \(error.message)")
+        }
+        do {
+            if let seedPath = extras.seedPath {
+                let seed = try TenantSeed.load(path: seedPath)
+                let written = try await seed.apply(to: store)
+                logger.notice("seeded tenant \(seed.user.id) (phone_number_id \(seed.user.metaPhoneNumberId ?? "none")) with \(written) flow(s) from \(seedPath)")
+            }
+        } catch let problem as TenantSeed.Problem {
+            await store.close()
+            throw CommandFailure(problem.description)
+        } catch {
+            await store.close()
+            throw CommandFailure("seeding failed: \(error)")
+        }
 
-    func notReadyReason() async -> String? { "the processing pipeline is not wired into this build yet" }
+        var graphURL = configuration.metaGraphURL
+        var fake: FakeGraphAPI?
+        if extras.demo {
+            let demoLogger = logger
+            let started = try await FakeGraphAPI.start(observer: { request in
+                guard request.graph?.edge == "messages" else { return }
+                demoLogger.notice("demo: WhatsApp would now deliver \(request.bodyText)")
+            })
+            fake = started
+            graphURL = started.url
+            logger.notice("demo mode: replies go to a local fake Graph API at \(started.url) and are logged, never to Meta")
+        }
+        let sender = GraphAPISender(
+            configuration: GraphAPIConfiguration(baseURL: graphURL, version: configuration.metaGraphAPIVersion),
+            credentials: StoreCredentialsSource(store: store), logger: Logger(label: "fcb.graph"))
+        let api = LiveAPIClient()
+        let instance = extras.instanceId ?? "\(ProcessInfo.processInfo.hostName):\(configuration.port == 0 ? "pid\(getpid())" : String(configuration.port))"
+        let pipeline = Pipeline(
+            store: store,
+            settings: Pipeline.Settings(
+                webhook: WebhookSettings(verifyToken: configuration.metaVerifyToken, appSecret: configuration.metaAppSecret),
+                workers: InboxWorkerPool.Settings(workers: configuration.workers, instance: instance),
+                sessionTimeout: configuration.sessionTimeout, maxDelayMilliseconds: configuration.maxDelayMilliseconds),
+            sender: sender, api: api, logger: Logger(label: "fcb.pipeline"))
+        logger.info("pipeline: \(configuration.workers) workers, instance \(instance)")
+        let demoFake = fake
+        return ServeComponents(
+            responder: pipeline.endpoint, readiness: StoreReadiness(store: store), services: [pipeline.workers],
+            close: {
+                await sender.shutdown()
+                try? await api.shutdown()
+                await demoFake?.stop()
+                await store.close()
+            })
+    }
 }
