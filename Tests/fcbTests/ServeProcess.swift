@@ -92,12 +92,21 @@ enum HTTP {
         let body: String
     }
 
+    /// Refused connections fail at once (AHC's shared client keeps retrying until its connect
+    /// timeout, which makes a killed server look like a slow one).
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .milliseconds(500)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     static func request(_ method: String, _ url: String, body: [UInt8] = [], headers: [String: String] = [:]) async throws -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = .init(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if !body.isEmpty { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(10))
         let collected = try await response.body.collect(upTo: 1 << 20)
         return Response(status: Int(response.status.code), body: String(buffer: collected))
     }
