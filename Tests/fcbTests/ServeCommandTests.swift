@@ -82,7 +82,7 @@ struct ServeCommandTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func servesWithTheStubPipelineAndStopsOnSIGTERM() async throws {
+    @Test func servesOnTheEmbeddedDatabaseAndStopsOnSIGTERM() async throws {
         let directory = try Self.temporaryDirectory(dotEnv: "META_APP_SECRET='app-secret-value'\nFCB_WORKERS=3\n")
         defer { try? FileManager.default.removeItem(at: directory) }
         let serve = try ServeProcess(arguments: ["--port", "0", "--log-format", "json"], directory: directory, environment: ["JWT_SECRET": "jwt-value"])
@@ -105,10 +105,11 @@ struct ServeCommandTests {
         #expect(health.0 == 200)
         #expect(health.1 == #"{"status":"ok"}"#)
         let webhook = try await Self.get("http://127.0.0.1:\(port)/webhook", method: "POST")
-        #expect(webhook.0 == 503)
-        #expect(webhook.1 == #"{"error":"pipeline not wired"}"#)
+        #expect(webhook.0 == 401)
+        #expect(webhook.1 == #"{"error":"Missing signature"}"#)
         let ready = try await Self.get("http://127.0.0.1:\(port)/ready")
-        #expect(ready.0 == 503)
+        #expect(ready.0 == 200)
+        #expect(ready.1 == #"{"status":"ready"}"#)
 
         serve.process.terminate()  // SIGTERM
         #expect(serve.waitForExit() == 0)

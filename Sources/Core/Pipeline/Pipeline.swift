@@ -32,11 +32,12 @@ public final class Pipeline: Sendable {
         store: any PipelineStore, settings: Settings, sender: any FlowSender, api: any APIClient, clock: any FlowClock = SystemClock(),
         ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), logger: Logger
     ) {
+        let metrics = PipelineMetrics()
         let options = ExecutorOptions(maxDelayMilliseconds: settings.maxDelayMilliseconds, delays: .suspend)
-        let executor = FlowExecutor(environment: ExecutionEnvironment(clock: clock, ids: ids, sender: sender, api: api, store: store, options: options))
+        let metered = MeteredSender(inner: sender, metrics: metrics)
+        let executor = FlowExecutor(environment: ExecutionEnvironment(clock: clock, ids: ids, sender: metered, api: api, store: store, options: options))
         let engine = ConversationEngine(store: store, executor: executor, sessionTimeout: settings.sessionTimeout)
         let triggers = TriggerResults()
-        let metrics = PipelineMetrics()
         let context = PipelineContext(store: store, engine: engine, events: events, metrics: metrics, triggers: triggers, logger: logger)
         let workers = InboxWorkerPool(context: context, settings: settings.workers)
         self.store = store

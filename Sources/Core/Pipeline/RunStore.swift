@@ -15,7 +15,6 @@ struct RunStore: ExecutorStore {
     func insertMessage(_ message: MessageRecord) async throws(StoreError) {
         try await store.insertMessage(message)
         events.publish(.messageNew(message))
-        if message.direction == "outbound" { metrics.send(outcome: message.status == "Failed" ? "failed" : "sent", code: "") }
         guard let waMessageId = message.waMessageId else { return }
         for applied in try await store.applyPendingStatuses(waMessageId: waMessageId) {
             if let updated = applied.updatedMessage {

@@ -6,7 +6,8 @@ struct TriggerResult: Sendable, Equatable {
     var status: Int
     var body: JSONValue
 
-    var json: JSONValue { ["status": .number(Double(status)), "body": body] }
+    /// The body is kept as its serialised text: JSONB would reorder the keys of an object.
+    var json: JSONValue { ["status": .number(Double(status)), "body": .string(body.serialized())] }
 
     init(status: Int, body: JSONValue) {
         self.status = status
@@ -14,7 +15,9 @@ struct TriggerResult: Sendable, Equatable {
     }
 
     init?(progress: JSONValue?) {
-        guard let result = progress?["result"], let status = result["status"]?.numberValue, let body = result["body"] else { return nil }
+        guard let result = progress?["result"], let status = result["status"]?.numberValue, let text = result["body"]?.stringValue,
+            let body = try? JSONValue(parsing: Array(text.utf8))
+        else { return nil }
         self.status = Int(status)
         self.body = body
     }

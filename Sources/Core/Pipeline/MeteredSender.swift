@@ -1,0 +1,17 @@
+/// Counts every send by outcome and Meta's error code (`/metrics`: `fcb_sends_total`).
+struct MeteredSender: FlowSender {
+    let inner: any FlowSender
+    let metrics: PipelineMetrics
+
+    func send(userId: String, to phone: String, message: OutboundMessage) async -> SendResult {
+        let result = await inner.send(userId: userId, to: phone, message: message)
+        switch result {
+        case .success:
+            metrics.send(outcome: "sent", code: "")
+        case .failure(_, let status, let details):
+            let code = details?["error"]?["code"]?.numberValue.map { String(Int($0)) } ?? status.map { "http_\($0)" } ?? "network"
+            metrics.send(outcome: "failed", code: code)
+        }
+        return result
+    }
+}
