@@ -2,8 +2,18 @@ import Foundation
 
 /// Direct writes to the standard streams (unbuffered, so ordering with stderr is kept).
 enum FileHandleWriter {
-    static func standardOutput(_ string: String) { FileHandle.standardOutput.write(Data(string.utf8)) }
-    static func standardError(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
+    /// When the reader has gone (`fcb … | head -1`), stop as a process killed by SIGPIPE
+    /// would (status 141) instead of trapping in Foundation's non-throwing `write`.
+    static func standardOutput(_ string: String) {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data(string.utf8))
+        } catch {
+            exit(141)
+        }
+    }
+
+    /// Diagnostics are best effort: a closed standard error loses them, nothing else.
+    static func standardError(_ string: String) { try? FileHandle.standardError.write(contentsOf: Data(string.utf8)) }
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 

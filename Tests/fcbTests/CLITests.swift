@@ -267,3 +267,29 @@ struct CLITests {
         #expect(result.stdout.hasPrefix("json-syntax "))
     }
 }
+
+@Suite("standard output closed early")
+struct ClosedStdoutTests {
+    /// `fcb … | head -c 1`: the reader goes away; fcb must stop quietly (status 141, as SIGPIPE
+    /// would), not trap in Foundation.
+    @Test func aClosedPipeEndsTheCommandQuietly() throws {
+        // Thousands of result lines (a refused loopback port answers at once): far more than a pipe holds.
+        let script = "\"$0\" replay-webhook examples/webhooks/text-hola.json --repeat 3000 --url http://127.0.0.1:1/webhook --secret x"
+            + " | head -c 1 > /dev/null; echo \"status=${PIPESTATUS[0]}\""
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script, CLI.binary.path]
+        process.currentDirectoryURL = CLI.root
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "status=141", "\(stdout)")
+        #expect(!stderr.contains("Fatal error"), "\(stderr)")
+        #expect(!stderr.contains("crashed"), "\(stderr)")
+    }
+}
