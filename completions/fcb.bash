@@ -173,22 +173,22 @@ _fcb() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|simulate|validate-flow|replay-webhook|verify-signature|migrate-status|migrate-deploy|help)
+    serve|simulate|validate-flow|replay-webhook|verify-signature|migrate-status|migrate-deploy|inbox|help)
         # Offer subcommand argument completions
         "_fcb_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve simulate validate-flow replay-webhook verify-signature migrate-status migrate-deploy help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve simulate validate-flow replay-webhook verify-signature migrate-status migrate-deploy inbox help' -- "${cur}"))
         ;;
     esac
 }
 
 _fcb_serve() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--demo --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --database-url --tls-cert --tls-key --log-format --log-level --workers --session-timeout --max-delay --env-file)
+    non_repeating_options=(--host --port --database-url --tls-cert --tls-key --log-format --log-level --workers --session-timeout --max-delay --env-file --seed --instance-id)
     __fcb_offer_flags_options 0
 
     # Offer option value completions
@@ -229,6 +229,13 @@ _fcb_serve() {
         ;;
     '--env-file')
         __fcb_add_completions -f
+        return
+        ;;
+    '--seed')
+        __fcb_add_completions -f
+        return
+        ;;
+    '--instance-id')
         return
         ;;
     esac
@@ -438,6 +445,77 @@ _fcb_migrate-deploy() {
         return
         ;;
     '--baseline')
+        return
+        ;;
+    esac
+}
+
+_fcb_inbox() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __fcb_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    status|parked|requeue)
+        # Offer subcommand argument completions
+        "_fcb_inbox_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'status parked requeue' -- "${cur}"))
+        ;;
+    esac
+}
+
+_fcb_inbox_status() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url)
+    __fcb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    esac
+}
+
+_fcb_inbox_parked() {
+    repeating_flags=()
+    non_repeating_flags=(--payload --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url --limit)
+    __fcb_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    esac
+}
+
+_fcb_inbox_requeue() {
+    repeating_flags=()
+    non_repeating_flags=(--all --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database-url)
+    __fcb_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database-url')
         return
         ;;
     esac
