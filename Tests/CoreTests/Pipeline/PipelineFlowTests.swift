@@ -202,4 +202,20 @@ struct PipelineFlowTests {
             #expect(await h.sentTexts() == ["¡Hola! ¿En qué te ayudo?", "Elegí una opción", "¡Hola! ¿En qué te ayudo?", "Elegí una opción"])
         }
     }
+
+    @Test("a wrong type in one message: the delivery is accepted, the good message runs, the bad one is parked with its pointer", arguments: StoreBackendKind.available)
+    func wrongTypeInOneItem(kind: StoreBackendKind) async throws {
+        try await PipelineHarness.with(kind, flows: Self.menuFlow) { h in
+            let body = #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"wa_id":"5491155550000","profile":{"name":"Lucía"}}],"messages":[{"from":"5491155550000","id":"wamid.GOOD","timestamp":"1767225660","type":"text","text":{"body":"hola"}},{"from":"5491155550000","id":"wamid.BAD","timestamp":"1767225661","type":"text","text":{"body":5}}]}}]}]}"#
+            let response = await h.post(Array(body.utf8))
+            #expect(response.status == 200)
+            try await h.settle()
+            #expect(await h.sentTexts() == ["¡Hola! ¿En qué te ayudo?", "Elegí una opción"])
+            let parked = try await h.store.parkedItems(limit: 10)
+            #expect(parked.count == 1)
+            #expect(parked.first?.kind == "invalid")
+            #expect(parked.first?.lastError?.contains("/entry/0/changes/0/value/messages/1/text/body") == true, "\(parked.first?.lastError ?? "")")
+            #expect(parked.first?.payload["item"]?["id"] == "wamid.BAD")
+        }
+    }
 }
