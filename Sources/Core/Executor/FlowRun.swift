@@ -74,9 +74,12 @@ struct FlowRun {
         return FlowRunOutcome(result: result, session: final, events: events, steps: steps)
     }
 
-    /// Marks the session Errored (best effort) and returns the error to throw.
+    /// Marks the session Errored (best effort) and returns the error to throw. A database that
+    /// is unavailable is not the flow's fault: the session stays where it is, so the pipeline's
+    /// retry continues the run instead of finding it Errored.
     mutating func fail(_ error: FlowRunError) async -> FlowRunError {
         events.append(.stopped(reason: error.description))
+        if case .store(let storeError) = error, storeError.kind == .unavailable { return error }
         try? await persist(status: .errored)
         return error
     }
@@ -113,6 +116,9 @@ struct FlowRun {
                         return try await stop("next node '\(nextId)' not found (resume)")
                     }
                     current = next
+                    // Status and next node in one write: a run continued after a crash at this
+                    // point goes on from the chosen branch instead of asking the question again.
+                    try await persist(status: .active, currentNodeId: .some(next.id))
                 } else {
                     // SPEC §6: no option and no no-match edge → ask again instead of getting stuck (A5).
                     book.recordInbound(inbound, at: env.clock.now())
@@ -125,7 +131,6 @@ struct FlowRun {
                     try await persist(status: .paused)
                     return outcome(.paused(nodeId: paused.id))
                 }
-                try await persist(status: .active)
             } else {
                 current = paused
             }
@@ -219,8 +224,17 @@ struct FlowRun {
                 guard self.node(nextId) != nil else {
                     return try await stop("Next node \(nextId) not found")
                 }
-                try await persist(currentNodeId: .some(nextId))
                 let until = env.clock.now().addingTimeInterval(Double(milliseconds) / 1000)
+                // The journal learns the resume point first: a crash before the session write
+                // still waits and then continues at `nextId`.
+                if let journal = env.journal {
+                    do {
+                        try await journal.willSuspend(continuingAt: nextId, until: until)
+                    } catch {
+                        throw await fail(.store(error))
+                    }
+                }
+                try await persist(currentNodeId: .some(nextId))
                 return outcome(.waiting(nodeId: nextId, until: until))
             case .next(let id):
                 nextId = id

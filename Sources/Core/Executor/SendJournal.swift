@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an interrupted run already did about a send, so a resumed run never sends twice.
 public enum PriorSend: Sendable, Equatable {
     /// Nothing recorded for this send: go ahead.
@@ -16,4 +18,12 @@ public protocol SendJournal: Sendable {
     /// Returns what an interrupted earlier attempt of the same send did; when `.fresh`, the send
     /// is recorded as started before this returns.
     func prepareSend(nodeId: String, rowId: String) async throws(StoreError) -> PriorSend
+
+    /// Called when a delay suspends the run, before the session moves to `nodeId`: the run is to
+    /// continue there at `until`.
+    func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError)
+}
+
+extension SendJournal {
+    public func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError) {}
 }

@@ -7,6 +7,8 @@ struct FlowRunner: Sendable {
 
     enum Step: Sendable {
         case noFlow
+        /// A suspended run whose resume time has not come (the item was taken back early).
+        case waiting(until: Date)
         case finished(session: SessionRecord, flow: FlowRecord, result: Result<FlowRunOutcome, FlowRunFailure>?)
     }
 
@@ -19,9 +21,14 @@ struct FlowRunner: Sendable {
     func resume(journal: ItemJournal) async throws(StoreError) -> Step? {
         let progress = journal.progress
         guard let stage = progress.stage, let sessionId = progress.sessionId,
-            let session = try await context.store.session(id: sessionId)
+            var session = try await context.store.session(id: sessionId)
         else { return nil }
         if stage == .run, progress.baseline == ItemProgress.fingerprint(session) { return nil }
+        if stage == .wait {
+            if let until = progress.until, context.clock.now() < until { return .waiting(until: until) }
+            // The journal knew the resume point before the session did (a crash in between).
+            if let node = progress.resumeNode, session.status == SessionStatus.active.rawValue { session.currentNodeId = node }
+        }
         guard let flow = try await context.store.flow(id: session.flowId) else { return nil }
         guard session.status == SessionStatus.active.rawValue, session.currentNodeId?.isEmpty == false,
             let contact = try await context.store.contact(id: session.contactId)
@@ -35,12 +42,16 @@ struct FlowRunner: Sendable {
 
     /// Records the routed session in the item's progress just before the executor starts.
     func markStart(_ journal: ItemJournal) -> @Sendable (SessionRecord) async throws(StoreError) -> Void {
-        { session async throws(StoreError) in
+        { [store = context.store] session async throws(StoreError) in
+            // Fingerprint the session as stored (JSONB may order keys differently from memory).
+            let stored = try await store.session(id: session.id) ?? session
             try await journal.update {
                 $0.stage = .run
                 $0.sessionId = session.id
-                $0.baseline = ItemProgress.fingerprint(session)
+                $0.baseline = ItemProgress.fingerprint(stored)
                 $0.send = nil
+                $0.resumeNode = nil
+                $0.until = nil
             }
         }
     }
@@ -61,17 +72,27 @@ struct FlowRunner: Sendable {
 
     /// After a run: the Log snapshot (FE-old rules), metrics, and what to do with the item.
     func conclude(_ step: Step, item: InboxItem, journal: ItemJournal) async throws(StoreError) -> ItemDisposition {
-        guard case .finished(let routed, let flow, let result) = step else {
+        let routed: SessionRecord
+        let flow: FlowRecord
+        let result: Result<FlowRunOutcome, FlowRunFailure>?
+        switch step {
+        case .noFlow:
             context.metrics.flowRun("no_flow")
             return .done
+        case .waiting(let until):
+            return .wait(until: until)
+        case .finished(let session, let finishedFlow, let finishedResult):
+            (routed, flow, result) = (session, finishedFlow, finishedResult)
         }
         switch result {
         case .success(let outcome)?:
             context.metrics.flowRun(Self.metricName(outcome.result))
-            if case .waiting(_, let until) = outcome.result {
+            if case .waiting(let node, let until) = outcome.result {
                 try await journal.update {
                     $0.stage = .wait
                     $0.sessionId = outcome.session.id
+                    $0.resumeNode = node
+                    $0.until = until
                     $0.send = nil
                 }
                 return .wait(until: until)

@@ -43,6 +43,7 @@ public final class InboxWorkerPool: Service {
     init(context: PipelineContext, settings: Settings) {
         self.context = context
         self.settings = settings
+        worker = settings.instance + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
     }
 
     /// New work is waiting (called after an enqueue).
@@ -50,7 +51,7 @@ public final class InboxWorkerPool: Service {
 
     public func run() async throws {
         do {
-            let released = try await store.releaseLeases(worker: worker)
+            let released = try await store.releaseLeases(instance: settings.instance, except: worker)
             if released > 0 { context.logger.notice("took back \(released) item(s) this instance was processing when it stopped") }
         } catch {
             context.logger.warning("could not take back this instance's earlier leases (they expire by themselves): \(error)")
@@ -89,13 +90,16 @@ public final class InboxWorkerPool: Service {
             }
         }
     }
-    private var worker: String { settings.instance }
+    /// The name on this process's leases: the instance plus a per-start id, so a process from an
+    /// earlier start (thought dead, or paused) can never finish or journal an item leased now.
+    private let worker: String
 
     private func loop() async {
         await withDiscardingTaskGroup { group in
             var failures = 0
             var lastStats = ContinuousClock.now - .seconds(60)
-            while !stopping.withLock({ $0 }) {
+            // Graceful shutdown sets `stopping`; cancellation (another service failed) ends it too.
+            while !stopping.withLock({ $0 }) && !Task.isCancelled {
                 if ContinuousClock.now - lastStats > .seconds(5) {
                     lastStats = ContinuousClock.now
                     if let stats = try? await store.inboxStats() { context.metrics.inbox(stats, wallNow: context.clock.now().timeIntervalSince1970) }
@@ -138,7 +142,7 @@ public final class InboxWorkerPool: Service {
     /// Waits (bounded) for items in flight to finish after shutdown began.
     private func drain() async {
         let deadline = ContinuousClock.now + settings.drainTimeout
-        while !inFlight.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline {
+        while !inFlight.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline && !Task.isCancelled {
             await doorbell.wait(upTo: .milliseconds(50))
         }
         let left = inFlight.withLock { $0.count }

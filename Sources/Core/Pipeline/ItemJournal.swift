@@ -38,6 +38,15 @@ final class ItemJournal: SendJournal {
         return .fresh
     }
 
+    func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError) {
+        try await update {
+            $0.stage = .wait
+            $0.resumeNode = nodeId
+            $0.until = until
+            $0.send = nil
+        }
+    }
+
     /// Changes the progress and stores it; fails when this worker lost the item's lease.
     func update(_ change: (inout ItemProgress) -> Void) async throws(StoreError) {
         let json = state.withLock { s -> JSONValue? in

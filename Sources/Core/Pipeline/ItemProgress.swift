@@ -20,10 +20,13 @@ struct ItemProgress: Sendable, Equatable {
     var send: (nodeId: String, rowId: String)?
     /// A manual trigger's HTTP answer.
     var result: TriggerResult?
+    /// Where a suspended run continues, and when.
+    var resumeNode: String?
+    var until: Date?
 
     static func == (a: ItemProgress, b: ItemProgress) -> Bool {
         a.stage == b.stage && a.sessionId == b.sessionId && a.baseline == b.baseline && a.send?.nodeId == b.send?.nodeId
-            && a.send?.rowId == b.send?.rowId && a.result == b.result
+            && a.send?.rowId == b.send?.rowId && a.result == b.result && a.resumeNode == b.resumeNode && a.until == b.until
     }
 
     init() {}
@@ -34,6 +37,8 @@ struct ItemProgress: Sendable, Equatable {
         baseline = json?["baseline"]?.stringValue
         if let node = json?["send"]?["nodeId"]?.stringValue, let row = json?["send"]?["rowId"]?.stringValue { send = (node, row) }
         result = TriggerResult(progress: json)
+        resumeNode = json?["resumeNode"]?.stringValue
+        until = json?["until"]?.stringValue.flatMap(ISOTimestamp.date)
     }
 
     var json: JSONValue? {
@@ -43,6 +48,8 @@ struct ItemProgress: Sendable, Equatable {
         if let baseline { object["baseline"] = .string(baseline) }
         if let send { object["send"] = ["nodeId": .string(send.nodeId), "rowId": .string(send.rowId)] }
         if let result { object["result"] = result.json }
+        if let resumeNode { object["resumeNode"] = .string(resumeNode) }
+        if let until { object["until"] = .string(ISOTimestamp.string(until)) }
         return object.isEmpty ? nil : .object(object)
     }
 

@@ -9,7 +9,7 @@ struct MeteredSender: FlowSender {
         case .success:
             metrics.send(outcome: "sent", code: "")
         case .failure(_, let status, let details):
-            let code = details?["error"]?["code"]?.numberValue.map { String(Int($0)) } ?? status.map { "http_\($0)" } ?? "network"
+            let code = details?["error"]?["code"]?.numberValue.flatMap { Int(exactly: $0) }.map(String.init) ?? status.map { "http_\($0)" } ?? "network"
             metrics.send(outcome: "failed", code: code)
         }
         return result

@@ -38,6 +38,7 @@ struct TriggerHandler: Sendable {
             let result = await runner.executor(for: journal).execute(session: session, flow: flow, contact: contact, inbound: fields.inbound)
             return .finished(session: session, flow: flow, result: result)
         }
+        if case .waiting = step { return try await runner.conclude(step, item: item, journal: journal) }
         guard case .finished(let session, _, let result) = step else { return .done }
         if journal.progress.result == nil {
             let answer = Self.result(result, flow: flow, session: session, contact: contact)
@@ -88,6 +89,9 @@ struct TriggerHandler: Sendable {
         switch run {
         case .failure(let failure)?:
             if case .send(let error) = failure.error { return TriggerResult(status: error.status ?? 500, body: ["error": .string(error.message)]) }
+            return TriggerResult(status: 500, body: ["error": "Failed to execute flow"])
+        case nil where session.status == SessionStatus.errored.rawValue:
+            // Finished by an attempt that stopped before answering, and it failed.
             return TriggerResult(status: 500, body: ["error": "Failed to execute flow"])
         default:
             return TriggerResult(status: 200, body: [

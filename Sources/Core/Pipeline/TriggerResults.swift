@@ -29,6 +29,8 @@ public final class TriggerResults: Sendable {
     private struct State {
         var waiters: [Int64: CheckedContinuation<TriggerResult?, Never>] = [:]
         var early: [Int64: TriggerResult] = [:]
+        /// Requests that stopped waiting (answered 202): their results are not kept.
+        var abandoned: Set<Int64> = []
     }
 
     private let state = Mutex(State())
@@ -38,7 +40,7 @@ public final class TriggerResults: Sendable {
     func deliver(_ result: TriggerResult, for id: Int64) {
         let waiter = state.withLock { s -> CheckedContinuation<TriggerResult?, Never>? in
             if let waiter = s.waiters.removeValue(forKey: id) { return waiter }
-            s.early[id] = result
+            if s.abandoned.remove(id) == nil { s.early[id] = result }
             return nil
         }
         waiter?.resume(returning: result)
@@ -53,37 +55,30 @@ public final class TriggerResults: Sendable {
             // Maybe another instance ran it.
             if let item = try? await store.inboxItem(id: id), let result = TriggerResult(progress: item.progress) { return result }
         }
+        state.withLock { s in
+            if s.early.removeValue(forKey: id) == nil { s.abandoned.insert(id) }
+        }
         return nil
     }
 
+    /// Registers the waiter before anything can time it out, so no result is missed and no
+    /// waiter is left behind; a timer releases it with nil after `slice`.
     private func waitLocally(for id: Int64, upTo slice: Duration) async -> TriggerResult? {
-        await withTaskGroup(of: TriggerResult?.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let early = self.state.withLock { s -> TriggerResult? in
-                        if let result = s.early.removeValue(forKey: id) { return result }
-                        s.waiters[id] = continuation
-                        return nil
-                    }
-                    if let early { continuation.resume(returning: early) }
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: slice)
-                // Time's up for this slice: release the waiter (with nothing) if still there.
-                let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
-                waiter?.resume(returning: nil)
+        await withCheckedContinuation { (continuation: CheckedContinuation<TriggerResult?, Never>) in
+            let early = state.withLock { s -> TriggerResult? in
+                if let result = s.early.removeValue(forKey: id) { return result }
+                s.waiters[id] = continuation
                 return nil
             }
-            // Both tasks always end (the sleeper releases the waiter); keep whichever found a result.
-            var found: TriggerResult?
-            for await result in group {
-                if let result {
-                    found = result
-                    group.cancelAll()
-                }
+            if let early {
+                continuation.resume(returning: early)
+                return
             }
-            return found
+            Task {
+                try? await Task.sleep(for: slice)
+                let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
+                waiter?.resume(returning: nil)
+            }
         }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 
 extension InMemoryStore: LeaseStore {
-    public func releaseLeases(worker: String) async -> Int {
+    public func releaseLeases(instance: String, except current: String) async -> Int {
         inbox.withLock { box in
             var released = 0
-            for index in box.items.indices where box.items[index].state == InboxState.processing.rawValue && box.leases[index]?.worker == worker {
+            for index in box.items.indices where box.items[index].state == InboxState.processing.rawValue {
+                guard let holder = box.leases[index]?.worker, holder != current, holder.hasPrefix(instance + "/") else { continue }
                 box.items[index].state = InboxState.pending.rawValue
                 box.leases[index] = nil
                 released += 1

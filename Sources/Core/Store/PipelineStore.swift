@@ -110,11 +110,11 @@ public protocol PipelineStore: FlowStore, TenantStore, InboxStore, LeaseStore {
 
 /// Leases of a worker that restarted or runs long.
 public protocol LeaseStore: Sendable {
-    /// Puts every item `worker` still holds back in line (state pending, no lease): a restarted
-    /// instance with the same name takes its interrupted work back at once instead of waiting
-    /// for the leases to expire. Returns how many.
+    /// Puts back in line (state pending, no lease) every item held by an earlier start of
+    /// `instance` (workers named `instance/…` other than `except`): a restarted instance takes
+    /// its interrupted work back at once instead of waiting for the leases to expire. Returns how many.
     @discardableResult
-    func releaseLeases(worker: String) async throws(StoreError) -> Int
+    func releaseLeases(instance: String, except current: String) async throws(StoreError) -> Int
 
     /// Extends the leases `worker` holds on `ids` to `until` (work that runs long keeps its
     /// items). Returns how many were extended.

@@ -1,11 +1,13 @@
 import Foundation
 
 extension SQLStore: LeaseStore {
-    public func releaseLeases(worker: String) async throws(StoreError) -> Int {
-        try await database.query(
+    public func releaseLeases(instance: String, except current: String) async throws(StoreError) -> Int {
+        let prefix = instance + "/"
+        // substr/length instead of LIKE: the name may contain % or _.
+        return try await database.query(
             """
             UPDATE \(table: .inbox) SET state = 'pending', locked_by = NULL, locked_until = NULL
-            WHERE state = 'processing' AND locked_by = \(worker)
+            WHERE state = 'processing' AND locked_by <> \(current) AND substr(locked_by, 1, length(\(prefix))) = \(prefix)
             RETURNING id
             """
         ).count
