@@ -97,8 +97,14 @@ public protocol FlowSender: Sendable {
 
 /// ISO-8601 with milliseconds in UTC, as JavaScript's `Date.toISOString()` writes it.
 public enum ISOTimestamp {
+    /// JavaScript's Date range: ±8.64e15 ms (±100,000,000 days) around the epoch.
+    public static let maxSeconds: Double = 8.64e12
+
+    /// Dates outside JavaScript's range are clamped to it (never a trap on external data).
     public static func string(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000 + 0.000_5).rounded(.down))  // tolerate float error below 1 µs
+        let raw = date.timeIntervalSince1970
+        let clamped = raw.isFinite ? min(max(raw, -maxSeconds), maxSeconds) : 0
+        let millis = Int64((clamped * 1000 + 0.000_5).rounded(.down))  // tolerate float error below 1 µs
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let ms = Int(millis - seconds * 1000)
         var time = time_t(seconds)

@@ -57,7 +57,9 @@ extension WebhookStatus {
 
     /// FE live: a finite `Number(timestamp)` is Unix seconds (0 and negative included).
     public var date: Date? {
-        guard let timestamp, let seconds = Double(timestamp.trimmingJSWhitespace()), seconds.isFinite else { return nil }
+        guard let timestamp, let seconds = Double(timestamp.trimmingJSWhitespace()), seconds.isFinite,
+            abs(seconds) <= ISOTimestamp.maxSeconds
+        else { return nil }  // beyond JavaScript's Date range: treated as absent ("now")
         return Date(timeIntervalSince1970: seconds)
     }
 
@@ -76,7 +78,9 @@ extension WebhookStatus {
 extension WebhookMessage {
     /// Unix seconds of `timestamp`, when it is a finite number.
     public var date: Date? {
-        guard let timestamp, let seconds = Double(timestamp.trimmingJSWhitespace()), seconds.isFinite else { return nil }
+        guard let timestamp, let seconds = Double(timestamp.trimmingJSWhitespace()), seconds.isFinite,
+            abs(seconds) <= ISOTimestamp.maxSeconds
+        else { return nil }  // beyond JavaScript's Date range: treated as absent ("now")
         return Date(timeIntervalSince1970: seconds)
     }
 }

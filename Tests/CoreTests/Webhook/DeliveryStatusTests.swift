@@ -55,3 +55,18 @@ struct DeliveryStatusTests {
         #expect(try status(#"{"id":"w","status":"sent"}"#).date == nil)
     }
 }
+
+@Suite("Timestamps outside JavaScript's range")
+struct HugeTimestampTests {
+    @Test func hugeStatusTimestampsAreAbsentAndFormattingNeverTraps() {
+        for text in ["1e300", "-1e300", "9e12", "99999999999999999999"] {
+            let status = WebhookStatus(
+                id: "wamid.X", status: "read", timestamp: text, recipientId: nil, recipientUserId: nil, conversation: nil, pricing: nil,
+                bizOpaqueCallbackData: nil, errors: [], raw: .null, pointer: .root)
+            #expect(status.date == nil, "\(text)")
+        }
+        #expect(ISOTimestamp.string(Date(timeIntervalSince1970: 1e300)) == "+275760-09-13T00:00:00.000Z")
+        #expect(ISOTimestamp.string(Date(timeIntervalSince1970: 8.64e12)) == "+275760-09-13T00:00:00.000Z")
+        #expect(!ISOTimestamp.string(Date(timeIntervalSince1970: .nan)).isEmpty)
+    }
+}
