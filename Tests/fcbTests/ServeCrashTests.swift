@@ -148,19 +148,38 @@ struct ServeCrashTests {
             var server = try await Self.start(url, seed: seed, fake: fake, instance: "crash-\(kind)", port: port)
             let deliveries = Self.allDeliveries
             let acked = Acked()
+            // Each contact posts its messages one after another (so arrival order is known),
+            // contacts in parallel; the server is killed once half the burst is acknowledged.
+            let target = server
             await withTaskGroup(of: Void.self) { group in
-                for (offset, delivery) in deliveries.enumerated() {
-                    if offset >= 4 { await group.next() }
-                    if offset == deliveries.count / 2 { server.kill() }  // the crash
-                    let target = server
-                    group.addTask { if await Self.post(delivery.body, to: target) { acked.add(offset) } }
+                group.addTask {
+                    while acked.count < deliveries.count / 2 { try? await Task.sleep(for: .milliseconds(1)) }
+                    target.kill()
+                }
+                for contact in 0..<Self.contacts {
+                    group.addTask {
+                        for index in 0..<Self.perContact {
+                            let offset = index * Self.contacts + contact
+                            guard await Self.post(deliveries[offset].body, to: target) else { return }
+                            acked.add(offset)
+                        }
+                    }
                 }
             }
             #expect(acked.count > 0 && acked.count < deliveries.count, "the kill should land mid-burst (acked \(acked.count))")
 
             server = try await Self.start(url, seed: seed, fake: fake, instance: "crash-\(kind)", port: port)
-            // Meta redelivers what was not acknowledged (and sometimes what was): send all again.
-            for delivery in deliveries { #expect(await Self.post(delivery.body, to: server)) }
+            // Meta redelivers what was not acknowledged (and sometimes what was): send all again, per contact in order.
+            let restarted = server
+            await withTaskGroup(of: Void.self) { group in
+                for contact in 0..<Self.contacts {
+                    group.addTask {
+                        for index in 0..<Self.perContact {
+                            #expect(await Self.post(deliveries[index * Self.contacts + contact].body, to: restarted))
+                        }
+                    }
+                }
+            }
             let (store, messages) = try await Self.waitForAll(url, expected: deliveries.count)
             await server.terminate()
 
@@ -199,11 +218,15 @@ struct ServeCrashTests {
             let a = try await Self.start(url, seed: seed, fake: fake, instance: "two-a")
             let b = try await Self.start(url, seed: seed, fake: fake, instance: "two-b")
             let deliveries = Self.allDeliveries
-            await withTaskGroup(of: Bool.self) { group in
-                for (offset, delivery) in deliveries.enumerated() {
-                    if offset >= 8 { _ = await group.next() }
-                    let target = offset % 2 == 0 ? a : b
-                    group.addTask { await Self.post(delivery.body, to: target) }
+            // Per contact in order (each waits for its ack), alternating instances; contacts in parallel.
+            await withTaskGroup(of: Void.self) { group in
+                for contact in 0..<Self.contacts {
+                    group.addTask {
+                        for index in 0..<Self.perContact {
+                            let offset = index * Self.contacts + contact
+                            #expect(await Self.post(deliveries[offset].body, to: (index + contact) % 2 == 0 ? a : b))
+                        }
+                    }
                 }
             }
             let (store, messages) = try await Self.waitForAll(url, expected: deliveries.count)

@@ -103,7 +103,8 @@ extension LoopbackNetworkSuites {
                 let start = clock.now()
                 let result = await send(fake, clock: clock, timeout: .milliseconds(200))
                 #expect(result == .failure(error: "Request to Meta timed out", status: nil))
-                #expect(await fake.count(path: GraphTest.messagesPath) == 1)
+                // Never retried: at most the one request (under load the timeout can fire before it even arrives).
+                #expect(await fake.count(path: GraphTest.messagesPath) <= 1)
                 #expect(GraphTest.elapsed(clock, since: start) == 0)
             }
         }
