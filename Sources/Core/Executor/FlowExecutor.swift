@@ -71,27 +71,21 @@ public struct FlowExecutor: Sendable {
     public func execute(
         session: SessionRecord, flow: FlowRecord, contact: ContactRecord, inbound: InboundMessage?
     ) async -> Result<FlowRunOutcome, FlowRunFailure> {
-        let loaded: ExecutorCache.LoadedFlow
-        do {
-            loaded = try cache.load(flow)
-        } catch {
-            return .failure(FlowRunFailure(error: .invalidDefinition(error), events: [], session: session, steps: 0))
-        }
-        var run = FlowRun(environment: environment, cache: cache, session: session, flow: flow, contact: contact, loaded: loaded)
-        do {
-            return .success(try await run.execute(inbound: inbound))
-        } catch {
-            let partial = run.outcome(.errored(reason: error.description))
-            return .failure(FlowRunFailure(error: error, events: partial.events, session: partial.session, steps: partial.steps))
-        }
+        await perform(session: session, flow: flow, contact: contact) { run throws(FlowRunError) in try await run.execute(inbound: inbound) }
     }
-}
 
-extension FlowExecutor {
     /// Continues a run that stopped part-way at `session.currentNodeId`: after a durable delay, or
     /// after the process stopped mid-run. The node is executed again (its send, if it had one,
     /// is checked against the journal first); no trigger matching, no inbound is recorded.
     public func continueRun(session: SessionRecord, flow: FlowRecord, contact: ContactRecord) async -> Result<FlowRunOutcome, FlowRunFailure> {
+        await perform(session: session, flow: flow, contact: contact) { run throws(FlowRunError) in try await run.continueAtCurrentNode() }
+    }
+
+    /// Loads the flow, runs `body` on a fresh ``FlowRun``, and reports a failure with what the run did before it.
+    private func perform(
+        session: SessionRecord, flow: FlowRecord, contact: ContactRecord,
+        _ body: (inout FlowRun) async throws(FlowRunError) -> FlowRunOutcome
+    ) async -> Result<FlowRunOutcome, FlowRunFailure> {
         let loaded: ExecutorCache.LoadedFlow
         do {
             loaded = try cache.load(flow)
@@ -100,7 +94,7 @@ extension FlowExecutor {
         }
         var run = FlowRun(environment: environment, cache: cache, session: session, flow: flow, contact: contact, loaded: loaded)
         do {
-            return .success(try await run.continueAtCurrentNode())
+            return .success(try await body(&run))
         } catch {
             let partial = run.outcome(.errored(reason: error.description))
             return .failure(FlowRunFailure(error: error, events: partial.events, session: partial.session, steps: partial.steps))
