@@ -35,6 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
     var port: String?
 
     @Option(help: ArgumentHelp(
+        "A separate port for Socket.IO (env WEBSOCKET_PORT; default: Socket.IO is served on --port).",
+        discussion: "The dashboard's NEXT_PUBLIC_WEBHOOK_WS_URL points here. 0 picks a free port; a value equal to --port means one listener.",
+        valueName: "port"))
+    var websocketPort: String?
+
+    @Option(help: ArgumentHelp(
         "Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).",
         discussion: "Prisma's URL form is accepted, including ?schema= and sslmode=.", valueName: "url"))
     var databaseURL: String?
@@ -90,7 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     var flags: [ServeSetting: String] {
         let pairs: [(ServeSetting, String?)] = [
-            (.host, host), (.port, port), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey), (.logFormat, logFormat),
+            (.host, host), (.port, port), (.websocketPort, websocketPort), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey), (.logFormat, logFormat),
             (.logLevel, logLevel), (.workers, workers), (.sessionTimeout, sessionTimeout), (.maxDelay, maxDelay),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })
@@ -122,7 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try FCBServer(
                 configuration: configuration, responder: components.responder, readiness: components.readiness, registry: registry,
-                services: components.services, logger: logger)
+                services: components.services, realtime: components.realtime, logger: logger)
         } catch {
             await components.close()
             try CommandFailure(error.message).exit()

@@ -12,6 +12,8 @@ struct ServeComponents {
     var readiness: any ReadinessCheck
     /// Run next to the HTTP server and shut down after it (the pipeline's workers).
     var services: [any Service] = []
+    /// Socket.IO, fed by the pipeline's events.
+    var realtime: RealtimeServer?
     /// Called once the server and services have ended (close clients and the store).
     var close: @Sendable () async -> Void = {}
 }
@@ -75,9 +77,13 @@ enum ServeWiring {
                 sessionTimeout: configuration.sessionTimeout, maxDelayMilliseconds: configuration.maxDelayMilliseconds),
             sender: sender, api: api, logger: Logger(label: "fcb.pipeline"))
         logger.info("pipeline: \(configuration.workers) workers, instance \(instance)")
+        let realtime = RealtimeServer(
+            engineSettings: EngineIOSettings(allowedOrigins: configuration.frontendURLs),
+            socketSettings: SocketIOSettings(tokenVerifier: configuration.jwtSecret.map { DashboardTokenVerifier(secret: $0) }),
+            access: StoreConversationAccess(store: store), events: pipeline.events, logger: Logger(label: "fcb.socketio"))
         let demoFake = fake
         return ServeComponents(
-            responder: pipeline.endpoint, readiness: StoreReadiness(store: store), services: [pipeline.workers],
+            responder: pipeline.endpoint, readiness: StoreReadiness(store: store), services: [pipeline.workers], realtime: realtime,
             close: {
                 await sender.shutdown()
                 try? await api.shutdown()

@@ -29,7 +29,7 @@ struct ServeConfigurationTests {
         let configuration = try load()
         #expect(configuration.databaseURL == .embeddedDefault)
         #expect(configuration.port == 3000)
-        #expect(configuration.websocketPort == 3001)
+        #expect(configuration.websocketPort == nil)
         #expect(configuration.host == "127.0.0.1")
         #expect(configuration.tls == nil)
         #expect(configuration.frontendURLs == ["http://localhost:3000"])
@@ -50,7 +50,7 @@ struct ServeConfigurationTests {
         #expect(configuration.scheme == "http")
         #expect(
             configuration.effectiveConfigLine()
-                == "DATABASE_URL=sqlite:./fcb.sqlite (default), PORT=3000 (default), WEBSOCKET_PORT=3001 (default), HOST=127.0.0.1 (default), "
+                == "DATABASE_URL=sqlite:./fcb.sqlite (default), PORT=3000 (default), WEBSOCKET_PORT=same as PORT (default), HOST=127.0.0.1 (default), "
                 + "TLS_CERT=none (default), TLS_KEY=none (default), FRONTEND_URL=http://localhost:3000 (default), META_VERIFY_TOKEN=none (default), "
                 + "META_APP_SECRET=none (default), META_GRAPH_URL=https://graph.facebook.com (default), META_GRAPH_API_VERSION=v23.0 (default), "
                 + "JWT_SECRET=none (default), FCB_ENV=development (default), FCB_WORKERS=8 (default), FCB_SESSION_TIMEOUT=86400 (default), "
@@ -104,7 +104,7 @@ struct ServeConfigurationTests {
         #expect(
             configuration.effectiveConfigLine()
                 == "DATABASE_URL=postgres://fcb:***@db.internal:5432/chatbots?schema=public&sslmode=require (.env), PORT=0 (flag), "
-                + "WEBSOCKET_PORT=3001 (default), HOST=0.0.0.0 (flag), TLS_CERT=none (default), TLS_KEY=none (default), "
+                + "WEBSOCKET_PORT=same as PORT (default), HOST=0.0.0.0 (flag), TLS_CERT=none (default), TLS_KEY=none (default), "
                 + "FRONTEND_URL=https://a.example,https://b.example (env), META_VERIFY_TOKEN=*** (.env), META_APP_SECRET=*** (.env), "
                 + "META_GRAPH_URL=http://127.0.0.1:9999 (env), META_GRAPH_API_VERSION=v23.0 (default), JWT_SECRET=*** (env), "
                 + "FCB_ENV=production (.env NODE_ENV), FCB_WORKERS=8 (default), FCB_SESSION_TIMEOUT=600 (flag), FCB_MAX_DELAY=60 (default), "

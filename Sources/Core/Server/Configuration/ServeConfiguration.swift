@@ -24,8 +24,9 @@ public struct ServeConfiguration: Sendable {
 
     public var databaseURL: DatabaseURL
     public var port: Int
-    /// Reserved for the Socket.IO listener; parsed and shown, not yet used.
-    public var websocketPort: Int
+    /// A separate Socket.IO listener's port (`WEBSOCKET_PORT`); nil when unset or equal to
+    /// `port`, and then Socket.IO is served on `port` with everything else.
+    public var websocketPort: Int?
     public var host: String
     public var tls: TLSFiles?
     /// Allowed CORS origins for Socket.IO.

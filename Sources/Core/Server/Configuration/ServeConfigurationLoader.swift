@@ -33,7 +33,9 @@ public struct ServeConfigurationLoader: Sendable {
         var reader = SettingReader(loader: self)
         let databaseURL = reader.databaseURL()
         let port = reader.port(.port, default: 3000)
-        let websocketPort = reader.port(.websocketPort, default: 3001)
+        let websocketSetting = reader.optionalPort(.websocketPort, unsetLabel: "same as PORT")
+        // Equal to PORT means one listener for both, as unset does.
+        let websocketPort = websocketSetting == port ? nil : websocketSetting
         let host = reader.host()
         let tlsCert = reader.optionalText(.tlsCert)
         let tlsKey = reader.optionalText(.tlsKey)

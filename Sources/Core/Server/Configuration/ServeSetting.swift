@@ -31,6 +31,7 @@ public enum ServeSetting: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .databaseURL: "--database-url"
         case .port: "--port"
+        case .websocketPort: "--websocket-port"
         case .host: "--host"
         case .tlsCert: "--tls-cert"
         case .tlsKey: "--tls-key"
@@ -39,7 +40,7 @@ public enum ServeSetting: String, CaseIterable, Sendable, Hashable {
         case .maxDelay: "--max-delay"
         case .logFormat: "--log-format"
         case .logLevel: "--log-level"
-        case .websocketPort, .frontendURL, .metaVerifyToken, .metaAppSecret, .metaGraphURL, .metaGraphAPIVersion,
+        case .frontendURL, .metaVerifyToken, .metaAppSecret, .metaGraphURL, .metaGraphAPIVersion,
             .jwtSecret, .environment:
             nil
         }

@@ -63,6 +63,20 @@ struct SettingReader {
         return value
     }
 
+    /// A port that may be absent; `unsetLabel` is what the configuration line shows then.
+    mutating func optionalPort(_ setting: ServeSetting, unsetLabel: String) -> Int? {
+        guard let (text, source) = loader.lookup(setting) else {
+            show(setting, unsetLabel, .defaultValue)
+            return nil
+        }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), (0...65_535).contains(value) else {
+            reject(setting, text, source, "expected a port number from 0 to 65535 (0 picks a free port)")
+            return nil
+        }
+        show(setting, String(value), source)
+        return value
+    }
+
     mutating func choice<Value>(_ setting: ServeSetting, default fallback: (name: String, value: Value), names: [(String, Value)]) -> Value {
         guard let (text, source) = loader.lookup(setting) else {
             show(setting, fallback.name, .defaultValue)

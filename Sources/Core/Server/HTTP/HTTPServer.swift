@@ -18,6 +18,8 @@ public struct HTTPServer: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let logger: Logger
     public var readinessTimeout: Duration
+    /// `/socket.io/` polling (the WebSocket side is the server builder's upgrade hook).
+    public var socketIO: SocketIORoute?
     private let metrics: WebhookMetrics
 
     /// - Parameters:
@@ -26,8 +28,9 @@ public struct HTTPServer: Sendable {
     ///     global `MetricsSystem`, so tests need no bootstrap.
     public init(
         responder: any WebhookResponder, readiness: any ReadinessCheck, registry: PrometheusCollectorRegistry,
-        metricsFactory: (any MetricsFactory)? = nil, logger: Logger, readinessTimeout: Duration = .seconds(5)
+        metricsFactory: (any MetricsFactory)? = nil, logger: Logger, readinessTimeout: Duration = .seconds(5), socketIO: SocketIORoute? = nil
     ) {
+        self.socketIO = socketIO
         self.responder = responder
         self.readiness = readiness
         self.registry = registry
@@ -36,10 +39,21 @@ public struct HTTPServer: Sendable {
         self.metrics = WebhookMetrics(factory: metricsFactory ?? FCBMetrics.makeFactory(registry: registry))
     }
 
+    /// The separate Socket.IO listener's routes (`WEBSOCKET_PORT`): `/socket.io/` and `/health`.
+    public func makeSocketIORouter(_ route: SocketIORoute) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware(allowedMethods: ["/health": [.get], "/socket.io": [.get, .post, .options]], logger: logger))
+        let status = StatusRoutes(readiness: readiness, readinessTimeout: readinessTimeout, registry: registry)
+        router.get("/health") { _, _ in status.health() }
+        route.register(on: router)
+        return router
+    }
+
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         var allowed: [String: [HTTPRequest.Method]] = ["/health": [.get], "/ready": [.get], "/metrics": [.get]]
         for path in Self.webhookPaths { allowed[path] = Self.webhookMethods }
+        if socketIO != nil { allowed["/socket.io"] = [.get, .post, .options] }
         router.add(middleware: JSONErrorMiddleware(allowedMethods: allowed, logger: logger))
 
         let webhook = WebhookRoute(responder: responder, metrics: metrics, logger: logger, maxBodyBytes: Self.maxBodyBytes)
@@ -52,6 +66,7 @@ public struct HTTPServer: Sendable {
         router.get("/health") { _, _ in status.health() }
         router.get("/ready") { _, _ in await status.ready() }
         router.get("/metrics") { _, _ in status.metrics() }
+        socketIO?.register(on: router)
         return router
     }
 }

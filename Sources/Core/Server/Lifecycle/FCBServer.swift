@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import HummingbirdWebSocket
 import Logging
 import Metrics
 import NIOCore
@@ -18,21 +19,29 @@ public struct FCBServer: Sendable {
     public let configuration: ServeConfiguration
     public let http: HTTPServer
     public let services: [any Service]
+    /// Socket.IO (served on `port`, and on `websocketPort` when that is set).
+    public let realtime: RealtimeServer?
     public let logger: Logger
     public var shutdownGracePeriod: Duration
     private let tls: TLSConfiguration?
     private let onServerRunning: @Sendable (BoundAddress) async -> Void
+    private let onSocketIOListenerRunning: @Sendable (BoundAddress) async -> Void
 
     /// Loads the TLS files (clear errors for unreadable or invalid PEM) but binds nothing yet.
     public init(
         configuration: ServeConfiguration, responder: any WebhookResponder, readiness: any ReadinessCheck,
         registry: PrometheusCollectorRegistry, metricsFactory: (any MetricsFactory)? = nil, services: [any Service] = [],
-        logger: Logger, shutdownGracePeriod: Duration = .seconds(25),
-        onServerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
+        realtime: RealtimeServer? = nil, logger: Logger, shutdownGracePeriod: Duration = .seconds(25),
+        onServerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in },
+        onSocketIOListenerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
     ) throws(ServeConfigurationError) {
         self.configuration = configuration
-        self.http = HTTPServer(responder: responder, readiness: readiness, registry: registry, metricsFactory: metricsFactory, logger: logger)
+        self.http = HTTPServer(
+            responder: responder, readiness: readiness, registry: registry, metricsFactory: metricsFactory, logger: logger,
+            socketIO: realtime.map { SocketIORoute(engine: $0.engine) })
         self.services = services
+        self.realtime = realtime
+        self.onSocketIOListenerRunning = onSocketIOListenerRunning
         self.logger = logger
         self.shutdownGracePeriod = shutdownGracePeriod
         self.tls = try configuration.tls.map { files throws(ServeConfigurationError) in try TLSSetup.serverConfiguration(files) }
@@ -41,28 +50,58 @@ public struct FCBServer: Sendable {
 
     /// The Hummingbird application (itself a `Service`) with the extra services inside it.
     public func makeApplication() throws -> some ApplicationProtocol {
-        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(75)))
-        let server = try tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: $0) } ?? http1
-        let (scheme, host, logger, onServerRunning) = (configuration.scheme, configuration.host, logger, onServerRunning)
+        try makeApplication(router: http.makeRouter(), port: configuration.port, services: services, label: "fcb serve", onRunning: onServerRunning)
+    }
+
+    /// The separate Socket.IO listener, when `WEBSOCKET_PORT` asks for one.
+    public func makeSocketIOApplication() throws -> (some ApplicationProtocol)? {
+        guard let realtime, let port = configuration.websocketPort else { return nil as Application<RouterResponder<BasicRequestContext>>? }
+        return try makeApplication(
+            router: http.makeSocketIORouter(SocketIORoute(engine: realtime.engine)), port: port, services: [], label: "fcb serve socket.io",
+            onRunning: onSocketIOListenerRunning)
+    }
+
+    private func makeApplication(
+        router: Router<BasicRequestContext>, port: Int, services: [any Service], label: String,
+        onRunning: @escaping @Sendable (BoundAddress) async -> Void
+    ) throws -> Application<RouterResponder<BasicRequestContext>> {
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(75))
+        var base = HTTPServerBuilder.http1(configuration: http1)
+        if let realtime {
+            let route = SocketIORoute(engine: realtime.engine)
+            // Engine.IO pings itself; one WebSocket message may be as large as maxPayload.
+            let ws = WebSocketServerConfiguration(maxFrameSize: realtime.engine.settings.maxPayload, autoPing: .disabled)
+            base = .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: ws)) { head, channel, _ in
+                route.shouldUpgrade(head, channel: channel)
+            }
+        }
+        let server = try tls.map { try HTTPServerBuilder.tls(base, tlsConfiguration: $0) } ?? base
+        let (scheme, host, logger) = (configuration.scheme, configuration.host, logger)
         // Hummingbird's own "Server started" info line would repeat ours: at info, it logs notices and up.
         var frameworkLogger = logger
         if frameworkLogger.logLevel == .info { frameworkLogger.logLevel = .notice }
         return Application(
-            router: http.makeRouter(), server: server,
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            router: router, server: server,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: port)),
             services: services,
             onServerRunning: { channel in
                 let address = BoundAddress(scheme: scheme, host: host, port: channel.localAddress?.port ?? 0)
-                logger.info("fcb serve listening on \(address)", metadata: ["address": .stringConvertible(address)])
-                await onServerRunning(address)
+                logger.info("\(label) listening on \(address)", metadata: ["address": .stringConvertible(address)])
+                await onRunning(address)
             },
             logger: frameworkLogger)
     }
 
     /// The group `run` runs; tests call `triggerGracefulShutdown()` on it instead of sending signals.
     public func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) throws -> ServiceGroup {
+        // Stopped in reverse order: the notice, then realtime (closing sessions ends held polls),
+        // then the listeners drain.
+        var entries: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: try makeApplication())]
+        if let socketIO = try makeSocketIOApplication() { entries.append(.init(service: socketIO)) }
+        if let realtime { entries.append(.init(service: realtime)) }
+        entries.append(.init(service: ShutdownNotice(logger: logger)))
         var group = ServiceGroupConfiguration(
-            services: [.init(service: try makeApplication()), .init(service: ShutdownNotice(logger: logger))],
+            services: entries,
             gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
         group.maximumGracefulShutdownDuration = shutdownGracePeriod
         group.maximumCancellationDuration = .seconds(5)

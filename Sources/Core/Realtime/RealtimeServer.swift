@@ -1,0 +1,55 @@
+import Logging
+import ServiceLifecycle
+
+/// Everything realtime in one `Service`: the Engine.IO/Socket.IO server, the relay from the
+/// pipeline's events to rooms, and the fan-out to and from other instances.
+///
+/// Run it *after* the HTTP server in the service group: services stop in reverse order, so its
+/// graceful shutdown closes every session first (pending polls answer at once) and the HTTP
+/// server then drains quickly.
+public final class RealtimeServer: Service {
+    public let engine: EngineIOServer
+    public let sockets: SocketIOServer
+    let events: EventBus
+    let fanout: (any RealtimeFanout)?
+    let logger: Logger
+
+    public init(
+        engineSettings: EngineIOSettings, socketSettings: SocketIOSettings, access: any ConversationAccess, events: EventBus,
+        fanout: (any RealtimeFanout)? = nil, logger: Logger
+    ) {
+        let sockets = SocketIOServer(settings: socketSettings, access: access, logger: logger)
+        self.sockets = sockets
+        self.engine = EngineIOServer(settings: engineSettings, handler: sockets, logger: logger)
+        self.events = events
+        self.fanout = fanout
+        self.logger = logger
+    }
+
+    public func run() async {
+        // Subscribe before anything else so no event published after start is missed.
+        let local = events.subscribe()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.engine.runHeartbeat() }
+            group.addTask { await self.sockets.runConnectTimeouts() }
+            group.addTask { await self.relay(local) }
+            if let fanout {
+                let sockets = self.sockets
+                group.addTask { await fanout.receive { event in sockets.emit(event) } }
+            }
+            // Returns when the group shuts down gracefully (or is cancelled).
+            group.addTask { try? await gracefulShutdown() }
+            await group.next()
+            engine.shutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// This instance's events: to local rooms at once, then to the other instances.
+    private func relay(_ local: AsyncStream<RealtimeEvent>) async {
+        for await event in local {
+            sockets.emit(event)
+            await fanout?.publish(event)
+        }
+    }
+}

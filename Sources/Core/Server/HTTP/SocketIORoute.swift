@@ -1,0 +1,102 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// `/socket.io/` on Hummingbird: polling requests through the router, WebSocket upgrades through
+/// the HTTP/1 upgrade hook. Both hand framework-free values to the `EngineIOServer`.
+public struct SocketIORoute: Sendable {
+    public static let paths = ["/socket.io", "/socket.io/"]
+    public let engine: EngineIOServer
+
+    public init(engine: EngineIOServer) {
+        self.engine = engine
+    }
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        // Hummingbird's trie routes `/socket.io/` and `/socket.io` alike.
+        for method in [HTTPRequest.Method.get, .post, .options] {
+            router.on("/socket.io", method: method) { request, context in
+                await self.handle(request, remoteAddress: (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress)
+            }
+        }
+    }
+
+    func handle(_ request: Request, remoteAddress: String?) async -> Response {
+        var body = EngineIOHTTPRequest.Body.bytes([])
+        if request.method == .post {
+            do {
+                let buffer = try await request.body.collect(upTo: engine.settings.maxPayload)
+                body = .bytes(Array(buffer.readableBytesView))
+            } catch {
+                // Too large (or unreadable): the session is closed either way.
+                body = .tooLarge
+            }
+        }
+        let exchange = EngineIOHTTPRequest(
+            method: request.method.rawValue, query: Self.query(request.uri.query), headers: Self.headers(request.head), body: body,
+            remoteAddress: remoteAddress)
+        let answer = await engine.handlePolling(exchange)
+        var fields = HTTPFields()
+        for (name, value) in answer.headers.sorted(by: { $0.key < $1.key }) {
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            fields[fieldName] = value
+        }
+        return Response(status: .init(code: answer.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// Lower-cased header names, plus `host` (HTTPTypes keeps it as the authority).
+    static func headers(_ head: HTTPRequest) -> [String: String] {
+        var headers = WebhookRoute.headerMap(head.headerFields)
+        if let authority = head.authority { headers["host"] = authority }
+        return headers
+    }
+
+    static func query(_ text: String?) -> [String: [String]] {
+        var query: [String: [String]] = [:]
+        for (name, value) in WebhookRoute.queryPairs(text) { query[name, default: []].append(value) }
+        return query
+    }
+
+    /// The upgrade decision for a request head: only `/socket.io/` with a valid Engine.IO query.
+    /// Anything refused falls through to the router, which answers it as HTTP.
+    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let target = head.path ?? "/"
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let path = parts.first, Self.paths.contains(String(path)) else { return .dontUpgrade }
+        let query = Self.query(parts.count > 1 ? String(parts[1]) : nil)
+        guard case .success(let plan) = engine.webSocketPlan(query: query, headers: Self.headers(head), remoteAddress: channel.remoteAddress?.ipAddress)
+        else { return .dontUpgrade }
+        let engine = self.engine
+        let maxSize = engine.settings.maxPayload
+        return .upgrade([:]) { inbound, outbound, _ in
+            await engine.serveWebSocket(plan, inbound: WebSocketFrames(messages: inbound.messages(maxSize: maxSize))) { packet in
+                switch packet.body {
+                case .text: try await outbound.write(.text(packet.encoded()))
+                case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                }
+            }
+        }
+    }
+}
+
+/// WebSocket messages as Engine.IO frames.
+struct WebSocketFrames: AsyncSequence, Sendable {
+    typealias Element = EngineIOFrame
+    let messages: WebSocketInboundMessageStream
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: WebSocketInboundMessageStream.AsyncIterator
+
+        mutating func next() async throws -> EngineIOFrame? {
+            switch try await base.next() {
+            case .none: nil
+            case .text(let text): .text(text)
+            case .binary(let buffer): .binary(Array(buffer.readableBytesView))
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: messages.makeAsyncIterator()) }
+}

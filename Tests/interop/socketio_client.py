@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""A real third-party Socket.IO client (python-socketio) driven by fcb's tests.
+
+Connects to fcb's Socket.IO server, joins conversations, and prints one JSON object per line on
+stdout for everything that happens, flushed at once, so a test can follow along:
+
+  {"kind": "connected", "sid": ..., "transport": ...}   on every (re)connect
+  {"kind": "connect_error", "data": ...}
+  {"kind": "joined", "contactId": ..., "ack": ...}      after the server acked a join
+  {"kind": "event", "name": ..., "data": ...}           every server event
+  {"kind": "disconnected", "reason": ...}
+  {"kind": "done", "events": N} / {"kind": "timeout"}   then exits (0 / 3)
+
+Everything is bounded by --timeout. Loopback use only.
+"""
+import argparse
+import json
+import sys
+import threading
+import time
+
+import socketio
+
+
+def emit(kind, **fields):
+    fields["kind"] = kind
+    sys.stdout.write(json.dumps(fields, sort_keys=True) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--transports", default="polling,websocket")
+    parser.add_argument("--token", help="sent as auth.token in the CONNECT packet")
+    parser.add_argument("--bearer", help="sent as an Authorization: Bearer header")
+    parser.add_argument("--query-token", help="sent as ?token=")
+    parser.add_argument("--join", action="append", default=[], help="contact id to join after every connect")
+    parser.add_argument("--events", type=int, default=0, help="exit after this many server events")
+    parser.add_argument("--connects", type=int, default=1, help="with --reconnect: exit only after this many connects")
+    parser.add_argument("--reconnect", action="store_true", help="reconnect like the dashboard does")
+    parser.add_argument("--origin", help="an Origin header")
+    parser.add_argument("--timeout", type=float, default=30)
+    args = parser.parse_args()
+
+    sio = socketio.Client(reconnection=args.reconnect, reconnection_delay=0.2, reconnection_delay_max=1,
+                          reconnection_attempts=0 if args.reconnect else 1)
+    received = []
+    connects = [0]
+    finished = threading.Event()
+
+    def join_all():
+        for contact in args.join:
+            try:
+                ack = sio.call("join:conversation", contact, timeout=10)
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                emit("join_failed", contactId=contact, error=repr(error))
+                continue
+            emit("joined", contactId=contact, ack=ack)
+        if connects[0] >= args.connects and args.events == 0:
+            finished.set()
+
+    @sio.event
+    def connect():
+        connects[0] += 1
+        emit("connected", sid=sio.get_sid(), transport=sio.transport())
+        # Joining from the handler would block python-socketio's reader; use a thread.
+        threading.Thread(target=join_all, daemon=True).start()
+
+    @sio.event
+    def connect_error(data):
+        emit("connect_error", data=data)
+        if not args.reconnect:
+            finished.set()
+
+    @sio.event
+    def disconnect(reason=None):
+        emit("disconnected", reason=str(reason))
+
+    @sio.on("*")
+    def any_event(name, *data):
+        payload = data[0] if len(data) == 1 else list(data)
+        emit("event", name=name, data=payload)
+        received.append(name)
+        if args.events and len(received) >= args.events and connects[0] >= args.connects:
+            finished.set()
+
+    headers = {}
+    if args.bearer:
+        headers["Authorization"] = "Bearer " + args.bearer
+    if args.origin:
+        headers["Origin"] = args.origin
+    url = args.url
+    if args.query_token:
+        url += ("&" if "?" in url else "?") + "token=" + args.query_token
+    auth = {"token": args.token} if args.token else None
+    deadline = time.monotonic() + args.timeout
+    try:
+        sio.connect(url, transports=args.transports.split(","), auth=auth, headers=headers, wait_timeout=10)
+    except socketio.exceptions.ConnectionError as error:
+        emit("connect_failed", error=str(error))
+        if not args.reconnect:
+            return 2
+    while not finished.is_set() and time.monotonic() < deadline:
+        finished.wait(0.05)
+        if not args.reconnect and connects[0] > 0 and not sio.connected and not finished.is_set():
+            break
+    if finished.is_set():
+        emit("done", events=len(received), transport=sio.transport() if sio.connected else None)
+        code = 0
+    else:
+        emit("timeout", events=len(received))
+        code = 3
+    try:
+        sio.disconnect()
+    except Exception:  # noqa: BLE001
+        pass
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
