@@ -11,6 +11,8 @@ struct RunningServer {
     let group: ServiceGroup
     let task: Task<Void, any Error>
     let address: BoundAddress
+    /// The separate Socket.IO listener, when the configuration has a `websocketPort`.
+    var socketIOAddress: BoundAddress?
 
     static func configuration(_ flags: [ServeSetting: String] = [:]) throws -> ServeConfiguration {
         var all = flags
@@ -20,12 +22,14 @@ struct RunningServer {
 
     static func start(
         configuration: ServeConfiguration, responder: any WebhookResponder = RecordingResponder(), readiness: any ReadinessCheck = FixedReadiness(reason: nil),
-        services: [any Service] = [], logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        services: [any Service] = [], realtime: RealtimeServer? = nil, logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
     ) async throws -> RunningServer {
         let (addresses, continuation) = AsyncStream<BoundAddress>.makeStream()
+        let (socketIOAddresses, socketIOContinuation) = AsyncStream<BoundAddress>.makeStream()
         let server = try FCBServer(
             configuration: configuration, responder: responder, readiness: readiness, registry: PrometheusCollectorRegistry(), services: services,
-            logger: logger, shutdownGracePeriod: .seconds(10), onServerRunning: { continuation.yield($0) })
+            realtime: realtime, logger: logger, shutdownGracePeriod: .seconds(10), onServerRunning: { continuation.yield($0) },
+            onSocketIOListenerRunning: { socketIOContinuation.yield($0) })
         let group = try server.makeServiceGroup(gracefulShutdownSignals: [])
         let task = Task {
             defer { continuation.finish() }
@@ -39,7 +43,14 @@ struct RunningServer {
             try await task.value
             throw TimedOut(what: "server start (it stopped before listening)", seconds: 0)
         }
-        return RunningServer(group: group, task: task, address: address)
+        var running = RunningServer(group: group, task: task, address: address)
+        if realtime != nil, configuration.websocketPort != nil {
+            running.socketIOAddress = try await bounded(20, "socket.io listener start") { () -> BoundAddress? in
+                for await address in socketIOAddresses { return address }
+                return nil
+            }
+        }
+        return running
     }
 
     func stop() async throws {

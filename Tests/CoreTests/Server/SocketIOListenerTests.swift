@@ -1,0 +1,77 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import Core
+
+/// `/socket.io/` through the real Hummingbird server: routes, body limits, the separate
+/// `WEBSOCKET_PORT` listener, and a graceful shutdown with a poll held open.
+@Suite("Socket.IO on the HTTP server")
+struct SocketIOListenerTests {
+    static func realtime(maxPayload: Int = 1_000_000) -> RealtimeServer {
+        RealtimeServer(
+            engineSettings: EngineIOSettings(maxPayload: maxPayload), socketSettings: SocketIOSettings(), access: FixedOwners(), events: EventBus(),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    static func request(_ method: HTTPMethod, _ url: String, body: String? = nil) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 10 << 20)
+        return (Int(response.status.code), String(buffer: bytes))
+    }
+
+    static func sid(_ openPacket: String) throws -> String {
+        try #require(try JSONParser().parse(Array(openPacket.utf8.dropFirst())).jsonValue["sid"]?.stringValue)
+    }
+
+    @Test("polling over real HTTP on PORT: handshake, CONNECT, 413 past maxPayload, JSON 405 for other methods")
+    func pollingOnMainPort() async throws {
+        let realtime = Self.realtime(maxPayload: 1000)
+        let server = try await RunningServer.start(configuration: try RunningServer.configuration(), realtime: realtime)
+        let base = "\(server.address)/socket.io/?EIO=4&transport=polling"
+        let open = try await Self.request(.GET, base)
+        #expect(open.status == 200)
+        let sid = try Self.sid(open.body)
+        #expect(try await Self.request(.POST, base + "&sid=\(sid)", body: "40").body == "ok")
+        #expect(try await Self.request(.GET, base + "&sid=\(sid)").body.hasPrefix(#"40{"sid":"#))
+        let tooLarge = try await Self.request(.POST, base + "&sid=\(sid)", body: "4" + String(repeating: "x", count: 2000))
+        #expect(tooLarge.status == 413)
+        #expect(realtime.engine.sessionCount == 0)
+        let put = try await Self.request(.PUT, base)
+        #expect(put.status == 405)
+        try await server.stop()
+    }
+
+    @Test("WEBSOCKET_PORT: a second listener serves /socket.io/ and /health only")
+    func separateListener() async throws {
+        var configuration = try RunningServer.configuration()
+        configuration.websocketPort = 0
+        let server = try await RunningServer.start(configuration: configuration, realtime: Self.realtime())
+        let socketIO = try #require(server.socketIOAddress)
+        #expect(socketIO.port != server.address.port)
+        #expect(try await Self.request(.GET, "\(socketIO)/socket.io/?EIO=4&transport=polling").status == 200)
+        #expect(try await Self.request(.GET, "\(socketIO)/health").status == 200)
+        #expect(try await Self.request(.POST, "\(socketIO)/webhook", body: "{}").status == 404)
+        #expect(try await Self.request(.GET, "\(server.address)/socket.io/?EIO=4&transport=polling").status == 200)
+        try await server.stop()
+    }
+
+    @Test("a graceful shutdown answers a held poll with close at once")
+    func shutdownWithHeldPoll() async throws {
+        let realtime = Self.realtime()
+        let server = try await RunningServer.start(configuration: try RunningServer.configuration(), realtime: realtime)
+        let base = "\(server.address)/socket.io/?EIO=4&transport=polling"
+        let sid = try Self.sid(try await Self.request(.GET, base).body)
+        let held = Task { try await Self.request(.GET, base + "&sid=\(sid)") }
+        try await waitUntil { realtime.engine.session(id: sid)?.state.withLock { $0.consumer != nil } ?? true }
+        try await server.stop()
+        #expect(try await held.value.body == "1")
+        #expect(realtime.engine.sessionCount == 0)
+    }
+}
