@@ -29,7 +29,8 @@ extension MessageRecord {
             guard let date = ISOTimestamp.date(statusText) else { return nil }
             statusUpdatedAt = date
         }
-        let payload = o["payload"].flatMap { $0.isNull ? nil : $0 }
+        // Spelled out: a bare `nil` here would be `JSONValue.null` (it is ExpressibleByNilLiteral).
+        let payload: JSONValue? = o["payload"].flatMap { $0.isNull ? Optional<JSONValue>.none : $0 }
         self.init(
             id: id, waMessageId: waMessageId, direction: direction, type: type, content: content, payload: payload,
             status: status, error: error, statusUpdatedAt: statusUpdatedAt, createdAt: createdAt, contactId: contactId,

@@ -1,0 +1,152 @@
+@testable import Core
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// The realtime fan-out between `fcb serve` instances: the NOTIFY envelope, and PostgresFanout
+/// against a real server (two instances, reconnecting, cancelling).
+@Suite("Realtime fan-out envelope")
+struct FanoutEnvelopeTests {
+    @Test func everyEventRoundTrips() throws {
+        for event in FanoutFixtures.events {
+            let text = RealtimeEnvelope.encode(event, origin: "0123456789abcdef")
+            let decoded = try RealtimeEnvelope.decode(text)
+            #expect(decoded == RealtimeEnvelope.Decoded(origin: "0123456789abcdef", content: .event(event)))
+        }
+    }
+
+    @Test func envelopeTextIsExact() {
+        #expect(RealtimeEnvelope.encode(.typingStart(contactId: "c1", userId: "u1"), origin: "0123456789abcdef")
+            == #"{"v":1,"origin":"0123456789abcdef","event":"typing:start","contactId":"c1","userId":"u1"}"#)
+        #expect(RealtimeEnvelope.encode(
+            .messageStatus(messageId: "m1", waMessageId: "wamid.1", status: "Read", contactId: "c1", userId: "u1"), origin: "o")
+            == #"{"v":1,"origin":"o","event":"message:status","messageId":"m1","waMessageId":"wamid.1","status":"Read","contactId":"c1","userId":"u1"}"#)
+        let message = MessageRecord(id: "m1", direction: "outbound", createdAt: instant(), contactId: "c1", userId: "u1")
+        #expect(RealtimeEnvelope.encode(.messageNew(message), origin: "o")
+            == #"{"v":1,"origin":"o","event":"message:new","message":{"id":"m1","waMessageId":null,"direction":"outbound","type":"text","content":null,"payload":null,"status":"Pending","error":null,"statusUpdatedAt":null,"createdAt":"2025-11-29T07:06:40.123Z","contactId":"c1","userId":"u1","sessionId":null}}"#)
+    }
+
+    @Test func largeMessageGoesByReferenceAndResolvesThroughTheLookup() async throws {
+        let big = FanoutFixtures.message(id: "cmsgbig", content: String(repeating: "x", count: 20_000))
+        let text = RealtimeEnvelope.encode(.messageNew(big), origin: "o")
+        #expect(text == #"{"v":1,"origin":"o","event":"message:new","ref":{"messageId":"cmsgbig"}}"#)
+        #expect(text.utf8.count < 8000)
+        let decoded = try RealtimeEnvelope.decode(text)
+        #expect(decoded.content == .messageReference(messageId: "cmsgbig"))
+        let rows = ["cmsgbig": big]
+        #expect(await decoded.content.resolve(lookup: { rows[$0] }) == .messageNew(big))
+        #expect(await RealtimeEnvelope.Content.messageReference(messageId: "gone").resolve(lookup: { rows[$0] }) == nil)
+    }
+
+    /// The limit is in UTF-8 bytes (what PostgreSQL counts), not characters.
+    @Test func sizeIsMeasuredInUTF8Bytes() throws {
+        // The fixture's payload repeats the content, so the row holds it twice.
+        let under = FanoutFixtures.message(id: "m", content: String(repeating: "x", count: 3_000))
+        #expect(try RealtimeEnvelope.decode(RealtimeEnvelope.encode(.messageNew(under), origin: "o")).content == .event(.messageNew(under)))
+        let over = FanoutFixtures.message(id: "m", content: String(repeating: "é", count: 2_000))  // 4,000 chars, 8,000 bytes
+        #expect(try RealtimeEnvelope.decode(RealtimeEnvelope.encode(.messageNew(over), origin: "o")).content == .messageReference(messageId: "m"))
+    }
+
+    @Test func malformedAndUnknownEnvelopesAreErrors() {
+        let cases: [(String, RealtimeEnvelope.DecodingError?)] = [
+            ("", nil), ("not json", nil), ("[1]", .malformed("not an object")), ("\u{FFFD}{", nil),
+            (#"{"v":2,"origin":"o","event":"typing:start","contactId":"c","userId":"u"}"#, .unsupportedVersion("2")),
+            (#"{"origin":"o","event":"typing:start"}"#, .unsupportedVersion("missing")),
+            (#"{"v":"1","origin":"o","event":"typing:start"}"#, .unsupportedVersion(#""1""#)),
+            (#"{"v":1,"origin":"o","event":"message:deleted","messageId":"m"}"#, .unknownEvent("message:deleted")),
+            (#"{"v":1,"event":"typing:start","contactId":"c","userId":"u"}"#, .malformed("origin is missing or not a string")),
+            (#"{"v":1,"origin":"o","event":"typing:stop","contactId":"c"}"#, .malformed("userId is missing or not a string")),
+            (#"{"v":1,"origin":"o","event":"message:status","messageId":1}"#, .malformed("messageId is missing or not a string")),
+            (#"{"v":1,"origin":"o","event":"message:new","ref":{}}"#, .malformed("ref.messageId is missing")),
+            (#"{"v":1,"origin":"o","event":"message:new","message":{"id":"m"}}"#, .malformed("message is missing or not a Message row")),
+        ]
+        for (text, expected) in cases {
+            do {
+                let decoded = try RealtimeEnvelope.decode(text)
+                Issue.record("decoded \(text) as \(decoded)")
+            } catch {
+                if let expected { #expect(error == expected, "\(text)") } else {
+                    guard case .malformed = error else { Issue.record("\(text): \(error)"); continue }
+                }
+            }
+        }
+    }
+
+    @Test func messageRowsNeedValidDates() {
+        var row = RealtimeEvent.json(FanoutFixtures.message(id: "m", content: "hi"))
+        #expect(MessageRecord(realtimeJSON: row) == FanoutFixtures.message(id: "m", content: "hi"))
+        if case .object(var o) = row { o["createdAt"] = "yesterday"; row = .object(o) }
+        #expect(MessageRecord(realtimeJSON: row) == nil)
+        if case .object(var o) = row { o["createdAt"] = "2025-11-29T07:06:40.123Z"; o["statusUpdatedAt"] = 5; row = .object(o) }
+        #expect(MessageRecord(realtimeJSON: row) == nil)
+    }
+
+    @Test func backoffStaysWithinHalfASecondAndFiveSeconds() {
+        for failures in 0...40 {
+            let delay = PostgresFanout.backoff(failures: failures)
+            #expect(delay >= .milliseconds(500) && delay <= .seconds(5), "\(failures): \(delay)")
+        }
+        #expect(PostgresFanout.backoff(failures: 20) >= .milliseconds(3_750))
+        #expect(PostgresFanout.randomOrigin().count == 16)
+        #expect(PostgresFanout.randomOrigin() != PostgresFanout.randomOrigin())
+    }
+
+    /// What a receiver does with one notification, without a server: own origin skipped,
+    /// references looked up, a missing or unreadable row dropped, garbage ignored.
+    @Test func handlingSkipsOwnOriginAndDropsUnresolvableReferences() async throws {
+        let big = FanoutFixtures.message(id: "big", content: String(repeating: "y", count: 9_000))
+        struct Broken: Error {}
+        let fanout = try PostgresFanout(
+            settings: PostgresSettings(host: "127.0.0.1", port: 1, username: "nobody"), origin: "me",
+            lookupMessage: { id in
+                if id == "broken" { throw Broken() }
+                return id == "big" ? big : nil
+            }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let got = FanoutCollector()
+        let other = { (event: RealtimeEvent) in RealtimeEnvelope.encode(event, origin: "other") }
+        await fanout.handle(RealtimeEnvelope.encode(.typingStart(contactId: "c", userId: "u"), origin: "me"), got.append)
+        await fanout.handle(other(.typingStop(contactId: "c", userId: "u")), got.append)
+        await fanout.handle(other(.messageNew(big)), got.append)
+        await fanout.handle(other(.messageNew(FanoutFixtures.message(id: "gone", content: String(repeating: "z", count: 9_000)))), got.append)
+        await fanout.handle(other(.messageNew(FanoutFixtures.message(id: "broken", content: String(repeating: "z", count: 9_000)))), got.append)
+        await fanout.handle("{garbage", got.append)
+        #expect(got.events == [.typingStop(contactId: "c", userId: "u"), .messageNew(big)])
+        await fanout.close()
+    }
+}
+
+enum FanoutFixtures {
+    static func message(id: String, content: String) -> MessageRecord {
+        MessageRecord(
+            id: id, waMessageId: "wamid.\(id)", direction: "inbound", type: "text", content: content,
+            payload: ["text": ["body": .string(content)], "n": 1.5, "ok": true, "none": nil], status: "Delivered",
+            error: "e \"quoted\" ✓", statusUpdatedAt: instant(5), createdAt: instant(), contactId: "c1", userId: "u1",
+            sessionId: "s1")
+    }
+
+    static let events: [RealtimeEvent] = [
+        .messageNew(message(id: "cmsg1", content: "héllo 👋\n\u{0}")),
+        .messageNew(MessageRecord(id: "cmsg2", direction: "outbound", createdAt: instant(1), contactId: "c1", userId: "u1")),
+        .messageStatus(messageId: "cmsg1", waMessageId: "wamid.cmsg1", status: "Read", contactId: "c1", userId: "u1"),
+        .typingStart(contactId: "c1", userId: "u1"),
+        .typingStop(contactId: "c1", userId: "u1"),
+    ]
+}
+
+/// Events a receiver delivered, in order.
+final class FanoutCollector: Sendable {
+    private let state = Mutex<[RealtimeEvent]>([])
+    var events: [RealtimeEvent] { state.withLock { $0 } }
+    @Sendable func append(_ event: RealtimeEvent) async { state.withLock { $0.append(event) } }
+}
+
+/// Polls `condition` every 50 ms for up to `seconds`; whether it became true.
+func fanoutEventually(seconds: Double = 15, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return try await condition()
+}
