@@ -150,3 +150,134 @@ func fanoutEventually(seconds: Double = 15, _ condition: () async throws -> Bool
     }
     return try await condition()
 }
+
+/// Several instances on one PostgreSQL database (scripts/with-postgres provides one).
+@Suite("Realtime fan-out over PostgreSQL", .enabled(if: PostgresTestSupport.isAvailable, "\(PostgresTestSupport.skipReason)"), .timeLimit(.minutes(2)))
+struct PostgresFanoutTests {
+    /// Two instances, each running `receive`, with `body`; everything stopped afterwards.
+    private func withTwoInstances(
+        rows: [String: MessageRecord] = [:],
+        _ body: (PostgresSettings, FanoutInstance, FanoutInstance) async throws -> Void
+    ) async throws {
+        try await PostgresTestSupport.withDatabase { settings in
+            let a = try FanoutInstance(settings: settings, origin: "aaaaaaaaaaaaaaaa", rows: rows)
+            let b = try FanoutInstance(settings: settings, origin: "bbbbbbbbbbbbbbbb", rows: rows)
+            do {
+                try await FanoutInstance.warmUp(a, b)
+                try await body(settings, a, b)
+            } catch {
+                await a.stop()
+                await b.stop()
+                throw error
+            }
+            await a.stop()
+            await b.stop()
+        }
+    }
+
+    @Test func eventsReachTheOtherInstanceInOrderAndNeverTheSender() async throws {
+        try await withTwoInstances { _, a, b in
+            for event in FanoutFixtures.events { await a.fanout.publish(event) }
+            #expect(await fanoutEventually { b.realEvents.count >= FanoutFixtures.events.count })
+            #expect(b.realEvents == FanoutFixtures.events)
+            // B's marker arrives after A's events (one session, commit order): once A has it, A has
+            // seen everything it was ever going to see of its own.
+            let marker = RealtimeEvent.typingStop(contactId: "marker", userId: "u")
+            await b.fanout.publish(marker)
+            #expect(await fanoutEventually { a.realEvents.contains(marker) })
+            #expect(a.realEvents == [marker])
+            #expect(b.realEvents == FanoutFixtures.events)
+        }
+    }
+
+    @Test func largeMessageGoesByReferenceAndArrivesWhole() async throws {
+        let big = FanoutFixtures.message(id: "cmsgbig", content: String(repeating: "ü", count: 10_000))
+        #expect(RealtimeEnvelope.encode(.messageNew(big), origin: "x").contains(#""ref":{"messageId":"cmsgbig"}"#))
+        try await withTwoInstances(rows: ["cmsgbig": big]) { _, a, b in
+            await a.fanout.publish(.messageNew(big))
+            #expect(await fanoutEventually { !b.realEvents.isEmpty })
+            #expect(b.realEvents == [.messageNew(big)])
+        }
+    }
+
+    @Test func receiverReconnectsAfterItsBackendIsKilled() async throws {
+        try await withTwoInstances { settings, a, b in
+            let admin = try PostgresBackend(settings: settings)
+            defer { Task { await admin.close() } }
+            let pidQuery = SQLQuery(unsafeSQL: "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(b.fanout.listenerApplicationName)'")
+            let before = try await admin.query(pidQuery).map { try $0.int("pid") }
+            #expect(before.count == 1)
+            let killed = try await admin.query(SQLQuery(unsafeSQL:
+                "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(b.fanout.listenerApplicationName)'"))
+            #expect(try killed.map { try $0.bool("ok") } == [true])
+            // Events published while B reconnects are lost by design: keep publishing until one lands.
+            var n = 0
+            let arrived = await fanoutEventually(seconds: 20) {
+                n += 1
+                await a.fanout.publish(.typingStart(contactId: "after-\(n)", userId: "u"))
+                return b.realEvents.contains { $0.contactId.hasPrefix("after-") }
+            }
+            #expect(arrived)
+            let after = try await admin.query(pidQuery).map { try $0.int("pid") }
+            #expect(after.count == 1)
+            #expect(after != before)
+        }
+    }
+
+    @Test func cancellingReceiveEndsItAndClosesItsConnection() async throws {
+        try await PostgresTestSupport.withDatabase { settings in
+            let admin = try PostgresBackend(settings: settings)
+            defer { Task { await admin.close() } }
+            let instance = try FanoutInstance(settings: settings, origin: "cccccccccccccccc", rows: [:])
+            let count = SQLQuery(unsafeSQL:
+                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(instance.fanout.listenerApplicationName)'")
+            #expect(await fanoutEventually { (try? await admin.query(count).first?.int("n")) == 1 })
+            let ended = FanoutCollector()
+            let task = instance.task
+            Task { await task.value; await ended.append(.typingStop(contactId: "ended", userId: "")) }
+            task.cancel()
+            #expect(await fanoutEventually(seconds: 10) { !ended.events.isEmpty })
+            #expect(await fanoutEventually(seconds: 10) { (try? await admin.query(count).first?.int("n")) == 0 })
+            await instance.fanout.close()
+        }
+    }
+}
+
+/// One `fcb serve` instance's fan-out, receiving into a collector until stopped.
+final class FanoutInstance: Sendable {
+    let fanout: PostgresFanout
+    let received = FanoutCollector()
+    let task: Task<Void, Never>
+
+    init(settings: PostgresSettings, origin: String, rows: [String: MessageRecord]) throws {
+        var logger = Logger(label: "fanout-test-\(origin.prefix(1))")
+        logger.logLevel = .warning
+        let fanout = try PostgresFanout(settings: settings, origin: origin, lookupMessage: { rows[$0] }, logger: logger)
+        self.fanout = fanout
+        let received = received
+        task = Task { await fanout.receive(received.append) }
+    }
+
+    /// What the test sent, without the warm-up pings.
+    var realEvents: [RealtimeEvent] { received.events.filter { !$0.contactId.hasPrefix("ping-") } }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+        await fanout.close()
+    }
+
+    /// Returns once each instance has heard the other (so both are LISTENing): events sent
+    /// before that could be lost.
+    static func warmUp(_ a: FanoutInstance, _ b: FanoutInstance) async throws {
+        for (sender, receiver) in [(a, b), (b, a)] {
+            var n = 0
+            let heard = await fanoutEventually(seconds: 20) {
+                n += 1
+                await sender.fanout.publish(.typingStart(contactId: "ping-\(n)", userId: "u"))
+                return receiver.received.events.contains { $0.contactId.hasPrefix("ping-") }
+            }
+            try #require(heard, "instance \(receiver.fanout.origin) never heard \(sender.fanout.origin)")
+        }
+    }
+}
