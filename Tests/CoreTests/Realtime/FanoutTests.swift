@@ -281,3 +281,34 @@ final class FanoutInstance: Sendable {
         }
     }
 }
+
+/// Without a server: nothing hangs and nothing throws.
+@Suite("Realtime fan-out without a database")
+struct FanoutUnreachableTests {
+    private func unreachable() throws -> PostgresFanout {
+        var settings = PostgresSettings(host: "127.0.0.1", port: 1, username: "nobody")
+        settings.connectTimeout = .seconds(1)
+        return try PostgresFanout(
+            settings: settings, lookupMessage: { _ in nil }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    @Test func publishGivesUpWithinItsTimeout() async throws {
+        let fanout = try unreachable()
+        let start = ContinuousClock.now
+        await fanout.publish(.typingStart(contactId: "c", userId: "u"))
+        #expect(ContinuousClock.now - start < .seconds(15))
+        await fanout.close()
+    }
+
+    @Test func cancellingReceiveWhileReconnectingEndsIt() async throws {
+        let fanout = try unreachable()
+        let ended = FanoutCollector()
+        let task = Task { await fanout.receive { _ in } }
+        Task { await task.value; await ended.append(.typingStop(contactId: "ended", userId: "")) }
+        // Let it fail and back off at least once, then cancel wherever it is.
+        try await Task.sleep(for: .milliseconds(1_500))
+        task.cancel()
+        #expect(await fanoutEventually(seconds: 10) { !ended.events.isEmpty })
+        await fanout.close()
+    }
+}
