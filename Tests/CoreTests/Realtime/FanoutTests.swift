@@ -252,7 +252,9 @@ final class FanoutInstance: Sendable {
     init(settings: PostgresSettings, origin: String, rows: [String: MessageRecord]) throws {
         var logger = Logger(label: "fanout-test-\(origin.prefix(1))")
         logger.logLevel = .warning
-        let fanout = try PostgresFanout(settings: settings, origin: origin, lookupMessage: { rows[$0] }, logger: logger)
+        // A short keep-alive, so its SELECT 1 runs beside the LISTEN during every test.
+        let fanout = try PostgresFanout(
+            settings: settings, origin: origin, lookupMessage: { rows[$0] }, keepAliveInterval: .milliseconds(200), logger: logger)
         self.fanout = fanout
         let received = received
         task = Task { await fanout.receive(received.append) }
