@@ -7,7 +7,9 @@ import PostgresNIO
 /// several `fcb serve` processes sharing one database.
 ///
 /// - Publishing runs `SELECT pg_notify($1, $2)` on a small `PostgresClient` pool (two
-///   connections at most), so an event costs one round trip on a warm connection.
+///   connections at most), so an event costs one round trip on a warm connection. It gives up
+///   after 5 s (the pool would otherwise wait quietly for a server that is down), so a caller
+///   waits at most that long, even when cancelled.
 /// - ``receive(_:)`` holds one dedicated connection (application_name ``listenerApplicationName``)
 ///   that LISTENs, checks itself with `SELECT 1` every ``keepAliveInterval`` (a silently dead TCP
 ///   connection would otherwise never deliver again), and reconnects with jittered backoff.
