@@ -77,10 +77,22 @@ enum ServeWiring {
                 sessionTimeout: configuration.sessionTimeout, maxDelayMilliseconds: configuration.maxDelayMilliseconds),
             sender: sender, api: api, logger: Logger(label: "fcb.pipeline"))
         logger.info("pipeline: \(configuration.workers) workers, instance \(instance)")
+        // Several instances share a PostgreSQL database: events cross between them by NOTIFY.
+        var fanout: PostgresFanout?
+        if case .postgres(let settings) = configuration.databaseURL {
+            do {
+                fanout = try PostgresFanout(
+                    settings: settings, lookupMessage: { id in try await store.message(id: id) }, logger: Logger(label: "fcb.fanout"))
+            } catch {
+                await store.close()
+                throw CommandFailure("cannot set up the realtime fan-out on \(configuration.databaseURL.redactedDescription): \(error.message)")
+            }
+        }
         let realtime = RealtimeServer(
             engineSettings: EngineIOSettings(allowedOrigins: configuration.frontendURLs),
             socketSettings: SocketIOSettings(tokenVerifier: configuration.jwtSecret.map { DashboardTokenVerifier(secret: $0) }),
-            access: StoreConversationAccess(store: store), events: pipeline.events, logger: Logger(label: "fcb.socketio"))
+            access: StoreConversationAccess(store: store), events: pipeline.events, fanout: fanout, logger: Logger(label: "fcb.socketio"))
+        let fanoutToClose = fanout
         let demoFake = fake
         return ServeComponents(
             responder: pipeline.endpoint, readiness: StoreReadiness(store: store), services: [pipeline.workers], realtime: realtime,
@@ -88,6 +100,7 @@ enum ServeWiring {
                 await sender.shutdown()
                 try? await api.shutdown()
                 await demoFake?.stop()
+                await fanoutToClose?.close()
                 await store.close()
             })
     }
