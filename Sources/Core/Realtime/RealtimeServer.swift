@@ -28,13 +28,16 @@ public final class RealtimeServer: Service {
 
     public func run() async {
         // Subscribe before anything else so no event published after start is missed.
+        // Two subscriptions: a slow database must not delay the local rooms.
         let local = events.subscribe()
+        let outgoing = fanout.map { _ in events.subscribe() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.engine.runHeartbeat() }
             group.addTask { await self.sockets.runConnectTimeouts() }
-            group.addTask { await self.relay(local) }
-            if let fanout {
+            group.addTask { for await event in local { self.sockets.emit(event) } }
+            if let fanout, let outgoing {
                 let sockets = self.sockets
+                group.addTask { for await event in outgoing { await fanout.publish(event) } }
                 group.addTask { await fanout.receive { event in sockets.emit(event) } }
             }
             // Returns when the group shuts down gracefully (or is cancelled).
@@ -42,14 +45,6 @@ public final class RealtimeServer: Service {
             await group.next()
             engine.shutdown()
             group.cancelAll()
-        }
-    }
-
-    /// This instance's events: to local rooms at once, then to the other instances.
-    private func relay(_ local: AsyncStream<RealtimeEvent>) async {
-        for await event in local {
-            sockets.emit(event)
-            await fanout?.publish(event)
         }
     }
 }

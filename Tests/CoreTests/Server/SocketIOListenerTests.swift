@@ -11,9 +11,9 @@ import Testing
 /// `WEBSOCKET_PORT` listener, and a graceful shutdown with a poll held open.
 @Suite("Socket.IO on the HTTP server")
 struct SocketIOListenerTests {
-    static func realtime(maxPayload: Int = 1_000_000) -> RealtimeServer {
+    static func realtime(maxPayload: Int = 1_000_000, events: EventBus = EventBus()) -> RealtimeServer {
         RealtimeServer(
-            engineSettings: EngineIOSettings(maxPayload: maxPayload), socketSettings: SocketIOSettings(), access: FixedOwners(), events: EventBus(),
+            engineSettings: EngineIOSettings(maxPayload: maxPayload), socketSettings: SocketIOSettings(), access: FixedOwners(), events: events,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
@@ -45,6 +45,27 @@ struct SocketIOListenerTests {
         #expect(realtime.engine.sessionCount == 0)
         let put = try await Self.request(.PUT, base)
         #expect(put.status == 405)
+        try await server.stop()
+    }
+
+    @Test("the pipeline's events reach the room's sockets through the running realtime service")
+    func relay() async throws {
+        let events = EventBus()
+        let server = try await RunningServer.start(configuration: try RunningServer.configuration(), realtime: Self.realtime(events: events))
+        let base = "\(server.address)/socket.io/?EIO=4&transport=polling"
+        let sid = try Self.sid(try await Self.request(.GET, base).body)
+        _ = try await Self.request(.POST, base + "&sid=\(sid)", body: "40\u{1E}421[\"join:conversation\",\"c9\"]")
+        #expect(try await Self.request(.GET, base + "&sid=\(sid)").body.hasSuffix(#"431[{"ok":true,"room":"conversation:c9"}]"#))
+        try await waitUntil { events.subscriberCount == 1 }
+        events.publish(.typingStart(contactId: "c9", userId: "u"))
+        events.publish(.typingStart(contactId: "other", userId: "u"))
+        events.publish(.typingStop(contactId: "c9", userId: "u"))
+        var received: [String] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while received.count < 2, ContinuousClock.now < deadline {
+            received += try await Self.request(.GET, base + "&sid=\(sid)").body.split(separator: "\u{1E}").map(String.init).filter { $0 != "2" }
+        }
+        #expect(received == [#"42["typing:start",{"contactId":"c9"}]"#, #"42["typing:stop",{"contactId":"c9"}]"#])
         try await server.stop()
     }
 
