@@ -188,7 +188,7 @@ _fcb_serve() {
     repeating_flags=()
     non_repeating_flags=(--demo --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --database-url --tls-cert --tls-key --log-format --log-level --workers --session-timeout --max-delay --env-file --seed --instance-id)
+    non_repeating_options=(--host --port --websocket-port --database-url --tls-cert --tls-key --log-format --log-level --workers --session-timeout --max-delay --env-file --seed --instance-id)
     __fcb_offer_flags_options 0
 
     # Offer option value completions
@@ -197,6 +197,9 @@ _fcb_serve() {
         return
         ;;
     '--port')
+        return
+        ;;
+    '--websocket-port')
         return
         ;;
     '--database-url')

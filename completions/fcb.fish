@@ -23,7 +23,7 @@ function __fcb_parse_tokens -S
         __fcb_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'serve'
-            __fcb_parse_subcommand 0 'host=' 'port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'session-timeout=' 'max-delay=' 'env-file=' 'seed=' 'demo' 'instance-id=' 'version' 'h/help'
+            __fcb_parse_subcommand 0 'host=' 'port=' 'websocket-port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'session-timeout=' 'max-delay=' 'env-file=' 'seed=' 'demo' 'instance-id=' 'version' 'h/help'
         case 'simulate'
             __fcb_parse_subcommand -r 1 'context=' 'from=' 'db=' 'mock-api=' 'real-time' 'script=' 'record=' 'check=' 'show-payloads' 'verbose' 'allow-private-api-targets' 'history-file=' 'no-color' 'version' 'h/help'
         case 'validate-flow'
@@ -114,6 +114,7 @@ complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_positional "fcb" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" host' -l 'host' -d 'Bind address (env HOST, default 127.0.0.1). Use 0.0.0.0 to expose on all interfaces.' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" port' -l 'port' -d 'HTTP port for webhooks, health and metrics (env PORT, default 3000; 0 picks a free port).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" websocket-port' -l 'websocket-port' -d 'A separate port for Socket.IO (env WEBSOCKET_PORT; default: Socket.IO is served on --port).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" database-url' -l 'database-url' -d 'Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" tls-cert' -l 'tls-cert' -d 'PEM certificate (chain) for HTTPS (env TLS_CERT); needs --tls-key.' -rF
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" tls-key' -l 'tls-key' -d 'PEM private key for HTTPS, unencrypted (env TLS_KEY); needs --tls-cert.' -rF

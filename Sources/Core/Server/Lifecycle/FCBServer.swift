@@ -121,7 +121,8 @@ public struct FCBServer: Sendable {
             case EADDRNOTAVAIL: "this machine has no such address (use 127.0.0.1, 0.0.0.0 or one of its own addresses with --host or HOST)"
             default: "permission denied (ports below 1024 need privileges)"
             }
-            throw ServeConfigurationError("cannot listen on \(address): \(advice)")
+            let also = realtime != nil ? configuration.websocketPort.map { " or on the Socket.IO port \($0) (WEBSOCKET_PORT)" } ?? "" : ""
+            throw ServeConfigurationError("cannot listen on \(address)\(also): \(advice)")
         }
         logger.info("fcb serve stopped")
     }
