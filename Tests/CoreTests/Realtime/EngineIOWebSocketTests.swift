@@ -114,10 +114,10 @@ struct EngineIOWebSocketTests {
         #expect(h.sockets.clientCount == 0)
     }
 
-    @Test("WebSocket sessions are pinged too and closed without a pong")
-    func webSocketHeartbeat() async throws {
-        // A generous pong timeout: the test must not race the sweep on a loaded machine.
-        let h = RealtimeHarness(engine: EngineIOSettings(pingInterval: .milliseconds(50), pingTimeout: .seconds(1)))
+    @Test("WebSocket sessions are pinged; a pong re-arms the next ping")
+    func webSocketPing() async throws {
+        // The pong timeout is a hang guard here: nothing may race the sweep on a loaded machine.
+        let h = RealtimeHarness(engine: EngineIOSettings(pingInterval: .milliseconds(20), pingTimeout: .seconds(60)))
         let heartbeat = Task { await h.engine.runHeartbeat() }
         defer { heartbeat.cancel() }
         let ws = FakeWebSocket()
@@ -127,7 +127,20 @@ struct EngineIOWebSocketTests {
         ws.client("3")
         try await ws.waitForPackets(3)
         #expect(ws.received.dropFirst(2).first == "2")
+        ws.clientCloses()
         await served.value
+        #expect(h.engine.sessionCount == 0)
+    }
+
+    @Test("a WebSocket session that never answers a ping is closed")
+    func webSocketPingTimeout() async throws {
+        let h = RealtimeHarness(engine: EngineIOSettings(pingInterval: .milliseconds(10), pingTimeout: .milliseconds(10)))
+        let heartbeat = Task { await h.engine.runHeartbeat() }
+        defer { heartbeat.cancel() }
+        let ws = FakeWebSocket()
+        let served = ws.serve(try Self.plan(h, "EIO=4&transport=websocket"), on: h.engine)
+        await served.value
+        #expect(ws.received.dropFirst().first == "2")
         #expect(h.engine.sessionCount == 0)
     }
 

@@ -236,8 +236,8 @@ struct PostgresFanoutTests {
             let task = instance.task
             Task { await task.value; await ended.append(.typingStop(contactId: "ended", userId: "")) }
             task.cancel()
-            #expect(await fanoutEventually(seconds: 10) { !ended.events.isEmpty })
-            #expect(await fanoutEventually(seconds: 10) { (try? await admin.query(count).first?.int("n")) == 0 })
+            #expect(await fanoutEventually(seconds: 60) { !ended.events.isEmpty })
+            #expect(await fanoutEventually(seconds: 60) { (try? await admin.query(count).first?.int("n")) == 0 })
             await instance.fanout.close()
         }
     }
@@ -310,7 +310,7 @@ struct FanoutUnreachableTests {
         // Let it fail and back off at least once, then cancel wherever it is.
         try await Task.sleep(for: .milliseconds(1_500))
         task.cancel()
-        #expect(await fanoutEventually(seconds: 10) { !ended.events.isEmpty })
+        #expect(await fanoutEventually(seconds: 60) { !ended.events.isEmpty })
         await fanout.close()
     }
 }

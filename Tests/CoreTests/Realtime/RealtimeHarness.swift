@@ -104,8 +104,11 @@ final class FakeWebSocket: Sendable {
         Task { await engine.serveWebSocket(plan, inbound: inbound) { packet in self.record(packet) } }
     }
 
-    /// Waits (bounded) until `count` packets were sent to the client.
+    /// Waits until `count` packets were sent to the client. The bound is a hang guard, not a
+    /// timing check: the full suite can starve the cooperative pool for seconds.
     func waitForPackets(_ count: Int) async throws {
-        try await waitUntil { self.received.count >= count }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while received.count < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(received.count >= count, "waited for \(count) packets, got \(received)")
     }
 }

@@ -70,7 +70,7 @@ public struct FCBServer: Sendable {
         if let realtime {
             let route = SocketIORoute(engine: realtime.engine)
             // Engine.IO pings itself; one WebSocket message may be as large as maxPayload.
-            let ws = WebSocketServerConfiguration(maxFrameSize: realtime.engine.settings.maxPayload, autoPing: .disabled)
+            let ws = WebSocketServerConfiguration(maxFrameSize: realtime.engine.settings.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5))
             base = .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: ws)) { head, channel, _ in
                 route.shouldUpgrade(head, channel: channel)
             }
