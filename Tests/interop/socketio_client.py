@@ -79,6 +79,18 @@ def main():
 
     sio = socketio.Client(reconnection=args.reconnect, reconnection_delay=0.2, reconnection_delay_max=1,
                           reconnection_attempts=0 if args.reconnect else 1)
+    # python-engineio hands every incoming message packet to a new thread (run_async=True), so
+    # two events that arrive back to back can reach the handlers in either order. Dispatch them
+    # on the reader thread instead, in the order the server sent them: what is printed is then
+    # the wire order (the handlers below never block; joins run on their own thread).
+    eio_trigger = sio.eio._trigger_event
+
+    def in_order(event, *fields, **options):
+        if event == "message":
+            options["run_async"] = False
+        return eio_trigger(event, *fields, **options)
+
+    sio.eio._trigger_event = in_order
     received = []
     connects = [0]
     finished = threading.Event()
@@ -136,6 +148,8 @@ def main():
         finished.set()
 
     signal.signal(signal.SIGTERM, on_sigterm)
+    # A parent may spawn us with signals blocked (its thread's mask is inherited): unblock.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     deadline = time.monotonic() + args.timeout
     try:
         sio.connect(url, transports=args.transports.split(","), auth=auth, headers=headers, wait_timeout=10)
