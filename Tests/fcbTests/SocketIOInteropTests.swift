@@ -337,6 +337,10 @@ struct SocketIOInteropTests {
 
     // MARK: - 2. Reconnection after a restart
 
+    /// Not `polling` alone: on a graceful shutdown fcb answers a pending poll with an Engine.IO
+    /// `close` packet (as the reference engine.io server does); socket.io-client (the dashboard)
+    /// reconnects after it, but python-engineio takes it for a deliberate server disconnect and
+    /// does not reconnect.
     @Test("the client reconnects and re-joins after fcb serve restarts", arguments: ["websocket", "polling,websocket"])
     func reconnectAfterRestart(transports: String) async throws {
         let fixture = try Fixture()
