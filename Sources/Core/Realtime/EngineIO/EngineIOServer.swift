@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import Synchronization
 
 /// The Engine.IO v4 server: sessions, handshakes, packets in both directions, heartbeats.
@@ -40,6 +41,7 @@ public final class EngineIOServer: Sendable {
         let accepted = registry.withLock { r -> Bool in
             guard !r.shuttingDown else { return false }
             r.sessions[session.id] = session
+            Self.recordConnections(r.sessions.count)
             return true
         }
         guard accepted else { return nil }
@@ -49,9 +51,20 @@ public final class EngineIOServer: Sendable {
     }
 
     private func sessionDidClose(_ session: EngineIOSession, reason: EngineIOCloseReason) {
-        registry.withLock { _ = $0.sessions.removeValue(forKey: session.id) }
+        registry.withLock { r in
+            r.sessions.removeValue(forKey: session.id)
+            Self.recordConnections(r.sessions.count)
+        }
         logger.debug("engine.io session closed", metadata: ["sid": .string(session.id), "reason": .string(reason.rawValue)])
         handler.engineSessionClosed(session, reason: reason)
+    }
+
+    /// `/metrics`: `fcb_socketio_connections`, the open Engine.IO sessions (both transports).
+    /// Recorded under the registry's lock, so the last value recorded is always the current count.
+    static let connectionsGauge = "fcb_socketio_connections"
+
+    private static func recordConnections(_ count: Int) {
+        Gauge(label: connectionsGauge).record(count)
     }
 
     /// One packet from the client, on either transport. False when the session must close.
