@@ -18,7 +18,7 @@ final class SocketIOClientProcess: @unchecked Sendable {
     init(name: String, arguments: [String]) throws {
         self.name = name
         stderrPath = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-sio-\(name)-\(UUID().uuidString.prefix(6)).log").path
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [Self.python, "-u", Self.script] + arguments
         var environment = ProcessInfo.processInfo.environment

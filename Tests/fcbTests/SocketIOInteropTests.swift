@@ -31,9 +31,12 @@ struct SocketIOInteropTests {
     /// twice: "eco: <text>" then a fixed text) and an SQLite path.
     struct Fixture {
         let dir: URL
-        var databaseURL: String { "sqlite:" + dir.appendingPathComponent("fcb.sqlite").path }
+        /// A PostgreSQL URL, else SQLite in `dir`.
+        var postgresURL: String?
+        var databaseURL: String { postgresURL ?? "sqlite:" + dir.appendingPathComponent("fcb.sqlite").path }
 
-        init() throws {
+        init(postgresURL: String? = nil) throws {
+            self.postgresURL = postgresURL
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-interop-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             let flow: JSONValue = [
