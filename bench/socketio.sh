@@ -38,8 +38,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# FRONTEND_URL='*': the WebSocket client sends "Origin: ws://127.0.0.1" (no port), which the
+# same-origin check refuses otherwise; browsers send the dashboard's origin, Node clients none.
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-FCB_LOG_LEVEL=warning "$bin/fcb" serve --demo --host 127.0.0.1 --port "$port" --database-url "sqlite:$tmp/fcb.sqlite" >"$tmp/serve.log" 2>&1 &
+FRONTEND_URL='*' FCB_LOG_LEVEL=warning "$bin/fcb" serve --demo --host 127.0.0.1 --port "$port" --database-url "sqlite:$tmp/fcb.sqlite" >"$tmp/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do
     curl -fsS --max-time 1 "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break

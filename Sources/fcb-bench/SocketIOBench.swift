@@ -106,6 +106,5 @@ private func fanOutRound(
 }
 
 func say(_ line: String) {
-    print(line)
-    fflush(stdout)
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

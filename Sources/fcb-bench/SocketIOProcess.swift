@@ -6,6 +6,11 @@ struct ProcessSample {
     let rssKiB: Int?
     let openFiles: Int?
 
+    init(rssKiB: Int?, openFiles: Int?) {
+        self.rssKiB = rssKiB
+        self.openFiles = openFiles
+    }
+
     init(pid: String) {
         rssKiB = Self.vmRSS(pid: pid)
         openFiles = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
