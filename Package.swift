@@ -73,7 +73,14 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CReadline", providers: [.apt(["libreadline-dev"])]),
-        .executableTarget(name: "fcb-bench", dependencies: ["Core"], path: "Sources/fcb-bench"),
+        .executableTarget(
+            name: "fcb-bench",
+            dependencies: [
+                "Core",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/fcb-bench"),
         .testTarget(name: "CoreTests", dependencies: ["Core", "FakeGraphAPI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "AsyncHTTPClient", package: "async-http-client")], exclude: ["Expression/Fixtures"]),
         .testTarget(
             name: "fcbTests",

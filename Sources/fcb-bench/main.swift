@@ -83,6 +83,15 @@ if arguments.count > 1, arguments[1] == "store" {
     for line in await benchmarkStore(items: items) { print(line) }
     exit(0)
 }
+if arguments.count > 1, arguments[1] == "socketio" {
+    do {
+        let options = try SocketIOOptions(arguments.dropFirst(2))
+        exit(await benchmarkSocketIO(options) ? 0 : 1)
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n\(SocketIOOptions.usage)\n".utf8))
+        exit(2)
+    }
+}
 if arguments.count > 1, arguments[1] == "executor" {
     let runs = arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20
     for line in await benchmarkExecutor(runs: runs) { print(line) }
