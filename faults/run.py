@@ -551,7 +551,7 @@ def evaluate(res, ctx, db, load, fake, scenario_tag, started_at, drained):
 # ---------------------------------------------------------------- scenarios
 
 
-def base_scenario(ctx, name, db_kind, rules, fault, *, instances=1, rate=None, drain_timeout=90, tmpfs=None):
+def base_scenario(ctx, name, db_kind, rules, fault, *, instances=1, rate=None, drain_timeout=200, tmpfs=None):
     """Common skeleton: database, fake, serve(s), load with a fault, redelivery, drain, counts."""
     args = ctx.args
     res = Result(name, db_kind)
@@ -584,11 +584,20 @@ def base_scenario(ctx, name, db_kind, rules, fault, *, instances=1, rate=None, d
         missing = load.redeliver(env.get("redeliver_urls_for", urls_for), args.duplicates, rng)
         log(f"  acknowledged {load.acked_count()}/{len(deliveries)} ({missing} never); statuses {dict(load.statuses)}")
         accepted = {deliveries[i].wamid for i in load.acked}
+        drain_started = time.monotonic()
         drained = wait_drained(db, accepted, drain_timeout)
+        drain_seconds = round(time.monotonic() - drain_started, 1)
         # Let slow (delayed) fake answers land before the fake's records are read.
         time.sleep(env.get("settle", 0.5))
         evaluate(res, ctx, db, load, fake, tag, started, drained)
         res.row["taken_back"] = sum(s.log_count("took back") for s in servers)
+        res.row["drain"] = drain_seconds
+        unrecorded = sum(s.log_count("could not record the item's outcome") for s in servers)
+        res.row["outcome_not_recorded"] = unrecorded
+        if unrecorded:
+            res.notes.append(f"{unrecorded} item outcome(s) could not be recorded during the fault (log: \"could not record the item's outcome\"); "
+                             f"those items stay 'processing' until their 2-minute lease runs out, and their contacts' later messages wait: "
+                             f"the inbox drained {drain_seconds} s after the last redelivery")
     finally:
         for s in servers:
             s.terminate()
@@ -756,17 +765,17 @@ SCENARIOS = {
 
 
 def table(results):
-    lines = ["| scenario | db | sent | POSTs | acked (200) | inbound rows | replies distinct / total | duplicate deliveries posted | duplicates | lost | parked | sends cut by kill | failed sends | non-200 answers | duration |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| scenario | db | sent | POSTs | acked (200) | inbound rows (distinct wamids) | replies to fake Graph: distinct / total | redelivered acked (dups posted) | duplicates sent | lost | parked | sends cut by kill | failed sends | non-200 answers | drain after load | duration |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         x = r.row
         if not x:
-            lines.append(f"| {r.name} | {r.db_kind} | skipped: {'; '.join(r.notes)} |" + " |" * 13)
+            lines.append(f"| {r.name} | {r.db_kind} | skipped: {'; '.join(r.notes)} |" + " |" * 14)
             continue
         non200 = ", ".join(f"{k}: {v}" for k, v in sorted(x["non200"].items())) or "—"
         lines.append(f"| {x['scenario']} | {x['db']} | {x['sent']} | {x['posts']} | {x['acked']} | {x['inbound']} | "
                      f"{x['replies_distinct']} / {x['replies_total']} | {x['dup_deliveries']} | {x['duplicates']} | {x['lost']} | "
-                     f"{x['parked']} | {x['cut']} | {x['failed_sends']} | {non200} | {x['duration']} s |")
+                     f"{x['parked']} | {x['cut']} | {x['failed_sends']} | {non200} | {x.get('drain', '?')} s | {x['duration']} s |")
     return "\n".join(lines)
 
 
@@ -800,6 +809,7 @@ def main():
     for key in args.only.split(","):
         key = key.strip()
         log(f"scenario {key}")
+        before = len(results)
         try:
             results += SCENARIOS[key](ctx)
         except Skip as e:
@@ -812,7 +822,7 @@ def main():
             r.violations.append(f"scenario crashed: {e!r}")
             results.append(r)
             log(f"  scenario {key} crashed: {e!r}")
-        for r in results[-2:]:
+        for r in results[before:]:
             if r.row:
                 log(f"  {r.name} ({r.db_kind}): {json.dumps(r.row)}")
     print()
