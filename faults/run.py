@@ -286,10 +286,12 @@ class Load:
         self.during_fault = collections.Counter()
         self.fault_active = False
         self.duplicates_posted = 0
+        self.max_latency = 0.0
 
-    def post(self, d, url, timeout=10):
+    def post(self, d, url, timeout=30):
         u = urllib.parse.urlparse(url)
         status = None
+        began = time.monotonic()
         try:
             c = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
             c.request("POST", u.path, body=d.body, headers={"Content-Type": "application/json", "X-Hub-Signature-256": d.sig})
@@ -299,8 +301,10 @@ class Load:
             c.close()
         except (OSError, http.client.HTTPException):
             status = "no answer"
+        took = time.monotonic() - began
         with self.lock:
             self.posts += 1
+            self.max_latency = max(self.max_latency, took)
             self.statuses[status] += 1
             if self.fault_active:
                 self.during_fault[status] += 1
@@ -520,7 +524,7 @@ def evaluate(res, ctx, db, load, fake, scenario_tag, started_at, drained):
         "unfinished": len(unfinished), "parked": len(parked), "cut": cut, "failed_sends": sum(failed_other.values()),
         "non200": {str(k): v for k, v in load.statuses.items() if k != 200},
         "during_fault": {str(k): v for k, v in load.during_fault.items()},
-        "duration": round(time.monotonic() - started_at, 1),
+        "duration": round(time.monotonic() - started_at, 1), "max_answer_s": round(load.max_latency, 1),
     }
     if failed_other:
         res.notes.append("sends recorded Failed (Graph errors, not retried further, by design): " + json.dumps(dict(failed_other)))
@@ -635,7 +639,7 @@ def scenario_pg_outage(ctx):
             r = ctx.pg_ctl("-m", "fast", "-w", "-t", "60", "stop")
             if r.returncode != 0:
                 env["res"].violations.append("pg_ctl stop failed: " + r.stderr)
-            time.sleep(ctx.args.outage)
+            time.sleep(ctx.args.pg_outage)
             r = ctx.pg_start_again()
             load.fault_active = False
             log(f"  PostgreSQL started again (rc {r.returncode}); during the outage: {dict(load.during_fault)}")
@@ -645,6 +649,7 @@ def scenario_pg_outage(ctx):
 
     rules = [{"edge": "messages", "always": True, "delay_ms": 10}]
     res = base_scenario(ctx, "2.postgres-stop", "postgres", rules, fault, rate=40)
+    res.notes.append(f"slowest answer to a delivery: {res.row['max_answer_s']} s (requests arriving during the outage wait for the database)")
     bad = {k: v for k, v in res.row["during_fault"].items() if k not in ("503", "200")}
     if bad:
         res.notes.append(f"answers during the outage other than 503: {bad}")
@@ -788,6 +793,8 @@ def main():
     p.add_argument("--rate", type=float, default=150, help="deliveries per second (overall) during the load")
     p.add_argument("--duplicates", type=float, default=0.1, help="fraction of acknowledged deliveries redelivered")
     p.add_argument("--outage", type=float, default=4, help="seconds PostgreSQL stays stopped / the disk stays full")
+    p.add_argument("--pg-outage", type=float, default=15,
+                   help="seconds PostgreSQL stays stopped (longer than serve's 10 s database timeout, so deliveries get 503)")
     p.add_argument("--seed", type=int, default=8)
     p.add_argument("--only", default="1,2,3,4,5", help="scenarios to run, e.g. 1,3")
     p.add_argument("--keep", action="store_true", help="keep the work directory (logs, databases)")
