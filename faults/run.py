@@ -502,7 +502,7 @@ def evaluate(res, ctx, db, load, fake, scenario_tag, started_at, drained):
     cut_delivered = sorted(t for t, rows in rows_by_text.items() if any(s == "Failed" and CUT_TEXT in e for s, e in rows) and t in accepted_replies)
     if cut_delivered:
         res.notes.append(f"{len(cut_delivered)} reply/replies recorded Failed \"{CUT_TEXT}\" although the Graph API had accepted them "
-                         f"(the send succeeded, its row was not written): {cut_delivered[:5]}")
+                         f"(the send succeeded, its row was not written; expected only when a process was killed): {cut_delivered[:5]}")
     failed_other = collections.Counter(e[:60] for rows in rows_by_text.values() for s, e in rows if s == "Failed" and CUT_TEXT not in e)
 
     lost = []
