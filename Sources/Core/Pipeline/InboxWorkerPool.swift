@@ -163,28 +163,47 @@ public final class InboxWorkerPool: Service {
         if case .retry(let reason) = disposition, item.attempts >= settings.maxAttempts {
             disposition = .park("gave up after \(item.attempts) attempts: \(reason)")
         }
-        let now = context.clock.now()
-        do {
-            switch disposition {
-            case .done:
-                try await store.complete(id: item.id, worker: worker, at: now)
-                context.metrics.item(kind: item.kind, outcome: "done")
-            case .park(let reason):
-                try await store.park(id: item.id, worker: worker, error: reason, at: now)
-                context.metrics.item(kind: item.kind, outcome: "parked")
-                context.logger.error("inbox item parked: \(reason)", metadata: meta)
-            case .retry(let reason):
-                let delay = Self.backoff(attempt: item.attempts)
-                try await store.retry(id: item.id, worker: worker, error: reason, availableAt: now.addingTimeInterval(delay))
-                context.metrics.item(kind: item.kind, outcome: "retry")
-                context.logger.warning("inbox item failed, retrying in \(Int(delay)) s: \(reason)", metadata: meta)
-            case .wait(let until):
-                try await store.deferItem(id: item.id, worker: worker, progress: journal.progress.json, availableAt: until)
-                context.metrics.item(kind: item.kind, outcome: "deferred")
+        // A database blip while recording would otherwise leave the item `processing` until its
+        // lease runs out (2 min), holding up the contact's later messages: retry a few times
+        // while the lease is still ours (0.5 s … 8 s, ~15 s in all).
+        var pause = Duration.milliseconds(500)
+        for attempt in 1...Self.outcomeAttempts {
+            do {
+                try await record(disposition, of: item, journal: journal, meta: meta)
+                return
+            } catch {
+                guard attempt < Self.outcomeAttempts, !Task.isCancelled else {
+                    // The lease runs out and the item is claimed again; its progress makes that safe.
+                    context.logger.error("could not record the item's outcome: \(error)", metadata: meta)
+                    return
+                }
+                context.logger.warning("could not record the item's outcome, retrying in \(pause): \(error)", metadata: meta)
+                do { try await Task.sleep(for: pause) } catch { return }
+                pause *= 2
             }
-        } catch {
-            // The lease runs out and the item is claimed again; its progress makes that safe.
-            context.logger.error("could not record the item's outcome: \(error)", metadata: meta)
+        }
+    }
+
+    static let outcomeAttempts = 5
+
+    private func record(_ disposition: ItemDisposition, of item: InboxItem, journal: ItemJournal, meta: Logger.Metadata) async throws {
+        let now = context.clock.now()
+        switch disposition {
+        case .done:
+            try await store.complete(id: item.id, worker: worker, at: now)
+            context.metrics.item(kind: item.kind, outcome: "done")
+        case .park(let reason):
+            try await store.park(id: item.id, worker: worker, error: reason, at: now)
+            context.metrics.item(kind: item.kind, outcome: "parked")
+            context.logger.error("inbox item parked: \(reason)", metadata: meta)
+        case .retry(let reason):
+            let delay = Self.backoff(attempt: item.attempts)
+            try await store.retry(id: item.id, worker: worker, error: reason, availableAt: now.addingTimeInterval(delay))
+            context.metrics.item(kind: item.kind, outcome: "retry")
+            context.logger.warning("inbox item failed, retrying in \(Int(delay)) s: \(reason)", metadata: meta)
+        case .wait(let until):
+            try await store.deferItem(id: item.id, worker: worker, progress: journal.progress.json, availableAt: until)
+            context.metrics.item(kind: item.kind, outcome: "deferred")
         }
     }
 
