@@ -600,7 +600,7 @@ def base_scenario(ctx, name, db_kind, rules, fault, *, instances=1, rate=None, d
         evaluate(res, ctx, db, load, fake, tag, started, drained)
         res.row["taken_back"] = sum(s.log_count("took back") for s in servers)
         res.row["drain"] = drain_seconds
-        unrecorded = sum(s.log_count("could not record the item's outcome") for s in servers)
+        unrecorded = sum(s.log_count("could not record the item's outcome: ") for s in servers)
         res.row["outcome_not_recorded"] = unrecorded
         if unrecorded:
             res.notes.append(f"{unrecorded} item outcome(s) could not be recorded during the fault (log: \"could not record the item's outcome\"); "

@@ -143,7 +143,7 @@ extension FlowRun {
             events.append(.sent(message, messageId: messageId))
             record.waMessageId = messageId
             record.status = "Sent"
-            try await insert(record)
+            try await insertAfterSend(record)
         case .failure(let error, let status, _):
             let text = error.flatMap { $0.trimmingJSWhitespace().isEmpty ? nil : $0 } ?? fallback
             events.append(.sendFailed(message, error: text))
@@ -168,6 +168,22 @@ extension FlowRun {
             try await env.store.insertMessage(record)
         } catch {
             throw .store(error)
+        }
+    }
+
+    /// Meta accepted the message: its row (and the wamid later statuses need) is worth a few
+    /// tries through a database blip (0.5 s … 8 s, ~15 s); only then does the run stop and the
+    /// resumed run record the send as of unknown outcome.
+    func insertAfterSend(_ record: MessageRecord) async throws(FlowRunError) {
+        var pause = Duration.milliseconds(500)
+        for attempt in 1...5 {
+            do {
+                try await env.store.insertMessage(record)
+                return
+            } catch {
+                guard attempt < 5, (try? await Task.sleep(for: pause)) != nil else { throw .store(error) }
+                pause *= 2
+            }
         }
     }
 
