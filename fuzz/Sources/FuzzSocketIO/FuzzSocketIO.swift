@@ -1,0 +1,22 @@
+@testable import Core
+
+/// Socket.IO packet decoding (`Realtime/SocketIO/SocketIOPacketDecoding.swift`): the text of
+/// an Engine.IO message, as `SocketIOServer` receives it. Errors must be one of the typed
+/// `SocketIOPacketError` cases; a decoded packet re-encodes to something that decodes again.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let text = String(decoding: bytes, as: UTF8.self)
+    do {
+        let packet = try SocketIOPacket(decoding: text)
+        let encoded = packet.encoded()
+        do {
+            _ = try SocketIOPacket(decoding: encoded)
+        } catch {
+            preconditionFailure("re-encoded packet does not decode: \(error) — \(encoded)")
+        }
+    } catch {
+        _ = error.description
+    }
+    return 0
+}
