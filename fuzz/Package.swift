@@ -1,0 +1,19 @@
+// swift-tools-version:6.1
+// libFuzzer targets for fcb's parsers of external input (issue #8). Built by `fuzz/run.sh`
+// with `-sanitize=fuzzer,address` and `-enable-testing` (for `@testable import Core`).
+import PackageDescription
+
+let targets = [
+    "FuzzWebhook", "FuzzSignature", "FuzzFlow", "FuzzExpression", "FuzzEngineIO", "FuzzSocketIO",
+    "FuzzDashboardToken", "FuzzJSON",
+]
+
+let package = Package(
+    name: "fcb-fuzz",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(name: "fcb", path: "..")],
+    targets: targets.map { name in
+        .executableTarget(name: name, dependencies: [.product(name: "Core", package: "fcb")])
+    },
+    swiftLanguageModes: [.v6]
+)
