@@ -83,7 +83,8 @@ public struct SignatureDiagnosis: Sendable, Equatable {
                 continue
             }
             if algorithm != "sha256" {
-                problems.append("unknown algorithm \"\(preview(parts[0]))\": only sha256= is accepted")
+                // `parts` is empty for a segment of only "=" (found by FuzzSignature).
+                problems.append("unknown algorithm \"\(preview(parts.first ?? segment))\": only sha256= is accepted")
                 continue
             }
             if digest.isEmpty {

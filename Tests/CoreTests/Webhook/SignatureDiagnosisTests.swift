@@ -11,6 +11,15 @@ struct SignatureDiagnosisTests {
         SignatureDiagnosis(body: body, secret: secret, header: header ?? WebhookSignature.header(body: signedBytes, secret: Self.secret))
     }
 
+    /// FuzzSignature's crash (fuzz/crashes/FuzzSignature): a header segment of only "=" used to
+    /// index an empty split and trap.
+    @Test(arguments: ["=", "sha1=abcd, =", "sha256=00ff, =, x", ", = ,"])
+    func headerSegmentOfOnlyEquals(header: String) {
+        let diagnosis = SignatureDiagnosis(body: Self.pretty, secret: Self.secret, header: header)
+        #expect(!diagnosis.isValid)
+        #expect(diagnosis.causes.contains { $0.hasPrefix("unknown algorithm \"=\"") || $0.hasPrefix("unknown algorithm \"\"") })
+    }
+
     @Test func validHasNoCauses() {
         let diagnosis = diagnose(Self.pretty, signedBytes: Self.pretty)
         #expect(diagnosis.isValid)
