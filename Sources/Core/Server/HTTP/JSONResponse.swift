@@ -15,3 +15,16 @@ enum JSONResponse {
         make(status, ["error": .string(message)], headers: headers)
     }
 }
+
+extension Response {
+    /// A framework-free answer (status, lower-case header names, bytes) as Hummingbird's
+    /// response; headers in name order, names HTTP cannot carry dropped.
+    static func from(status: Int, headers: [String: String], body: [UInt8]) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            fields[fieldName] = value
+        }
+        return Response(status: .init(code: status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

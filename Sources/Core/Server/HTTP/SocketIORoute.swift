@@ -38,12 +38,7 @@ public struct SocketIORoute: Sendable {
             method: request.method.rawValue, query: Self.query(request.uri.query), headers: Self.headers(request.head), body: body,
             remoteAddress: remoteAddress)
         let answer = await engine.handlePolling(exchange)
-        var fields = HTTPFields()
-        for (name, value) in answer.headers.sorted(by: { $0.key < $1.key }) {
-            guard let fieldName = HTTPField.Name(name) else { continue }
-            fields[fieldName] = value
-        }
-        return Response(status: .init(code: answer.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        return .from(status: answer.status, headers: answer.headers, body: answer.body)
     }
 
     /// Lower-cased header names, plus `host` (HTTPTypes keeps it as the authority).

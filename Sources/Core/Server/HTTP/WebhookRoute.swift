@@ -71,12 +71,7 @@ struct WebhookRoute: Sendable {
             logger.error("webhook responder answered an impossible status", metadata: ["request_id": .string(requestID), "status": .stringConvertible(answer.status)])
             return JSONResponse.error(.internalServerError, "Internal Server Error")
         }
-        var fields = HTTPFields()
-        for (name, value) in answer.headers.sorted(by: { $0.key < $1.key }) {
-            guard let fieldName = HTTPField.Name(name) else { continue }
-            fields[fieldName] = value
-        }
-        return Response(status: .init(code: answer.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        return .from(status: answer.status, headers: answer.headers, body: answer.body)
     }
 
     static func method(_ method: HTTPRequest.Method) -> WebhookRequest.Method {
