@@ -77,6 +77,8 @@ let package = Package(
             name: "fcb-bench",
             dependencies: [
                 "Core",
+                "FakeGraphAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],

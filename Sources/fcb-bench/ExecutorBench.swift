@@ -66,6 +66,7 @@ func benchmarkExecutor(runs: Int) async -> [String] {
         lines.append(
             "executor, \(label)".padding(toLength: 44, withPad: " ", startingAt: 0)
                 + String(format: "%9.0f steps/s (best %.0f)  limit ≥ 200,000/s   %.2f× of limit", rate, 1 / best, rate / 200_000))
+        appendSummary([("executor, \(label)", String(format: "%.0f steps/s", rate), "≥ 200,000/s", String(format: "%.2f× of limit", rate / 200_000))])
     }
     return lines
 }

@@ -92,6 +92,15 @@ if arguments.count > 1, arguments[1] == "socketio" {
         exit(2)
     }
 }
+if arguments.count > 1, arguments[1] == "pipeline" {
+    do {
+        let options = try PipelineOptions(arguments.dropFirst(2))
+        exit(await benchmarkPipeline(options) ? 0 : 1)
+    } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n\(PipelineOptions.usage)\n".utf8))
+        exit(2)
+    }
+}
 if arguments.count > 1, arguments[1] == "executor" {
     let runs = arguments.count > 2 ? Int(arguments[2]) ?? 20 : 20
     for line in await benchmarkExecutor(runs: runs) { print(line) }
@@ -132,4 +141,11 @@ print(row("parse only: fcb JSONValue", plain, limit: "", ratio: String(format: "
 print(row("validate-flow (parse + all rules)", validation, limit: "≤ 200 ms", ratio: String(format: "%.2f× of limit", validation.median / 200)))
 print(row("validate-flow vs parse (Foundation)", validation, limit: "≤ 3× parse", ratio: String(format: "%.2f× parse", validation.median / foundation.median)))
 print(row("validate-flow vs parse (fcb JSONParser)", validation, limit: "≤ 3× parse", ratio: String(format: "%.2f× parse", validation.median / positioned.median)))
+appendSummary([
+    ("validate-flow, \(nodeCount) nodes (in process)", String(format: "%.1f ms", validation.median), "≤ 200 ms", String(format: "%.2f× of limit", validation.median / 200)),
+    ("validate-flow vs parse (Foundation)", String(format: "%.2f× parse", validation.median / foundation.median), "≤ 3× parse",
+     String(format: "%.2f× of limit", validation.median / foundation.median / 3)),
+    ("validate-flow vs parse (fcb JSONParser)", String(format: "%.2f× parse", validation.median / positioned.median), "≤ 3× parse",
+     String(format: "%.2f× of limit", validation.median / positioned.median / 3)),
+])
 if sink == 42 { print("") }

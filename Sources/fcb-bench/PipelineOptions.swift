@@ -1,0 +1,56 @@
+/// `fcb-bench pipeline --fcb PATH --database-url postgres://… [...]`: the serve-side SPEC §14
+/// figures (webhook ack, end to end, RSS) against a real `fcb serve` on PostgreSQL.
+struct PipelineOptions {
+    var fcb = ""
+    var databaseURL = ""
+    /// Sustained webhook rate for the ack-latency phase (SPEC: p99 ≤ 10 ms at 1,000/s).
+    var ackRate = 1000
+    var ackSeconds = 10
+    /// wrk's closed-loop phase: connections and seconds.
+    var wrkConnections = 16
+    var wrkSeconds = 10
+    /// Sustained rate for the end-to-end latency phase (SPEC: ≥ 500/s, p99 ≤ 50 ms).
+    var e2eRate = 500
+    var e2eSeconds = 10
+    /// Messages posted as fast as they are acknowledged for the end-to-end throughput phase.
+    var burst = 5000
+    var contacts = 1000
+    var workers = 8
+    var pgbenchSeconds = 5
+
+    static let usage = """
+        usage: fcb-bench pipeline --fcb PATH --database-url postgres://USER@HOST:PORT/DB
+               [--ack-rate 1000] [--ack-seconds 10] [--wrk-connections 16] [--wrk-seconds 10]
+               [--e2e-rate 500] [--e2e-seconds 10] [--burst 5000] [--contacts 1000] [--workers 8]
+               [--pgbench-seconds 5]
+        """
+
+    init(_ arguments: ArraySlice<String>) throws(UsageError) {
+        var rest = arguments
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
+            func number(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
+                guard let n = Int(value), range.contains(n) else { throw UsageError("\(flag) must be a number in \(range)") }
+                return n
+            }
+            switch flag {
+            case "--fcb": fcb = value
+            case "--database-url": databaseURL = value
+            case "--ack-rate": ackRate = try number(1...100_000)
+            case "--ack-seconds": ackSeconds = try number(1...600)
+            case "--wrk-connections": wrkConnections = try number(1...1000)
+            case "--wrk-seconds": wrkSeconds = try number(0...600)
+            case "--e2e-rate": e2eRate = try number(1...100_000)
+            case "--e2e-seconds": e2eSeconds = try number(1...600)
+            case "--burst": burst = try number(1...1_000_000)
+            case "--contacts": contacts = try number(1...1_000_000)
+            case "--workers": workers = try number(1...256)
+            case "--pgbench-seconds": pgbenchSeconds = try number(0...600)
+            default: throw UsageError("unknown option \(flag)")
+            }
+        }
+        guard !fcb.isEmpty, databaseURL.hasPrefix("postgres") else {
+            throw UsageError("--fcb (the fcb binary) and --database-url (postgres://…) are required")
+        }
+    }
+}
