@@ -13,6 +13,10 @@ public enum NodeType: String, CaseIterable, Sendable, Codable {
     case goto
     case end
 
+    /// Nodes without effects outside the run (no send, no HTTP call, no wait): evaluating one
+    /// again after a crash changes nothing, so the session need not be written before it.
+    public var isPure: Bool { self == .trigger || self == .assign || self == .condition || self == .goto }
+
     /// Nodes where a run stops and waits for the contact's next message.
     public var waitsForInput: Bool { self == .options || self == .handoff }
 

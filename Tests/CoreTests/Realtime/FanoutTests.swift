@@ -190,6 +190,15 @@ struct PostgresFanoutTests {
         }
     }
 
+    @Test func notificationsDoNotWaitForTheWALFlush() async throws {
+        try await withTwoInstances { _, a, _ in
+            let synchronousCommit = try await a.fanout.publisherSetting("synchronous_commit")
+            let applicationName = try await a.fanout.publisherSetting("application_name")
+            #expect(synchronousCommit == "off")
+            #expect(applicationName?.hasSuffix("-notify") == true)
+        }
+    }
+
     @Test func largeMessageGoesByReferenceAndArrivesWhole() async throws {
         let big = FanoutFixtures.message(id: "cmsgbig", content: String(repeating: "ü", count: 10_000))
         #expect(RealtimeEnvelope.encode(.messageNew(big), origin: "x").contains(#""ref":{"messageId":"cmsgbig"}"#))
