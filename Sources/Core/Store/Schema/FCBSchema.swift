@@ -105,6 +105,20 @@ public enum FCBSchema {
                 #"CREATE INDEX "fcb_pending_status_wa_message_id_idx" ON "fcb_pending_status" ("wa_message_id")"#,
             ]
         ),
+        // Finished items stay in the table, at the front of id order: without these the claim
+        // walked every finished row on each call (132 ms at 47,000 rows, measured by bench/run.sh).
+        Version(
+            number: 3,
+            description: "indexes over unfinished inbox items only",
+            postgres: [
+                #"CREATE INDEX "inbox_unfinished_id_idx" ON "fcb"."inbox" ("id") WHERE "state" IN ('pending', 'processing')"#,
+                #"CREATE INDEX "inbox_unfinished_contact_key_id_idx" ON "fcb"."inbox" ("contact_key", "id") WHERE "state" IN ('pending', 'processing')"#,
+            ],
+            sqlite: [
+                #"CREATE INDEX "fcb_inbox_unfinished_id_idx" ON "fcb_inbox" ("id") WHERE "state" IN ('pending', 'processing')"#,
+                #"CREATE INDEX "fcb_inbox_unfinished_contact_key_id_idx" ON "fcb_inbox" ("contact_key", "id") WHERE "state" IN ('pending', 'processing')"#,
+            ]
+        ),
     ]
 
     /// Brings fcb's tables to ``latest``, one transaction per version. On PostgreSQL a
