@@ -62,7 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
         completion: .list(["trace", "debug", "info", "notice", "warning", "error", "critical"]))
     var logLevel: String?
 
-    @Option(help: ArgumentHelp("Pipeline workers processing accepted deliveries (env FCB_WORKERS, default 8).", valueName: "n"))
+    @Option(help: ArgumentHelp(
+        "Pipeline workers processing accepted deliveries (env FCB_WORKERS, default 8; 0 = accept only, other instances process).",
+        valueName: "n"))
     var workers: String?
 
     @Option(help: ArgumentHelp(

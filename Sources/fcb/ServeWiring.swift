@@ -31,10 +31,6 @@ struct ServeExtras {
 /// The wiring between the HTTP layer and the processing pipeline: store, seed, sender,
 /// pipeline, readiness.
 enum ServeWiring {
-    /// Connections of the webhook's own pool on PostgreSQL, besides the workers' pool
-    /// (`connection_limit`, default 10) and the realtime fan-out's three.
-    static let acceptConnections = 4
-
     static func makeComponents(configuration: ServeConfiguration, extras: ServeExtras, logger: Logger) async throws -> ServeComponents {
         let store: SQLStore
         do {
@@ -73,21 +69,8 @@ enum ServeWiring {
             credentials: StoreCredentialsSource(store: store), logger: Logger(label: "fcb.graph"))
         let api = LiveAPIClient()
         let instance = extras.instanceId ?? "\(ProcessInfo.processInfo.hostName):\(configuration.port == 0 ? "pid\(getpid())" : String(configuration.port))"
-        // The ack path's own pool (PostgreSQL): a webhook never waits for a connection behind
-        // the workers, whose flows hold the main pool's connections most of the time.
-        var acceptStore: SQLStore?
-        if case .postgres(var settings) = configuration.databaseURL {
-            settings.maximumConnections = Self.acceptConnections
-            settings.applicationName += "-webhook"
-            do {
-                acceptStore = try await SQLStore.open(.postgres(settings), installSchema: false)
-            } catch {
-                await store.close()
-                throw CommandFailure("cannot open the webhook's connections to \(configuration.databaseURL.redactedDescription): \(error.message)")
-            }
-        }
         let pipeline = Pipeline(
-            store: store, acceptStore: acceptStore,
+            store: store,
             settings: Pipeline.Settings(
                 webhook: WebhookSettings(verifyToken: configuration.metaVerifyToken, appSecret: configuration.metaAppSecret),
                 workers: InboxWorkerPool.Settings(workers: configuration.workers, instance: instance),
@@ -101,7 +84,6 @@ enum ServeWiring {
                 fanout = try PostgresFanout(
                     settings: settings, lookupMessage: { id in try await store.message(id: id) }, logger: Logger(label: "fcb.fanout"))
             } catch {
-                await acceptStore?.close()
                 await store.close()
                 throw CommandFailure("cannot set up the realtime fan-out on \(configuration.databaseURL.redactedDescription): \(error.message)")
             }
@@ -111,7 +93,6 @@ enum ServeWiring {
             socketSettings: SocketIOSettings(tokenVerifier: configuration.jwtSecret.map { DashboardTokenVerifier(secret: $0) }),
             access: StoreConversationAccess(store: store), events: pipeline.events, fanout: fanout, logger: Logger(label: "fcb.socketio"))
         let fanoutToClose = fanout
-        let acceptStoreToClose = acceptStore
         let demoFake = fake
         return ServeComponents(
             responder: pipeline.endpoint, readiness: StoreReadiness(store: store), services: [pipeline.workers], realtime: realtime,
@@ -120,7 +101,6 @@ enum ServeWiring {
                 try? await api.shutdown()
                 await demoFake?.stop()
                 await fanoutToClose?.close()
-                await acceptStoreToClose?.close()
                 await store.close()
             })
     }

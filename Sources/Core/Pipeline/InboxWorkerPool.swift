@@ -24,7 +24,8 @@ public final class InboxWorkerPool: Service {
             workers: Int = 8, instance: String, lease: Duration = .seconds(120), pollInterval: Duration = .milliseconds(250),
             maxAttempts: Int = 8, drainTimeout: Duration = .seconds(10)
         ) {
-            self.workers = max(1, workers)
+            // 0: this instance only accepts deliveries; others (sharing the database) process them.
+            self.workers = max(0, workers)
             self.instance = instance
             self.lease = lease
             self.pollInterval = pollInterval

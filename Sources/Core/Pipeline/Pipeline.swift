@@ -28,12 +28,9 @@ public final class Pipeline: Sendable {
     public let events: EventBus
     public let store: any PipelineStore
 
-    /// `acceptStore` serves the webhook's ack path (tenant lookup, inbox insert) when given: on
-    /// PostgreSQL a second small pool, so an acknowledgement never queues for a connection
-    /// behind the workers' queries.
     public init(
-        store: any PipelineStore, acceptStore: (any PipelineStore)? = nil, settings: Settings, sender: any FlowSender, api: any APIClient,
-        clock: any FlowClock = SystemClock(), ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), logger: Logger
+        store: any PipelineStore, settings: Settings, sender: any FlowSender, api: any APIClient, clock: any FlowClock = SystemClock(),
+        ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), logger: Logger
     ) {
         let metrics = PipelineMetrics()
         let options = ExecutorOptions(maxDelayMilliseconds: settings.maxDelayMilliseconds, delays: .suspend)
@@ -47,7 +44,6 @@ public final class Pipeline: Sendable {
         self.events = events
         self.workers = workers
         endpoint = WebhookEndpoint(
-            store: acceptStore ?? store, settings: settings.webhook, logger: logger, metrics: metrics, onEnqueued: { workers.wake() },
-            triggers: triggers)
+            store: store, settings: settings.webhook, logger: logger, metrics: metrics, onEnqueued: { workers.wake() }, triggers: triggers)
     }
 }

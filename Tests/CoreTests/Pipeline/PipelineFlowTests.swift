@@ -1,6 +1,7 @@
 import Core
 import FakeGraphAPI
 import Foundation
+import Logging
 import Testing
 
 /// Polls `condition` every 20 ms. The 60 s bound is a hang guard, not a timing check: the full
@@ -113,6 +114,42 @@ struct PipelineFlowTests {
             #expect(await h.sentTexts(to: "5491100000002") == (0..<8).map { "eco: b\($0)" })
             // Never two sends to one contact in flight at once.
             #expect(await h.fake.messageRequests().allSatisfy { $0.inFlightForRecipient == 0 })
+        }
+    }
+
+    @Test("with 0 workers an instance only accepts: another pool on the same store processes", arguments: StoreBackendKind.available)
+    func acceptOnlyInstance(kind: StoreBackendKind) async throws {
+        try await PipelineHarness.with(kind, flows: [(name: "Eco", trigger: "default", definition: TestFlows.echo)], workers: 0) { h in
+            for i in 0..<3 {
+                #expect(await h.post(Deliveries.text("m\(i)", id: "wamid.ACC\(i)")).status == 200)
+            }
+            h.pipeline.workers.wake()
+            #expect(try await h.store.inboxCounts()[.pending] == 3)
+
+            var logger = Logger(label: "fcb.test")
+            logger.logLevel = .critical
+            let sender = GraphAPISender(configuration: GraphAPIConfiguration(baseURL: h.fake.url), credentials: StoreCredentialsSource(store: h.store))
+            let processorBus = EventBus()
+            let processorEvents = EventRecorder(bus: processorBus)
+            let processor = Pipeline(
+                store: h.store, settings: .init(workers: .init(workers: 2, instance: "processor", pollInterval: .milliseconds(20))),
+                sender: sender, api: RefusingAPIClient(), events: processorBus, logger: logger)
+            let running = Task { try await processor.workers.run() }
+            defer { running.cancel() }
+            let deadline = ContinuousClock.now + .seconds(60)  // a hang guard
+            while try await h.store.inboxCounts()[.done] != 3, ContinuousClock.now < deadline {
+                processor.workers.wake()
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            processor.workers.stop()
+            _ = try? await running.value
+            await sender.shutdown()
+            #expect(await h.sentTexts() == ["eco: m0", "eco: m1", "eco: m2"])
+            // Every event came from the processing instance; the accepting one published none.
+            while processorEvents.named("message:new").count < 6, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(processorEvents.named("message:new").count == 6)
+            #expect(h.events.all.isEmpty)
+            processorEvents.stop()
         }
     }
 

@@ -152,7 +152,7 @@ struct ServeConfigurationTests {
         ([:], ["WEBSOCKET_PORT": "-1"], #"invalid WEBSOCKET_PORT (environment) "-1": expected a port number from 0 to 65535 (0 picks a free port)"#),
         ([.logFormat: "yaml"], [:], #"invalid --log-format "yaml": expected one of auto, text, json"#),
         ([.logLevel: "loud"], [:], #"invalid --log-level "loud": expected one of trace, debug, info, notice, warning, error, critical, warn"#),
-        ([.workers: "0"], [:], #"invalid --workers "0": expected a whole number of workers from 1 to 1024"#),
+        ([.workers: "-1"], [:], #"invalid --workers "-1": expected a whole number of workers from 0 to 1024"#),
         ([.sessionTimeout: "1h"], [:], #"invalid --session-timeout "1h": expected a whole number of seconds from 1 to 31536000"#),
         ([.maxDelay: "-5"], [:], #"invalid --max-delay "-5": expected a whole number of seconds from 0 to 86400"#),
         ([.host: "my host"], [:], #"invalid --host "my host": expected an IP address or host name (e.g. 127.0.0.1, 0.0.0.0, ::1)"#),
@@ -180,7 +180,7 @@ struct ServeConfigurationTests {
             failure(flags: [.port: "x", .workers: "y"], environment: ["FCB_ENV": "production"]) == """
                 3 problems in the configuration:
                   - invalid --port "x": expected a port number from 0 to 65535 (0 picks a free port)
-                  - invalid --workers "y": expected a whole number of workers from 1 to 1024
+                  - invalid --workers "y": expected a whole number of workers from 0 to 1024
                   - JWT_SECRET is not set and the environment is production: refusing to accept unauthenticated Socket.IO connections (set JWT_SECRET to the dashboard's secret)
                 """)
     }

@@ -46,7 +46,7 @@ public struct ServeConfigurationLoader: Sendable {
         let graphVersion = reader.graphVersion()
         let jwtSecret = reader.optionalText(.jwtSecret)
         let environmentName = reader.text(.environment, default: "development")
-        let workers = reader.integer(.workers, default: 8, in: 1...1024, unit: "workers")
+        let workers = reader.integer(.workers, default: 8, in: 0...1024, unit: "workers")
         let sessionTimeout = reader.integer(.sessionTimeout, default: 86_400, in: 1...31_536_000, unit: "seconds")
         let maxDelay = reader.integer(.maxDelay, default: 60, in: 0...86_400, unit: "seconds")
         let logFormat = reader.choice(.logFormat, default: ("auto", ServeConfiguration.LogFormat.auto), names: ServeConfiguration.LogFormat.allCases.map { ($0.rawValue, $0) })
