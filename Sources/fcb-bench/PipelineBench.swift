@@ -30,58 +30,71 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         try "".write(toFile: work + "/empty.env", atomically: true, encoding: .utf8)
         fake = try await FakeGraphAPI.start(observer: { request in replies.record(request) })
         guard let fake else { return false }
-        let server = try ServeProcess(
-            fcb: options.fcb,
-            arguments: ["--database-url", options.databaseURL, "--seed", seed, "--workers", String(options.workers),
-                        "--log-level", "warning", "--env-file", work + "/empty.env"],
-            environment: ["META_GRAPH_URL": fake.url, "FCB_ENV": "development"],
-            logPath: work + "/serve.log")
-        serve = server
-        try await server.start()
-        guard await server.waitUntilHealthy(client: client) else {
-            say("error: fcb serve did not become healthy:\n\(server.logTail())")
+        let database = PipelineDatabase(url: options.databaseURL)
+        let contacts = options.contacts
+        func startServe(workers: Int, name: String) async throws -> ServeProcess? {
+            let server = try ServeProcess(
+                fcb: options.fcb,
+                arguments: ["--database-url", options.databaseURL, "--seed", seed, "--workers", String(workers),
+                            "--log-level", "warning", "--env-file", work + "/empty.env"],
+                environment: ["META_GRAPH_URL": fake.url, "FCB_ENV": "development"],
+                logPath: work + "/serve-\(name).log")
+            serve = server
+            try await server.start()
+            guard await server.waitUntilHealthy(client: client) else {
+                say("error: fcb serve did not become healthy:\n\(server.logTail())")
+                return nil
+            }
+            return server
+        }
+
+        // A. The ack path alone: an accept-only instance (`--workers 0`, a real deployment
+        //    shape: other instances process), so the figures are the webhook's own.
+        guard let acceptOnly = try await startServe(workers: 0, name: "accept") else {
             await finish(client: client, serve: serve, fake: fake)
             return false
         }
-        let database = PipelineDatabase(url: options.databaseURL)
-        let sampler = RSSSampler(pid: server.pid)
-        try? await Task.sleep(for: .seconds(3))
-        report.idleRSS = ProcessSample.vmRSS(pid: server.pid)
-        say("serve pid \(server.pid) on \(server.baseURL), fake Graph on \(fake.url); idle RSS \(report.idleRSS.map { "\($0) KiB" } ?? "?")")
-        let samplerTask = Task { await sampler.run() }
-        defer { samplerTask.cancel() }
-        let webhook = server.baseURL + "/webhook"
-        let contacts = options.contacts
-
-        // 1. pgbench: the same inbox INSERT, one durable commit each, rows born finished so
-        //    serve's workers leave them alone.
+        let webhookA = acceptOnly.baseURL + "/webhook"
+        say("accept-only serve pid \(acceptOnly.pid) on \(acceptOnly.baseURL) (--workers 0)")
+        // 1. pgbench: the same inbox INSERT, one durable commit each, rows born finished.
         if options.pgbenchSeconds > 0 {
             report.pgbench = await database.pgbench(seconds: options.pgbenchSeconds, work: work)
             say("pgbench inbox INSERT+COMMIT: " + report.pgbench.map { "\($0.clients) client(s) \(Int($0.tps))/s" }.joined(separator: ", "))
         }
-
         // 2. Webhook ack at a sustained rate (open loop).
         let ackCount = options.ackRate * options.ackSeconds
-        report.ack = await openLoopPost(client: client, url: webhook, rate: options.ackRate, count: ackCount) { index in
+        report.ack = await openLoopPost(client: client, url: webhookA, rate: options.ackRate, count: ackCount) { index in
             PipelineFixture.delivery(phase: "ack", index: index, contacts: contacts)
         }
         say(String(format: "ack at %d/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.1f ms (%@)", options.ackRate, options.ackSeconds,
                    report.ack.percentile(50), report.ack.percentile(99), report.ack.latencies.last ?? .nan, report.ack.statusSummary))
-        report.ackDrainSeconds = await database.waitForDrain()
-        say("  inbox drained \(report.ackDrainSeconds.map { String(format: "%.1f s", $0) } ?? "NOT within the bound") after the ack phase")
-
         // 3. wrk: closed loop, as fast as acks come back.
         if options.wrkSeconds > 0, let wrk = which("wrk") {
-            report.wrk = await runWrk(wrk, url: webhook, options: options, work: work)
+            report.wrk = await runWrk(wrk, url: webhookA, options: options, work: work)
             if let w = report.wrk {
                 say(String(format: "wrk -c%d %d s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d", options.wrkConnections, options.wrkSeconds,
                            w.requestsPerSecond, w.p50, w.p99, w.non2xx))
             }
-            report.wrkDrainSeconds = await database.waitForDrain()
-            say("  inbox drained \(report.wrkDrainSeconds.map { String(format: "%.1f s", $0) } ?? "NOT within the bound") after wrk")
         } else if options.wrkSeconds > 0 {
             say("wrk not found (apt-get install wrk): closed-loop throughput skipped")
         }
+        report.acceptedRows = await database.scalar("SELECT count(*) FROM fcb.inbox WHERE kind = 'message' AND state = 'pending'")
+        await acceptOnly.stop()
+        // The accepted deliveries are never processed here: they would only delay phase B.
+        _ = await database.scalar("WITH gone AS (DELETE FROM fcb.inbox RETURNING 1) SELECT count(*) FROM gone")
+
+        // B. Processing: a normal instance (8 workers by default).
+        guard let server = try await startServe(workers: options.workers, name: "process") else {
+            await finish(client: client, serve: serve, fake: fake)
+            return false
+        }
+        let sampler = RSSSampler(pid: server.pid)
+        try? await Task.sleep(for: .seconds(3))
+        report.idleRSS = ProcessSample.vmRSS(pid: server.pid)
+        say("serve pid \(server.pid) on \(server.baseURL) (--workers \(options.workers)), fake Graph on \(fake.url); idle RSS \(report.idleRSS.map { "\($0) KiB" } ?? "?")")
+        let samplerTask = Task { await sampler.run() }
+        defer { samplerTask.cancel() }
+        let webhook = server.baseURL + "/webhook"
 
         // 4. End to end at a sustained rate: due instant → the echo reply at the fake.
         let e2eCount = options.e2eRate * options.e2eSeconds
