@@ -6,6 +6,18 @@ public enum EngineIOFrame: Sendable, Equatable {
     case binary([UInt8])
 }
 
+/// A WebSocket's way out, fed without a task per packet: sessions on WebSocket call `write`
+/// from `send` (under the session's lock, so order is kept), so it must neither block nor
+/// suspend. Each packet becomes one frame (binary packets binary frames), each call at most
+/// one flush.
+public protocol EngineIOPacketWriter: Sendable {
+    /// Starts writing `packets`, in order, after everything written before.
+    func write(_ packets: [EngineIOPacket])
+    /// Packets written but not yet taken by the socket: the slow-consumer rule
+    /// (`maxBufferedPackets`) counts these once the session is on WebSocket.
+    var unwrittenPackets: Int { get }
+}
+
 /// What a WebSocket upgrade request will serve, decided before the upgrade is accepted.
 public enum EngineIOWebSocketPlan: Sendable {
     /// `transport=websocket` without `sid`: a new session straight on WebSocket (`upgrades: []`).
@@ -30,45 +42,40 @@ extension EngineIOServer {
         }
     }
 
-    /// Serves an accepted WebSocket until either side ends it. `send` writes one packet as one
-    /// frame (binary packets as binary frames); returning closes the WebSocket.
+    /// Serves an accepted WebSocket until either side ends it; every packet leaves through
+    /// `writer`. Returning closes the WebSocket.
     public func serveWebSocket<Inbound: AsyncSequence & Sendable>(
-        _ plan: EngineIOWebSocketPlan, inbound: Inbound, send: @escaping @Sendable (EngineIOPacket) async throws -> Void
+        _ plan: EngineIOWebSocketPlan, inbound: Inbound, writer: any EngineIOPacketWriter
     ) async where Inbound.Element == EngineIOFrame {
         switch plan {
         case .fresh(let info):
             guard let session = openSession(info: info, transport: .websocket) else { return }
-            do {
-                try await send(settings.handshake(sid: session.id, upgrades: []).packet)
-            } catch {
-                session.close(.transportError)
-                return
-            }
-            await pump(session, inbound: inbound, send: send, upgraded: nil)
+            writer.write([settings.handshake(sid: session.id, upgrades: []).packet])
+            // False only when already closed: then `watch` drains what is queued and stops.
+            _ = session.attach(writer)
+            await pump(session, inbound: inbound, writer: writer, upgraded: nil)
         case .upgrade(let session):
             guard session.beginUpgrade() else { return }
             let upgraded = UpgradeSignal()
-            await pump(session, inbound: inbound, send: send, upgraded: upgraded)
+            await pump(session, inbound: inbound, writer: writer, upgraded: upgraded)
             if !upgraded.isDone { session.abandonUpgrade() }
         }
     }
 
-    /// Reads and writes concurrently; whichever side ends first ends the other.
+    /// Reads, and watches for the session's end; whichever ends first ends the other.
     private func pump<Inbound: AsyncSequence & Sendable>(
-        _ session: EngineIOSession, inbound: Inbound, send: @escaping @Sendable (EngineIOPacket) async throws -> Void,
-        upgraded: UpgradeSignal?
+        _ session: EngineIOSession, inbound: Inbound, writer: any EngineIOPacketWriter, upgraded: UpgradeSignal?
     ) async where Inbound.Element == EngineIOFrame {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.read(session, inbound: inbound, send: send, upgraded: upgraded) }
-            group.addTask { await self.write(session, send: send, upgraded: upgraded) }
+            group.addTask { await self.read(session, inbound: inbound, writer: writer, upgraded: upgraded) }
+            group.addTask { await self.watch(session, writer: writer, upgraded: upgraded) }
             await group.next()
             group.cancelAll()
         }
     }
 
     private func read<Inbound: AsyncSequence & Sendable>(
-        _ session: EngineIOSession, inbound: Inbound, send: @escaping @Sendable (EngineIOPacket) async throws -> Void,
-        upgraded: UpgradeSignal?
+        _ session: EngineIOSession, inbound: Inbound, writer: any EngineIOPacketWriter, upgraded: UpgradeSignal?
     ) async where Inbound.Element == EngineIOFrame {
         var probing = upgraded != nil
         do {
@@ -77,10 +84,10 @@ extension EngineIOServer {
                     // `2probe` → `3probe` (and the pending poll ends with a noop), then `5`.
                     switch frame {
                     case .text("2probe"):
-                        try await send(EngineIOPacket(.pong, "probe"))
+                        writer.write([EngineIOPacket(.pong, "probe")])
                         session.releasePendingPoll()
                     case .text("5"):
-                        guard session.completeUpgrade() else { return }
+                        guard session.completeUpgrade(writer: writer) else { return }
                         probing = false
                         upgraded.signal()
                     default:
@@ -107,23 +114,17 @@ extension EngineIOServer {
         }
     }
 
-    private func write(_ session: EngineIOSession, send: @escaping @Sendable (EngineIOPacket) async throws -> Void, upgraded: UpgradeSignal?) async {
+    /// Returns once the session is closed (or the upgrade never completed). The writer takes
+    /// the packets directly; a batch only comes here when the session closed before the writer
+    /// could be attached.
+    private func watch(_ session: EngineIOSession, writer: any EngineIOPacketWriter, upgraded: UpgradeSignal?) async {
         if let upgraded {
             guard await upgraded.wait(upTo: settings.upgradeTimeout) else { return }
         }
         while true {
             switch await session.nextBatch(poll: false) {
-            case .packets(let packets):
-                for packet in packets {
-                    do {
-                        try await send(packet)
-                    } catch {
-                        session.close(.transportError)
-                        return
-                    }
-                }
-            case .closed, .cancelled, .refused:
-                return
+            case .packets(let packets): writer.write(packets)
+            case .closed, .cancelled, .refused: return
             }
         }
     }
