@@ -86,6 +86,22 @@ struct EngineIOWebSocketTests {
         await second.value
     }
 
+    @Test("a probing WebSocket that goes away ends at once, not at the upgrade timeout; the session stays on polling")
+    func probeClientGone() async throws {
+        let h = RealtimeHarness(engine: EngineIOSettings(upgradeTimeout: .seconds(120)))
+        let (sid, _) = try await h.connect()
+        let ws = FakeWebSocket()
+        let served = ws.serve(try Self.plan(h, "EIO=4&transport=websocket&sid=\(sid)"), on: h.engine)
+        ws.client("2probe")
+        try await ws.waitForPackets(1)
+        let start = ContinuousClock.now
+        ws.clientCloses()
+        await served.value
+        #expect(ContinuousClock.now - start < .seconds(60))
+        #expect(h.engine.session(id: sid)?.transport == .polling)
+        #expect(h.engine.sessionCount == 1)
+    }
+
     @Test("an upgrade that never completes times out; the session stays on polling")
     func upgradeTimeout() async throws {
         let h = RealtimeHarness(engine: EngineIOSettings(upgradeTimeout: .milliseconds(50)))

@@ -62,14 +62,20 @@ extension EngineIOServer {
         }
     }
 
-    /// Reads, and watches for the session's end; whichever ends first ends the other.
+    /// Reads in a child task while this task watches for the session's end (one task per
+    /// connection fewer than a reader and a watcher side by side: each costs its own stack
+    /// slabs). The reader always ends the watch: once on WebSocket it closes the session on
+    /// every way out, during a probe it abandons the upgrade signal. A session closed by the
+    /// server ends the watch, which cancels the reader.
     private func pump<Inbound: AsyncSequence & Sendable>(
         _ session: EngineIOSession, inbound: Inbound, writer: any EngineIOPacketWriter, upgraded: UpgradeSignal?
     ) async where Inbound.Element == EngineIOFrame {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.read(session, inbound: inbound, writer: writer, upgraded: upgraded) }
-            group.addTask { await self.watch(session, writer: writer, upgraded: upgraded) }
-            await group.next()
+            group.addTask {
+                await self.read(session, inbound: inbound, writer: writer, upgraded: upgraded)
+                upgraded?.abandon()
+            }
+            await watch(session, writer: writer, upgraded: upgraded)
             group.cancelAll()
         }
     }
@@ -130,11 +136,22 @@ extension EngineIOServer {
     }
 }
 
-/// Set once when the upgrade's `5` arrives; the writer waits for it, up to the upgrade timeout.
+/// Set once when the upgrade's `5` arrives; the watcher waits for it, up to the upgrade timeout,
+/// or until the reader ends without it (`abandon`).
 final class UpgradeSignal: Sendable {
-    private let state = Mutex<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+    private let state = Mutex<(done: Bool, abandoned: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, false, nil))
 
     var isDone: Bool { state.withLock { $0.done } }
+
+    /// The reader ended: a wait still pending returns (false unless the upgrade was done).
+    func abandon() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.abandoned = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
 
     func signal() {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
@@ -145,7 +162,7 @@ final class UpgradeSignal: Sendable {
         waiter?.resume()
     }
 
-    /// True once signalled; false after `timeout` or when cancelled.
+    /// True once signalled; false after `timeout`, once abandoned, or when cancelled.
     func wait(upTo timeout: Duration) async -> Bool {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
@@ -160,7 +177,7 @@ final class UpgradeSignal: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s -> Bool in
-                    if s.done || Task.isCancelled { return true }
+                    if s.done || s.abandoned || Task.isCancelled { return true }
                     s.waiter = continuation
                     return false
                 }
