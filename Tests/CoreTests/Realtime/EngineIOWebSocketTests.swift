@@ -86,6 +86,22 @@ struct EngineIOWebSocketTests {
         await second.value
     }
 
+    @Test("a probing WebSocket that goes away ends at once, not at the upgrade timeout; the session stays on polling")
+    func probeClientGone() async throws {
+        let h = RealtimeHarness(engine: EngineIOSettings(upgradeTimeout: .seconds(120)))
+        let (sid, _) = try await h.connect()
+        let ws = FakeWebSocket()
+        let served = ws.serve(try Self.plan(h, "EIO=4&transport=websocket&sid=\(sid)"), on: h.engine)
+        ws.client("2probe")
+        try await ws.waitForPackets(1)
+        let start = ContinuousClock.now
+        ws.clientCloses()
+        await served.value
+        #expect(ContinuousClock.now - start < .seconds(60))
+        #expect(h.engine.session(id: sid)?.transport == .polling)
+        #expect(h.engine.sessionCount == 1)
+    }
+
     @Test("an upgrade that never completes times out; the session stays on polling")
     func upgradeTimeout() async throws {
         let h = RealtimeHarness(engine: EngineIOSettings(upgradeTimeout: .milliseconds(50)))
@@ -152,6 +168,43 @@ struct EngineIOWebSocketTests {
         }
         #expect(throws: EngineIORequestError.unknownSid) { try Self.plan(h, "EIO=4&transport=websocket&sid=nope") }
         _ = try Self.plan(h, "EIO=4&transport=websocket", headers: ["origin": "https://dash.example.com"])
+    }
+
+    @Test("emits reach a WebSocket session's writer directly: one write per send, every packet once, in order")
+    func directWrites() async throws {
+        let h = RealtimeHarness()
+        let ws = FakeWebSocket()
+        let served = ws.serve(try Self.plan(h, "EIO=4&transport=websocket"), on: h.engine)
+        ws.client("40")
+        ws.client(#"421["join:conversation","c1"]"#)
+        try await ws.waitForPackets(3)
+        let writesBefore = ws.writeCount
+        for i in 1...200 { h.sockets.emit("typing:start", ["n": .number(Double(i))], toRoom: "conversation:c1") }
+        // Written synchronously by `emit`: nothing waits for a task.
+        #expect(ws.received.count == 203)
+        #expect(Array(ws.received.dropFirst(3)) == (1...200).map { #"42["typing:start",{"n":\#($0)}]"# })
+        #expect(ws.writeCount == writesBefore + 200)
+        ws.clientCloses()
+        await served.value
+        #expect(h.engine.sessionCount == 0)
+    }
+
+    @Test("a WebSocket whose socket stops taking packets is disconnected past maxBufferedPackets")
+    func webSocketSlowConsumer() async throws {
+        let h = RealtimeHarness(engine: EngineIOSettings(maxBufferedPackets: 10))
+        let ws = FakeWebSocket()
+        let served = ws.serve(try Self.plan(h, "EIO=4&transport=websocket"), on: h.engine)
+        ws.client("40")
+        ws.client(#"421["join:conversation","c1"]"#)
+        try await ws.waitForPackets(3)
+        ws.unwritten.withLock { $0 = 9 }
+        #expect(h.sockets.emit("typing:start", ["n": 1], toRoom: "conversation:c1") == 1)
+        ws.unwritten.withLock { $0 = 10 }
+        #expect(h.sockets.emit("typing:start", ["n": 2], toRoom: "conversation:c1") == 0)
+        await served.value
+        #expect(ws.received.count == 4)
+        #expect(h.engine.sessionCount == 0)
+        #expect(h.sockets.members(ofRoom: "conversation:c1") == 0)
     }
 
     @Test("connection counts return to zero after a thousand clients come and go")

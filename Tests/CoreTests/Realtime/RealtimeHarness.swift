@@ -82,10 +82,13 @@ struct HarnessError: Error, CustomStringConvertible {
 }
 
 /// A WebSocket's client side in process: frames in through a stream, frames out recorded.
-final class FakeWebSocket: Sendable {
+/// `unwritten` plays a socket that is not being read (the slow-consumer rule counts it).
+final class FakeWebSocket: EngineIOPacketWriter {
     let inbound: AsyncStream<EngineIOFrame>
     private let input: AsyncStream<EngineIOFrame>.Continuation
     private let sent = Mutex<[EngineIOPacket]>([])
+    let unwritten = Mutex(0)
+    private let writes = Mutex(0)
 
     init() {
         (inbound, input) = AsyncStream.makeStream()
@@ -97,11 +100,19 @@ final class FakeWebSocket: Sendable {
 
     var received: [String] { sent.withLock { $0.map { $0.encoded() } } }
 
-    func record(_ packet: EngineIOPacket) { sent.withLock { $0.append(packet) } }
+    /// How many `write` calls (batches) the server made.
+    var writeCount: Int { writes.withLock { $0 } }
+
+    func write(_ packets: [EngineIOPacket]) {
+        writes.withLock { $0 += 1 }
+        sent.withLock { $0.append(contentsOf: packets) }
+    }
+
+    var unwrittenPackets: Int { unwritten.withLock { $0 } }
 
     /// Serves it on `engine` in a task; the task ends when the server is done with it.
     func serve(_ plan: EngineIOWebSocketPlan, on engine: EngineIOServer) -> Task<Void, Never> {
-        Task { await engine.serveWebSocket(plan, inbound: inbound) { packet in self.record(packet) } }
+        Task { await engine.serveWebSocket(plan, inbound: inbound, writer: self) }
     }
 
     /// Waits until `count` packets were sent to the client. The bound is a hang guard, not a

@@ -21,10 +21,14 @@ public struct EngineIOPacket: Sendable, Equatable {
 
     public let type: PacketType
     public let body: Body
+    /// The text form of a text packet, built once: one packet emitted to many sessions is
+    /// written to all of them without re-encoding.
+    private let encodedText: String?
 
     public init(_ type: PacketType, _ text: String = "") {
         self.type = type
         self.body = .text(text)
+        self.encodedText = String(type.rawValue) + text
     }
 
     /// A binary message; over long-polling it is written as `b<base64>`.
@@ -32,9 +36,15 @@ public struct EngineIOPacket: Sendable, Equatable {
         EngineIOPacket(type: .message, body: .binary(bytes))
     }
 
-    private init(type: PacketType, body: Body) {
+    private init(type: PacketType, body: Body, encodedText: String? = nil) {
         self.type = type
         self.body = body
+        self.encodedText = encodedText
+    }
+
+    /// Equal when type and body are: the cached text form follows from them.
+    public static func == (lhs: EngineIOPacket, rhs: EngineIOPacket) -> Bool {
+        lhs.type == rhs.type && lhs.body == rhs.body
     }
 
     /// The text, or nil for a binary message.
@@ -44,7 +54,7 @@ public struct EngineIOPacket: Sendable, Equatable {
     /// text polling body or a text WebSocket frame).
     public func encoded() -> String {
         switch body {
-        case .text(let text): String(type.rawValue) + text
+        case .text(let text): encodedText ?? String(type.rawValue) + text
         case .binary(let bytes): "b" + Data(bytes).base64EncodedString()
         }
     }
@@ -60,7 +70,7 @@ public struct EngineIOPacket: Sendable, Equatable {
         }
         guard first.value >= 0x30, let digit = UInt8(exactly: first.value - 0x30), let type = PacketType(rawValue: digit)
         else { throw .unknownPacketType(String(first)) }
-        self.init(type: type, body: .text(String(Substring(text.unicodeScalars.dropFirst()))))
+        self.init(type: type, body: .text(String(Substring(text.unicodeScalars.dropFirst()))), encodedText: String(text))
     }
 
     public init(decoding text: String) throws(EngineIOError) {

@@ -6,6 +6,18 @@ public enum EngineIOFrame: Sendable, Equatable {
     case binary([UInt8])
 }
 
+/// A WebSocket's way out, fed without a task per packet: sessions on WebSocket call `write`
+/// from `send` (under the session's lock, so order is kept), so it must neither block nor
+/// suspend. Each packet becomes one frame (binary packets binary frames), each call at most
+/// one flush.
+public protocol EngineIOPacketWriter: Sendable {
+    /// Starts writing `packets`, in order, after everything written before.
+    func write(_ packets: [EngineIOPacket])
+    /// Packets written but not yet taken by the socket: the slow-consumer rule
+    /// (`maxBufferedPackets`) counts these once the session is on WebSocket.
+    var unwrittenPackets: Int { get }
+}
+
 /// What a WebSocket upgrade request will serve, decided before the upgrade is accepted.
 public enum EngineIOWebSocketPlan: Sendable {
     /// `transport=websocket` without `sid`: a new session straight on WebSocket (`upgrades: []`).
@@ -30,45 +42,46 @@ extension EngineIOServer {
         }
     }
 
-    /// Serves an accepted WebSocket until either side ends it. `send` writes one packet as one
-    /// frame (binary packets as binary frames); returning closes the WebSocket.
+    /// Serves an accepted WebSocket until either side ends it; every packet leaves through
+    /// `writer`. Returning closes the WebSocket.
     public func serveWebSocket<Inbound: AsyncSequence & Sendable>(
-        _ plan: EngineIOWebSocketPlan, inbound: Inbound, send: @escaping @Sendable (EngineIOPacket) async throws -> Void
+        _ plan: EngineIOWebSocketPlan, inbound: Inbound, writer: any EngineIOPacketWriter
     ) async where Inbound.Element == EngineIOFrame {
         switch plan {
         case .fresh(let info):
             guard let session = openSession(info: info, transport: .websocket) else { return }
-            do {
-                try await send(settings.handshake(sid: session.id, upgrades: []).packet)
-            } catch {
-                session.close(.transportError)
-                return
-            }
-            await pump(session, inbound: inbound, send: send, upgraded: nil)
+            writer.write([settings.handshake(sid: session.id, upgrades: []).packet])
+            // False only when already closed: then `watch` drains what is queued and stops.
+            _ = session.attach(writer)
+            await pump(session, inbound: inbound, writer: writer, upgraded: nil)
         case .upgrade(let session):
             guard session.beginUpgrade() else { return }
             let upgraded = UpgradeSignal()
-            await pump(session, inbound: inbound, send: send, upgraded: upgraded)
+            await pump(session, inbound: inbound, writer: writer, upgraded: upgraded)
             if !upgraded.isDone { session.abandonUpgrade() }
         }
     }
 
-    /// Reads and writes concurrently; whichever side ends first ends the other.
+    /// Reads in a child task while this task watches for the session's end (one task per
+    /// connection fewer than a reader and a watcher side by side: each costs its own stack
+    /// slabs). The reader always ends the watch: once on WebSocket it closes the session on
+    /// every way out, during a probe it abandons the upgrade signal. A session closed by the
+    /// server ends the watch, which cancels the reader.
     private func pump<Inbound: AsyncSequence & Sendable>(
-        _ session: EngineIOSession, inbound: Inbound, send: @escaping @Sendable (EngineIOPacket) async throws -> Void,
-        upgraded: UpgradeSignal?
+        _ session: EngineIOSession, inbound: Inbound, writer: any EngineIOPacketWriter, upgraded: UpgradeSignal?
     ) async where Inbound.Element == EngineIOFrame {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.read(session, inbound: inbound, send: send, upgraded: upgraded) }
-            group.addTask { await self.write(session, send: send, upgraded: upgraded) }
-            await group.next()
+            group.addTask {
+                await self.read(session, inbound: inbound, writer: writer, upgraded: upgraded)
+                upgraded?.abandon()
+            }
+            await watch(session, writer: writer, upgraded: upgraded)
             group.cancelAll()
         }
     }
 
     private func read<Inbound: AsyncSequence & Sendable>(
-        _ session: EngineIOSession, inbound: Inbound, send: @escaping @Sendable (EngineIOPacket) async throws -> Void,
-        upgraded: UpgradeSignal?
+        _ session: EngineIOSession, inbound: Inbound, writer: any EngineIOPacketWriter, upgraded: UpgradeSignal?
     ) async where Inbound.Element == EngineIOFrame {
         var probing = upgraded != nil
         do {
@@ -77,10 +90,10 @@ extension EngineIOServer {
                     // `2probe` → `3probe` (and the pending poll ends with a noop), then `5`.
                     switch frame {
                     case .text("2probe"):
-                        try await send(EngineIOPacket(.pong, "probe"))
+                        writer.write([EngineIOPacket(.pong, "probe")])
                         session.releasePendingPoll()
                     case .text("5"):
-                        guard session.completeUpgrade() else { return }
+                        guard session.completeUpgrade(writer: writer) else { return }
                         probing = false
                         upgraded.signal()
                     default:
@@ -107,33 +120,38 @@ extension EngineIOServer {
         }
     }
 
-    private func write(_ session: EngineIOSession, send: @escaping @Sendable (EngineIOPacket) async throws -> Void, upgraded: UpgradeSignal?) async {
+    /// Returns once the session is closed (or the upgrade never completed). The writer takes
+    /// the packets directly; a batch only comes here when the session closed before the writer
+    /// could be attached.
+    private func watch(_ session: EngineIOSession, writer: any EngineIOPacketWriter, upgraded: UpgradeSignal?) async {
         if let upgraded {
             guard await upgraded.wait(upTo: settings.upgradeTimeout) else { return }
         }
         while true {
             switch await session.nextBatch(poll: false) {
-            case .packets(let packets):
-                for packet in packets {
-                    do {
-                        try await send(packet)
-                    } catch {
-                        session.close(.transportError)
-                        return
-                    }
-                }
-            case .closed, .cancelled, .refused:
-                return
+            case .packets(let packets): writer.write(packets)
+            case .closed, .cancelled, .refused: return
             }
         }
     }
 }
 
-/// Set once when the upgrade's `5` arrives; the writer waits for it, up to the upgrade timeout.
+/// Set once when the upgrade's `5` arrives; the watcher waits for it, up to the upgrade timeout,
+/// or until the reader ends without it (`abandon`).
 final class UpgradeSignal: Sendable {
-    private let state = Mutex<(done: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+    private let state = Mutex<(done: Bool, abandoned: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, false, nil))
 
     var isDone: Bool { state.withLock { $0.done } }
+
+    /// The reader ended: a wait still pending returns (false unless the upgrade was done).
+    func abandon() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            s.abandoned = true
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
 
     func signal() {
         let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
@@ -144,7 +162,7 @@ final class UpgradeSignal: Sendable {
         waiter?.resume()
     }
 
-    /// True once signalled; false after `timeout` or when cancelled.
+    /// True once signalled; false after `timeout`, once abandoned, or when cancelled.
     func wait(upTo timeout: Duration) async -> Bool {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitForSignal() }
@@ -159,7 +177,7 @@ final class UpgradeSignal: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s -> Bool in
-                    if s.done || Task.isCancelled { return true }
+                    if s.done || s.abandoned || Task.isCancelled { return true }
                     s.waiter = continuation
                     return false
                 }

@@ -3,8 +3,9 @@ import Synchronization
 /// One Engine.IO connection: its outbox (shared by the transports, so nothing is lost when a
 /// polling session upgrades to WebSocket), its heartbeat, and its transport state.
 ///
-/// Packets are queued by `send` and taken in batches by one consumer at a time: a pending
-/// polling GET, or the WebSocket writer once the session is on WebSocket.
+/// Packets are queued by `send` and taken in batches by one consumer at a time (a pending
+/// polling GET). Once the session is on WebSocket, `send` hands them straight to the
+/// connection's `EngineIOPacketWriter` instead: no task is woken per packet.
 public final class EngineIOSession: Sendable {
     public enum Transport: String, Sendable { case polling, websocket }
 
@@ -18,6 +19,8 @@ public final class EngineIOSession: Sendable {
         /// A WebSocket is probing this polling session.
         var upgrading = false
         var buffer: [EngineIOPacket] = []
+        /// The WebSocket's writer, once the session is on WebSocket; nil again once closed.
+        var writer: (any EngineIOPacketWriter)?
         var consumer: CheckedContinuation<Batch, Never>?
         var consumerIsPoll = false
         var postInFlight = false
@@ -55,6 +58,12 @@ public final class EngineIOSession: Sendable {
         var batch: [EngineIOPacket] = []
         let outcome = state.withLock { s -> Outcome in
             guard s.closed == nil else { return .closed }
+            if let writer = s.writer {
+                // Written under the lock, so packets keep their order; `write` never blocks.
+                guard writer.unwrittenPackets + packets.count <= maxBufferedPackets else { return .overflow }
+                writer.write(packets)
+                return .queued
+            }
             guard s.buffer.count + packets.count <= maxBufferedPackets else { return .overflow }
             s.buffer.append(contentsOf: packets)
             if let consumer = s.consumer {
@@ -117,14 +126,26 @@ public final class EngineIOSession: Sendable {
         }
     }
 
-    /// The upgrade's `5` arrived: from now on the WebSocket consumes the outbox. A poll still
-    /// pending gets a `noop` (the client stopped reading it).
-    func completeUpgrade() -> Bool {
+    /// A session opened on WebSocket gets its writer: what was queued meanwhile is written
+    /// first, then every `send` goes straight to it. False when the session is already closed.
+    func attach(_ writer: any EngineIOPacketWriter) -> Bool {
+        state.withLock { s -> Bool in
+            guard s.closed == nil, s.transport == .websocket, s.writer == nil else { return false }
+            s.attach(writer)
+            return true
+        }
+    }
+
+    /// The upgrade's `5` arrived: from now on the WebSocket's writer takes the packets, starting
+    /// with those queued during the probe. A poll still pending gets a `noop` (the client
+    /// stopped reading it).
+    func completeUpgrade(writer: any EngineIOPacketWriter) -> Bool {
         var poll: CheckedContinuation<Batch, Never>?
         let done = state.withLock { s -> Bool in
             guard s.closed == nil, s.transport == .polling else { return false }
             s.transport = .websocket
             s.upgrading = false
+            s.attach(writer)
             if s.consumerIsPoll, let consumer = s.consumer {
                 s.consumer = nil
                 poll = consumer
@@ -179,6 +200,9 @@ public final class EngineIOSession: Sendable {
         let first = state.withLock { s -> Bool in
             guard s.closed == nil else { return false }
             s.closed = reason
+            // Nothing more is written to the WebSocket; what was already written stays in order
+            // ahead of the close frame.
+            s.writer = nil
             let serverSide = reason != .clientClose && reason != .transportError
             if !serverSide || reason == .slowConsumer { s.buffer.removeAll() }
             if serverSide, s.transport == .polling { s.buffer.append(EngineIOPacket(.close)) }
@@ -221,4 +245,14 @@ public final class EngineIOSession: Sendable {
     }
 
     enum HeartbeatAction { case none, ping, timedOut }
+}
+
+extension EngineIOSession.State {
+    mutating func attach(_ writer: any EngineIOPacketWriter) {
+        self.writer = writer
+        if !buffer.isEmpty {
+            writer.write(buffer)
+            buffer.removeAll()
+        }
+    }
 }

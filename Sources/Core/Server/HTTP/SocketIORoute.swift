@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOWebSocket
+import Synchronization
 
 /// `/socket.io/` on Hummingbird: polling requests through the router, WebSocket upgrades through
 /// the HTTP/1 upgrade hook. Both hand framework-free values to the `EngineIOServer`.
@@ -65,13 +67,51 @@ public struct SocketIORoute: Sendable {
         else { return .dontUpgrade }
         let engine = self.engine
         let maxSize = engine.settings.maxPayload
-        return .upgrade([:]) { inbound, outbound, _ in
-            await engine.serveWebSocket(plan, inbound: WebSocketFrames(messages: inbound.messages(maxSize: maxSize))) { packet in
-                switch packet.body {
-                case .text: try await outbound.write(.text(packet.encoded()))
-                case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-                }
-            }
+        return .upgrade([:]) { inbound, _, _ in
+            // The upgraded connection is the same channel, now speaking WebSocket frames.
+            let writer = ChannelPacketWriter(channel: channel)
+            await engine.serveWebSocket(plan, inbound: WebSocketFrames(messages: inbound.messages(maxSize: maxSize)), writer: writer)
+        }
+    }
+}
+
+/// Writes Engine.IO packets as WebSocket frames straight onto the upgraded channel: one hop to
+/// its event loop per batch, every frame written, one flush (one `writev`) for the batch. No
+/// task runs per packet, which is what makes an emit to thousands of sockets cheap.
+///
+/// The frames enter at the pipeline's tail, above the WebSocket frame encoder, like those of
+/// Hummingbird's outbound writer (no WebSocket extension is configured, so none has to see
+/// them). Server frames are unmasked; each packet is one final frame.
+final class ChannelPacketWriter: EngineIOPacketWriter {
+    let channel: any Channel
+    private let unwritten = Atomic<Int>(0)
+
+    init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    var unwrittenPackets: Int { unwritten.load(ordering: .relaxed) }
+
+    func write(_ packets: [EngineIOPacket]) {
+        guard let last = packets.last else { return }
+        let count = packets.count
+        let frames = packets.dropLast().map(Self.frame)
+        let lastFrame = Self.frame(last)
+        unwritten.add(count, ordering: .relaxed)
+        let channel = self.channel
+        channel.eventLoop.execute {
+            for frame in frames { channel.write(frame, promise: nil) }
+            // Writes complete in order: when the last one is done (or failed), all are.
+            let done = channel.eventLoop.makePromise(of: Void.self)
+            done.futureResult.whenComplete { _ in self.unwritten.subtract(count, ordering: .relaxed) }
+            channel.writeAndFlush(lastFrame, promise: done)
+        }
+    }
+
+    static func frame(_ packet: EngineIOPacket) -> WebSocketFrame {
+        switch packet.body {
+        case .text: WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: packet.encoded()))
+        case .binary(let bytes): WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
         }
     }
 }
