@@ -78,12 +78,14 @@ if has pipeline; then
         psql -q "$FCB_TEST_POSTGRES_URL" -c "CREATE DATABASE fcb_pipeline"
         "$FCB" migrate-deploy --database-url "$base/fcb_pipeline?sslmode=disable" >/dev/null   # the dashboard'"'"'s tables
         timeout 1200 "$BENCH" pipeline --fcb "$FCB" --database-url "$base/fcb_pipeline?sslmode=disable" \
-            --ack-rate "${ACK_RATE:-1000}" --e2e-rate "${E2E_RATE:-500}" --burst "${BURST:-5000}"'
+            --ack-rate "${ACK_RATE:-1000}" --e2e-rate "${E2E_RATE:-500}" --burst "${BURST:-5000}"' \
+        || echo "(fcb-bench pipeline: a phase did not complete, see above)"
 fi
 
 if has socketio; then
     section "Socket.IO (SPEC: 5,000 connections, fan-out p99 ≤ 20 ms, ≤ 30 KiB RSS per connection)"
-    bench/socketio.sh | tee "$tmp/socketio.txt"
+    # socketio.sh exits 1 when a limit is missed: the summary below still shows every figure.
+    bench/socketio.sh | tee "$tmp/socketio.txt" || echo "(bench/socketio.sh: a SPEC limit missed or the run failed, see above)"
     awk -F '  +' '/^(connections held|server RSS per connection \(connected\)|webhook → message:new, p99)/ {
         printf "Socket.IO: %s\t%s\t%s\t%s\n", $1, $2, $3, $4 }' "$tmp/socketio.txt" >>"$FCB_BENCH_SUMMARY"
 fi
