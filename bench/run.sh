@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every SPEC §14 measurement in one run, each figure beside its limit, then one summary table.
 # Timings on a shared 2-core machine are noisy: compare the ratios printed in one run.
-#   bench/run.sh                                   everything (~15 min; needs wrk and PostgreSQL)
+#   bench/run.sh                                   everything (~10 min; needs wrk and PostgreSQL)
 #   PARTS="flows executor" bench/run.sh            some parts: flows executor simulate pipeline socketio store
 #   NODES=5000 RUNS=25 CLIENTS=5000 ROUNDS=20 ACK_RATE=1000 E2E_RATE=500 BURST=5000 bench/run.sh
 # The pipeline part starts a throwaway PostgreSQL (scripts/with-postgres) and `fcb serve`
