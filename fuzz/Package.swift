@@ -12,8 +12,9 @@ let package = Package(
     name: "fcb-fuzz",
     platforms: [.macOS(.v14)],
     dependencies: [.package(name: "fcb", path: "..")],
-    targets: targets.map { name in
-        .executableTarget(name: name, dependencies: [.product(name: "Core", package: "fcb")])
-    },
+    targets: [.target(name: "FuzzSupport")]
+        + targets.map { name in
+            .executableTarget(name: name, dependencies: ["FuzzSupport", .product(name: "Core", package: "fcb")])
+        },
     swiftLanguageModes: [.v6]
 )

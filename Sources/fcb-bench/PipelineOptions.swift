@@ -26,27 +26,22 @@ struct PipelineOptions {
         """
 
     init(_ arguments: ArraySlice<String>) throws(UsageError) {
-        var rest = arguments
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
-            func number(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
-                guard let n = Int(value), range.contains(n) else { throw UsageError("\(flag) must be a number in \(range)") }
-                return n
-            }
-            switch flag {
+        for option in try FlagValue.all(in: arguments) {
+            let value = option.value
+            switch option.flag {
             case "--fcb": fcb = value
             case "--database-url": databaseURL = value
-            case "--ack-rate": ackRate = try number(1...100_000)
-            case "--ack-seconds": ackSeconds = try number(1...600)
-            case "--wrk-connections": wrkConnections = try number(1...1000)
-            case "--wrk-seconds": wrkSeconds = try number(0...600)
-            case "--e2e-rate": e2eRate = try number(1...100_000)
-            case "--e2e-seconds": e2eSeconds = try number(1...600)
-            case "--burst": burst = try number(1...1_000_000)
-            case "--contacts": contacts = try number(1...1_000_000)
-            case "--workers": workers = try number(1...256)
-            case "--pgbench-seconds": pgbenchSeconds = try number(0...600)
-            default: throw UsageError("unknown option \(flag)")
+            case "--ack-rate": ackRate = try option.number(1...100_000)
+            case "--ack-seconds": ackSeconds = try option.number(1...600)
+            case "--wrk-connections": wrkConnections = try option.number(1...1000)
+            case "--wrk-seconds": wrkSeconds = try option.number(0...600)
+            case "--e2e-rate": e2eRate = try option.number(1...100_000)
+            case "--e2e-seconds": e2eSeconds = try option.number(1...600)
+            case "--burst": burst = try option.number(1...1_000_000)
+            case "--contacts": contacts = try option.number(1...1_000_000)
+            case "--workers": workers = try option.number(1...256)
+            case "--pgbench-seconds": pgbenchSeconds = try option.number(0...600)
+            default: throw UsageError("unknown option \(option.flag)")
             }
         }
         guard !fcb.isEmpty, databaseURL.hasPrefix("postgres") else {

@@ -22,25 +22,20 @@ struct SocketIOOptions {
         """
 
     init(_ arguments: ArraySlice<String>) throws(UsageError) {
-        var rest = arguments
-        while let flag = rest.popFirst() {
-            guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
-            func number(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
-                guard let n = Int(value), range.contains(n) else { throw UsageError("\(flag) must be a number in \(range)") }
-                return n
-            }
-            switch flag {
+        for option in try FlagValue.all(in: arguments) {
+            let value = option.value
+            switch option.flag {
             case "--server": server = value.hasSuffix("/") ? String(value.dropLast()) : value
             case "--contact": contactId = value
             case "--server-pid": serverPid = value
             case "--secret": secret = value
             case "--from": from = value
-            case "--clients": clients = try number(1...100_000)
-            case "--rounds": rounds = try number(1...10_000)
-            case "--concurrency": concurrency = try number(1...10_000)
-            case "--round-timeout": roundTimeout = .seconds(try number(1...600))
-            case "--settle": settle = .milliseconds(try number(0...60_000))
-            default: throw UsageError("unknown option \(flag)")
+            case "--clients": clients = try option.number(1...100_000)
+            case "--rounds": rounds = try option.number(1...10_000)
+            case "--concurrency": concurrency = try option.number(1...10_000)
+            case "--round-timeout": roundTimeout = .seconds(try option.number(1...600))
+            case "--settle": settle = .milliseconds(try option.number(0...60_000))
+            default: throw UsageError("unknown option \(option.flag)")
             }
         }
         guard server.hasPrefix("http://"), !contactId.isEmpty, Int(serverPid) != nil else {
@@ -50,6 +45,29 @@ struct SocketIOOptions {
 
     var socketURL: String { "ws://" + server.dropFirst("http://".count) + "/socket.io/?EIO=4&transport=websocket" }
     var webhookURL: String { server + "/webhook" }
+}
+
+/// One `--flag value` pair of a benchmark's command line.
+struct FlagValue {
+    let flag: String
+    let value: String
+
+    /// The pairs in order; a flag without a value is an error.
+    static func all(in arguments: ArraySlice<String>) throws(UsageError) -> [FlagValue] {
+        var rest = arguments
+        var pairs: [FlagValue] = []
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { throw UsageError("\(flag) needs a value") }
+            pairs.append(FlagValue(flag: flag, value: value))
+        }
+        return pairs
+    }
+
+    /// The value as a whole number within `range`.
+    func number(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
+        guard let n = Int(value), range.contains(n) else { throw UsageError("\(flag) must be a number in \(range)") }
+        return n
+    }
 }
 
 struct UsageError: Error, CustomStringConvertible {

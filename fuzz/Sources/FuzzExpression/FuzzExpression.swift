@@ -1,3 +1,4 @@
+import FuzzSupport
 @testable import Core
 
 /// The condition-expression parser and evaluator (`Sources/Core/Expression`).
@@ -42,16 +43,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links executables with `main` aliased to `<module>_main` (testable executables);
-// that symbol hands control to libFuzzer's driver instead of libFuzzer's own `main`.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
-
+// `<module>_main`: SwiftPM's entry point for this executable, handed to libFuzzer (FuzzSupport).
 @_cdecl("FuzzExpression_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var vector = argv
-    return LLVMFuzzerRunDriver(&count, &vector, fuzz)
+    runLibFuzzer(argc, argv, fuzz)
 }
