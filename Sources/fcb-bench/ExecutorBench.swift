@@ -1,5 +1,7 @@
-import Core
 import Foundation
+import FCBSupport
+import FlowEngine
+import FCBStore
 
 /// A sender that accepts everything instantly.
 struct NullSender: FlowSender {

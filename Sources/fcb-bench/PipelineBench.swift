@@ -1,8 +1,7 @@
 import AsyncHTTPClient
-import Core
-import FakeGraphAPI
 import Foundation
 import Synchronization
+import FCBTesting
 
 /// The serve-side SPEC §14 figures in one run against a real `fcb serve` on PostgreSQL, with
 /// the fake Graph API in this process (so reply arrivals share this process's clock):

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import WhatsAppCloud
 
 /// The tenant, its 5-node flow and signed deliveries the pipeline benchmark sends.
 struct PipelineFixture {

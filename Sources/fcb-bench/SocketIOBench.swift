@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Logging
+import FCBSupport
+import WhatsAppCloud
 
 /// SPEC §14's realtime figures against a running `fcb serve`: N Socket.IO clients joined to one
 /// conversation, the server's RSS per connection, and the latency from a webhook POST to each

@@ -1,4 +1,4 @@
-import Core
+import WhatsAppCloud
 
 /// `fcb-bench socketio --server http://127.0.0.1:PORT --contact ID --server-pid PID [...]`
 struct SocketIOOptions {

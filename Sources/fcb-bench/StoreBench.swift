@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import FCBStore
 
 /// The webhook ack path's durable write: one inbox item per transaction, committed, on each
 /// backend — sequentially and with 16 writers — then a claim/complete drain.

@@ -1,7 +1,7 @@
 // Benchmarks for fcb's foundation (run in release: `bench/run.sh`). Never part of the tests:
 // timings on a shared 2-core machine are reported side by side, not asserted.
-import Core
 import Foundation
+import FlowEngine
 
 /// A realistic flow of `count` nodes: trigger → (message → options → condition → assign → api
 /// → media → delay …) chains, every node connected, conditions and placeholders included.

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Core
 import Foundation
+import FCBStore
 
 /// `--database-url`, shared by the commands that open the database.
 struct DatabaseOptions: ParsableArguments {

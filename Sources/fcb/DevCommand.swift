@@ -1,7 +1,6 @@
 import ArgumentParser
-import Core
-import FakeGraphAPI
 import Foundation
+import FCBTesting
 
 /// Tools for developing fcb itself; hidden from `fcb --help` and the completions (the generated
 /// man page still lists it: generate-manual does not skip hidden commands).

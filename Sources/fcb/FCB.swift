@@ -1,5 +1,5 @@
 import ArgumentParser
-import Core
+import FCBSupport
 
 @main
 struct FCB: AsyncParsableCommand {

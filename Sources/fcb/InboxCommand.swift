@@ -1,6 +1,8 @@
 import ArgumentParser
-import Core
 import Foundation
+import FlowEngine
+import FCBStore
+import FCBSupport
 
 struct InboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Core
 import Foundation
+import FCBStore
 
 struct MigrateDeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

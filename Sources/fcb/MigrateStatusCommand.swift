@@ -1,6 +1,7 @@
 import ArgumentParser
-import Core
 import Foundation
+import FCBSupport
+import FCBStore
 
 struct MigrateStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

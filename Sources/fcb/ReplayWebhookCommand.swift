@@ -1,6 +1,10 @@
 import ArgumentParser
-import Core
 import Foundation
+import FCBSupport
+import FlowEngine
+import WhatsAppCloud
+import FCBStore
+import FCBPipeline
 
 struct ReplayWebhookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
 import ArgumentParser
-import Core
 import Foundation
 import Logging
 import Metrics
 import Prometheus
+import FCBServe
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,14 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Logging
 import ServiceLifecycle
+import FlowEngineHTTP
+import WhatsAppCloud
+import FCBStore
+import FCBRealtime
+import FCBPipeline
+import FCBServe
+import FCBSimulator
+import FCBTesting
 
 /// What `fcb serve` runs behind its HTTP layer.
 struct ServeComponents {

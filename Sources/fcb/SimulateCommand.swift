@@ -1,6 +1,7 @@
 import ArgumentParser
-import Core
 import Foundation
+import FCBSupport
+import FCBSimulator
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

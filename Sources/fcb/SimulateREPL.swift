@@ -1,6 +1,6 @@
 import CReadline
-import Core
 import Foundation
+import FCBSimulator
 
 /// Where the simulator's input lines come from.
 protocol SimulateLineSource {

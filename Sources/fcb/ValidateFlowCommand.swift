@@ -1,6 +1,7 @@
 import ArgumentParser
-import Core
 import Foundation
+import FCBSupport
+import FlowEngine
 
 struct ValidateFlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

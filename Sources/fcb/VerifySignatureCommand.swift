@@ -1,6 +1,7 @@
 import ArgumentParser
-import Core
 import Foundation
+import FlowEngine
+import WhatsAppCloud
 
 struct VerifySignatureCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,6 @@
-import Core
 import Foundation
 import Testing
+import FCBStore
 
 @Suite("fcb migrate-status / migrate-deploy", .serialized)
 struct MigrateCommandTests {

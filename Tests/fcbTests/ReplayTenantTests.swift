@@ -1,7 +1,7 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Testing
+import FCBStore
+import FCBTesting
 
 /// `replay-webhook --tenant`: the signing secret comes from the tenant's User row.
 @Suite("fcb replay-webhook --tenant", .serialized)

@@ -1,7 +1,9 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Testing
+import FlowEngine
+import WhatsAppCloud
+import FCBStore
+import FCBTesting
 
 /// `fcb serve` as a real process: killed with SIGKILL in the middle of a burst and restarted,
 /// and two processes sharing one PostgreSQL (SPEC §5 restart- and multi-instance safety).

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import FlowEngine
 
 /// The python-socketio driver (`Tests/interop/socketio_client.py`) as a child process: every
 /// JSON line it prints is collected by a reader thread; the test waits for lines with bounded

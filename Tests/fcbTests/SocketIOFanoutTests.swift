@@ -1,7 +1,6 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Testing
+import FCBTesting
 
 /// Two `fcb serve` processes on one PostgreSQL: a delivery processed by one reaches a dashboard
 /// socket connected to the other (LISTEN/NOTIFY), in both directions, with exact payloads.

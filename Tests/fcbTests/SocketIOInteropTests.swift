@@ -1,7 +1,10 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Testing
+import FlowEngine
+import WhatsAppCloud
+import FCBStore
+import FCBSimulator
+import FCBTesting
 
 /// The real python-socketio client (`Tests/interop/socketio_client.py`) against the real
 /// `fcb serve` binary: every transport, upgrade, reconnection after a restart, JWT auth and

@@ -1,8 +1,9 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Synchronization
 import Testing
+import FlowEngine
+import WhatsAppCloud
+import FCBTesting
 
 /// `fcb verify-signature`, `fcb replay-webhook` and `fcb dev fake-graph`, as built.
 @Suite("fcb verify-signature and replay-webhook", .serialized)

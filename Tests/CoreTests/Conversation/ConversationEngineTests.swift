@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+@testable import FCBSupport
+@testable import FlowEngine
+@testable import FCBStore
 
-@testable import Core
 
 @Suite("best-flow selection (reference §3.6)")
 struct FlowSelectorTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import FlowEngine
 
-@testable import Core
 
 @Suite("executor: bad flow data is an Errored session with a clear message, never a crash")
 struct BadInputTests {

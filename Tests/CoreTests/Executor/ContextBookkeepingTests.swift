@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import FCBSupport
 
-@testable import Core
 
 @Suite("executor: context and history the dashboard reads")
 struct ContextBookkeepingTests {

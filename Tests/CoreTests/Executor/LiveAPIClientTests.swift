@@ -4,8 +4,9 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 import Testing
+@testable import FlowEngine
+@testable import FlowEngineHTTP
 
-@testable import Core
 
 // MARK: - A tiny HTTP/1.1 server on 127.0.0.1, port 0
 

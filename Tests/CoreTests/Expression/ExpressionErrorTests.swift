@@ -1,5 +1,5 @@
-import Core
 import Testing
+import FlowEngine
 
 @Suite("Expression errors")
 struct ExpressionErrorTests {

@@ -1,5 +1,5 @@
-import Core
 import Foundation
+import FlowEngine
 
 /// A small, order-preserving JSON reader for the expression fixtures, so these tests depend
 /// only on the expression module.

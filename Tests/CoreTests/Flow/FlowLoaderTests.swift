@@ -1,6 +1,6 @@
 import Testing
+@testable import FlowEngine
 
-@testable import Core
 
 @Suite("Lenient loading (sanitizeFlowDefinition)")
 struct FlowLoaderTests {

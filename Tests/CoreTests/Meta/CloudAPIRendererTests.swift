@@ -1,6 +1,7 @@
 import Testing
+@testable import FlowEngine
+@testable import WhatsAppCloud
 
-@testable import Core
 
 @Suite("Cloud API request bodies")
 struct CloudAPIRendererTests {
@@ -32,19 +33,19 @@ struct CloudAPIRendererTests {
     // MARK: - Phone numbers
 
     @Test func normalizesPhoneNumbersToAsciiDigits() {
-        #expect(CloudAPIRenderer.normalizePhone("+54 9 11 1234-5678") == "5491112345678")
-        #expect(CloudAPIRenderer.normalizePhone("+54 9 11-1234") == "549111234")
-        #expect(CloudAPIRenderer.normalizePhone("(011) 4321") == "0114321")
-        #expect(CloudAPIRenderer.normalizePhone("5491112345678") == "5491112345678")
-        #expect(CloudAPIRenderer.normalizePhone("abc") == nil)
-        #expect(CloudAPIRenderer.normalizePhone("") == nil)
-        #expect(CloudAPIRenderer.normalizePhone(" +-() ") == nil)
+        #expect(PhoneNumber.normalize("+54 9 11 1234-5678") == "5491112345678")
+        #expect(PhoneNumber.normalize("+54 9 11-1234") == "549111234")
+        #expect(PhoneNumber.normalize("(011) 4321") == "0114321")
+        #expect(PhoneNumber.normalize("5491112345678") == "5491112345678")
+        #expect(PhoneNumber.normalize("abc") == nil)
+        #expect(PhoneNumber.normalize("") == nil)
+        #expect(PhoneNumber.normalize(" +-() ") == nil)
     }
 
     @Test func ignoresNonAsciiDigits() {
-        #expect(CloudAPIRenderer.normalizePhone("１２３４") == nil)  // full-width
-        #expect(CloudAPIRenderer.normalizePhone("٣٤٥") == nil)  // Arabic-Indic
-        #expect(CloudAPIRenderer.normalizePhone("+54 １１ 9") == "549")
+        #expect(PhoneNumber.normalize("１２３４") == nil)  // full-width
+        #expect(PhoneNumber.normalize("٣٤٥") == nil)  // Arabic-Indic
+        #expect(PhoneNumber.normalize("+54 １１ 9") == "549")
     }
 
     // MARK: - Text

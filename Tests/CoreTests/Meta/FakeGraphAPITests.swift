@@ -1,11 +1,11 @@
 import AsyncHTTPClient
-import FakeGraphAPI
 import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+@testable import FlowEngine
+@testable import FCBTesting
 
-@testable import Core
 
 /// Runs one test at a time with the other loopback suites, to keep the load of many NIO servers
 /// and HTTP clients off the rest of the test run.

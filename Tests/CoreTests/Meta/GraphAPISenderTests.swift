@@ -1,8 +1,10 @@
-import FakeGraphAPI
 import Foundation
 import Testing
+@testable import FCBSupport
+@testable import FlowEngine
+@testable import WhatsAppCloud
+@testable import FCBTesting
 
-@testable import Core
 
 /// Runs one test at a time with the other loopback suites, to keep the load of many NIO servers
 /// and HTTP clients off the rest of the test run.

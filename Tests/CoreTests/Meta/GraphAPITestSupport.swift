@@ -1,8 +1,9 @@
-import FakeGraphAPI
 import Foundation
 import Testing
+@testable import FCBSupport
+@testable import WhatsAppCloud
+@testable import FCBTesting
 
-@testable import Core
 
 /// The suites that start loopback servers and HTTP clients, one test at a time.
 @Suite("Loopback network", .serialized)

@@ -1,6 +1,6 @@
 import Testing
+@testable import FCBStore
 
-@testable import Core
 
 @Suite("Migration checksums (prisma-engines checksum.rs)")
 struct MigrationChecksumTests {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+@testable import FCBStore
+@testable import FlowEngine
 
-@testable import Core
 
 @Suite("_prisma_migrations rows and SQL")
 struct MigrationRecordsTests {

@@ -1,6 +1,6 @@
 import Testing
+@testable import FCBStore
 
-@testable import Core
 
 /// Exact `fcb migrate-status` text for each state (the outputs shown in docs/migrations.md).
 @Suite("migrate-status text report")

@@ -1,6 +1,6 @@
 import Testing
+@testable import FCBStore
 
-@testable import Core
 
 @Suite("Splitting migration scripts into statements")
 struct SQLScriptTests {

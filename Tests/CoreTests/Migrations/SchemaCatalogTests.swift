@@ -1,6 +1,6 @@
 import Testing
+@testable import FCBStore
 
-@testable import Core
 
 @Suite("Expected schema and catalog comparison")
 struct SchemaCatalogTests {

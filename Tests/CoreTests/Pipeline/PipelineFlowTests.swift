@@ -1,8 +1,13 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Logging
 import Testing
+import FCBSupport
+import FlowEngine
+import WhatsAppCloud
+import FCBStore
+import FCBRealtime
+import FCBPipeline
+import FCBTesting
 
 /// Polls `condition` every 20 ms. The 60 s bound is a hang guard, not a timing check: the full
 /// suite can starve the 2-thread cooperative pool for seconds (blocking subprocess waits).

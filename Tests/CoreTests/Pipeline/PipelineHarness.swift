@@ -1,9 +1,14 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Logging
 import Synchronization
 import Testing
+import FCBSupport
+import FlowEngine
+import WhatsAppCloud
+import FCBStore
+import FCBRealtime
+import FCBPipeline
+import FCBTesting
 
 /// A whole pipeline on one store backend: the webhook endpoint, the worker pool running in the
 /// background, the real Graph API sender talking to a fake Graph server on loopback, and a

@@ -1,7 +1,8 @@
-import Core
-import FakeGraphAPI
 import Foundation
 import Testing
+import FCBStore
+import FCBPipeline
+import FCBTesting
 
 /// The webhook routes' answers (SPEC §4, reference §3.1): exact statuses and bodies, and
 /// nothing stored unless accepted.

@@ -1,7 +1,9 @@
-import Core
 import Foundation
 import Logging
 import Testing
+import FlowEngine
+import FCBStore
+import FCBPipeline
 
 @Suite("Worker pool lifecycle")
 struct WorkerPoolLifecycleTests {

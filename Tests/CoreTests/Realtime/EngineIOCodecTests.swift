@@ -1,6 +1,8 @@
 import Testing
+@testable import FCBSupport
+@testable import FlowEngine
+@testable import FCBRealtime
 
-@testable import Core
 
 @Suite("EngineIO codec")
 struct EngineIOCodecTests {

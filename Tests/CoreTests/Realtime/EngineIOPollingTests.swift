@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+@testable import FlowEngine
+@testable import FCBRealtime
 
-@testable import Core
 
 /// Engine.IO v4 over HTTP long-polling, in process (the HTTP layer only copies these values).
 @Suite("Engine.IO: polling, errors, heartbeat")

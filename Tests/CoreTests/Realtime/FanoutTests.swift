@@ -1,8 +1,10 @@
-@testable import Core
 import Foundation
 import Logging
 import Synchronization
 import Testing
+@testable import FlowEngine
+@testable import FCBStore
+@testable import FCBRealtime
 
 /// The realtime fan-out between `fcb serve` instances: the NOTIFY envelope, and PostgresFanout
 /// against a real server (two instances, reconnecting, cancelling).

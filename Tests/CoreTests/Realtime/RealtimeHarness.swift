@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+@testable import FlowEngine
+@testable import FCBRealtime
+@testable import FCBServe
 
-@testable import Core
 
 /// Contact owners from a dictionary; counts lookups (a flood must not cost one each forever).
 final class FixedOwners: ConversationAccess {

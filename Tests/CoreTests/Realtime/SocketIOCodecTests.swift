@@ -1,6 +1,7 @@
 import Testing
+@testable import FlowEngine
+@testable import FCBRealtime
 
-@testable import Core
 
 @Suite("SocketIO codec")
 struct SocketIOCodecTests {

@@ -1,8 +1,9 @@
 import Crypto
 import Foundation
 import Testing
+@testable import FlowEngine
+@testable import FCBRealtime
 
-@testable import Core
 
 /// Makes an HS256 token the way the dashboard's `jsonwebtoken` does.
 func makeDashboardToken(_ claims: JSONValue, secret: String) -> String {

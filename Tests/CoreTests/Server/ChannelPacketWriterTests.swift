@@ -2,8 +2,9 @@ import NIOCore
 import NIOEmbedded
 import NIOWebSocket
 import Testing
+@testable import FCBRealtime
+@testable import FCBServe
 
-@testable import Core
 
 /// The WebSocket glue's writer on an in-memory channel with the real frame encoder: what goes
 /// on the wire for a batch of packets.

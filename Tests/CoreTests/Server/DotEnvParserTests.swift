@@ -1,5 +1,5 @@
-import Core
 import Testing
+import FCBServe
 
 @Suite("the .env parser")
 struct DotEnvParserTests {

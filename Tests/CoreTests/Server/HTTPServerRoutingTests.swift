@@ -1,10 +1,11 @@
-import Core
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
 import Testing
+import FCBPipeline
+import FCBServe
 
 /// The routes through HummingbirdTesting, in-process (`.router`) and over a socket (`.live`).
 @Suite("fcb serve HTTP routes")

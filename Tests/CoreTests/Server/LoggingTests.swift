@@ -1,8 +1,9 @@
-import Core
 import Foundation
 import Logging
 import Synchronization
 import Testing
+import FlowEngine
+import FCBServe
 
 @Suite("fcb serve logging")
 struct LoggingTests {

@@ -1,9 +1,11 @@
-import Core
 import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
 import Synchronization
+import FCBRealtime
+import FCBPipeline
+import FCBServe
 
 /// An `FCBServer` on a loopback port picked by the system, in a service group the test shuts
 /// down (no signals).

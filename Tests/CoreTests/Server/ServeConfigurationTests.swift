@@ -1,7 +1,7 @@
-import Core
 import Foundation
 import Logging
 import Testing
+import FCBServe
 
 @Suite("fcb serve configuration")
 struct ServeConfigurationTests {

@@ -1,11 +1,12 @@
 import AsyncHTTPClient
-import Core
 import Foundation
 import Logging
 import NIOCore
 import Prometheus
 import Synchronization
 import Testing
+import FCBPipeline
+import FCBServe
 
 /// Blocks each request until released, to have one in flight during shutdown.
 final class GateResponder: WebhookResponder {

@@ -1,11 +1,11 @@
 import AsyncHTTPClient
-import Core
 import Foundation
 import Logging
 import NIOCore
 import NIOSSL
 import Prometheus
 import Testing
+import FCBServe
 
 /// A self-signed certificate made with `openssl` in a temporary directory.
 struct SelfSignedCertificate {

@@ -1,7 +1,8 @@
-import Core
 import Foundation
 import Logging
 import Synchronization
+import FCBSupport
+import FCBPipeline
 
 /// Records every request and answers with a fixed response.
 final class RecordingResponder: WebhookResponder {

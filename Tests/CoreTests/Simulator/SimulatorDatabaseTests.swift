@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+@testable import FlowEngine
+@testable import FCBStore
+@testable import FCBSimulator
 
-@testable import Core
 
 /// `fcb simulate --db`: the conversation kept in a SQLite file between simulator instances.
 @Suite("Simulator on a SQLite file (--db)")

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+@testable import FlowEngine
+@testable import FCBSimulator
 
-@testable import Core
 
 @Suite("Simulator input: commands, durations, choices")
 struct SimulatorInputTests {

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+@testable import FlowEngine
+@testable import FCBSimulator
 
-@testable import Core
 
 /// Builds simulators from example files or inline flow JSON.
 enum SimFixture {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import FCBSimulator
 
-@testable import Core
 
 /// Paths of the repository (the tests read `examples/`).
 enum SimRepo {

@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Testing
+import FlowEngine
+import FCBStore
 
 /// SPEC §5 contact upsert by `(userId, phone)`: the name moves only when a non-empty, different
 /// one arrives; a phone owned by another tenant is an answer, not an error.

@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Testing
+import FCBSupport
+import FCBStore
 
 @Suite("DATABASE_URL")
 struct DatabaseURLTests {

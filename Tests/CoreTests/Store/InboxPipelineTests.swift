@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Testing
+import FlowEngine
+import FCBStore
 
 /// The inbox operations `fcb serve`'s pipeline adds: the progress journal, durable delays,
 /// parked items and their replay, and the numbers `/metrics` shows.

@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Testing
+import FlowEngine
+import FCBStore
 
 /// `migrate-deploy` / `migrate-status` against a real PostgreSQL: the live catalog after deploy
 /// must equal the schema Prisma lays out for the dashboard's schema.prisma, column by column.

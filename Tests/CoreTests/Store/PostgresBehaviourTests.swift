@@ -1,7 +1,8 @@
-import Core
 import Foundation
 import Synchronization
 import Testing
+import FlowEngine
+import FCBStore
 
 /// What only PostgreSQL does: time zones, NUL bytes, several instances, servers that go away.
 @Suite("PostgreSQL behaviour", .enabled(if: PostgresTestSupport.isAvailable, "\(PostgresTestSupport.skipReason)"), .timeLimit(.minutes(2)))

@@ -1,5 +1,6 @@
-import Core
 import Foundation
+import FlowEngine
+import FCBStore
 
 /// A PostgreSQL cluster of one test's own, for tests that stop and start the server or need
 /// password authentication. Built with the binaries `scripts/with-postgres` found

@@ -1,6 +1,6 @@
-import Core
 import Foundation
 import Testing
+import FCBStore
 
 @Suite("SQL script splitting: edge cases")
 struct SQLScriptEdgeCaseTests {

@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Testing
+import FlowEngine
+import FCBStore
 
 /// SPEC §5 statuses on every backend: monotonic on Message and BroadcastRecipient rows, exact
 /// broadcast aggregates, tenants kept apart, and statuses that arrive before their message.

@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Testing
+import FlowEngine
+import FCBStore
 
 /// One suite, every backend: in-memory, SQLite and PostgreSQL must read and write the same rows
 /// and refuse the same things with the same messages.

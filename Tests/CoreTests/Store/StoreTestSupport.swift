@@ -1,6 +1,7 @@
-import Core
 import Foundation
 import Testing
+import FlowEngine
+import FCBStore
 
 typealias FullStore = PipelineStore & BroadcastStore
 

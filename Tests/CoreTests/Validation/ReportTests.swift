@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import FlowEngine
 
-@testable import Core
 
 @Suite("validate-flow reports")
 struct ReportTests {

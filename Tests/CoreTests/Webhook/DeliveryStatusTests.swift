@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+@testable import FCBSupport
+@testable import WhatsAppCloud
 
-@testable import Core
 
 @Suite("Delivery statuses")
 struct DeliveryStatusTests {

@@ -1,6 +1,6 @@
 import Testing
+@testable import WhatsAppCloud
 
-@testable import Core
 
 /// SPEC §5 text extraction: FE live `extractUserText` (reference §3.4) with captions, file
 /// names, nfm_reply and template buttons, and stored-only types.

@@ -1,6 +1,7 @@
 import Testing
+@testable import FlowEngine
+@testable import WhatsAppCloud
 
-@testable import Core
 
 @Suite("Webhook bad input")
 struct WebhookBadInputTests {

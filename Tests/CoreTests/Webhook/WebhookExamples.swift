@@ -1,6 +1,6 @@
 import Foundation
+@testable import WhatsAppCloud
 
-@testable import Core
 
 /// The deliveries in `examples/webhooks/`.
 enum WebhookExamples {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
+@testable import WhatsAppCloud
 
-@testable import Core
 
 /// `examples/webhooks/README.md` lists every example with the text a flow sees and its
 /// signature with `demo-secret`; the table must stay true.

@@ -1,6 +1,6 @@
 import Testing
+@testable import WhatsAppCloud
 
-@testable import Core
 
 /// Expected digests were computed independently with Python's `hmac` module.
 @Suite("Webhook signature (X-Hub-Signature-256)")

@@ -1,0 +1,217 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import FCBSupport
+import FCBStore
+
+/// The workers of SPEC §5: claim due items at the head of their contact's queue (never two of
+/// one contact at once, also across instances), process up to `workers` in parallel, and
+/// finish each item only after its effects are committed. Woken at once by new deliveries;
+/// otherwise it polls, so other instances' deliveries and due delays are picked up too.
+package final class InboxWorkerPool: Service {
+    package struct Settings: Sendable {
+        package var workers: Int
+        /// This process's name on the items it leases; a restart with the same name takes its
+        /// old leases back at once instead of waiting for them to expire.
+        package var instance: String
+        package var lease: Duration
+        package var pollInterval: Duration
+        /// Attempts before a failing item is parked.
+        package var maxAttempts: Int
+        /// How long shutdown waits for items in flight.
+        package var drainTimeout: Duration
+
+        package init(
+            workers: Int = 8, instance: String, lease: Duration = .seconds(120), pollInterval: Duration = .milliseconds(250),
+            maxAttempts: Int = 8, drainTimeout: Duration = .seconds(10)
+        ) {
+            // 0: this instance only accepts deliveries; others (sharing the database) process them.
+            self.workers = max(0, workers)
+            self.instance = instance
+            self.lease = lease
+            self.pollInterval = pollInterval
+            self.maxAttempts = max(1, maxAttempts)
+            self.drainTimeout = drainTimeout
+        }
+    }
+
+    let context: PipelineContext
+    let settings: Settings
+    private let doorbell = Doorbell()
+    /// Items being processed here (their leases are renewed while they run).
+    private let inFlight = Mutex(Set<Int64>())
+    private let stopping = Mutex(false)
+
+    init(context: PipelineContext, settings: Settings) {
+        self.context = context
+        self.settings = settings
+        worker = settings.instance + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    }
+
+    /// New work is waiting (called after an enqueue).
+    package func wake() { doorbell.ring() }
+
+    package func run() async throws {
+        do {
+            let released = try await store.releaseLeases(instance: settings.instance, except: worker)
+            if released > 0 { context.logger.notice("took back \(released) item(s) this instance was processing when it stopped") }
+        } catch {
+            context.logger.warning("could not take back this instance's earlier leases (they expire by themselves): \(error)")
+        }
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.renewLeases() }
+                await loop()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.doorbell.ring()
+        }
+    }
+
+    /// Stops claiming; items in flight finish (up to the drain timeout).
+    package func stop() {
+        stopping.withLock { $0 = true }
+        doorbell.ring()
+    }
+
+    private var store: any PipelineStore { context.store }
+
+    /// Keeps the leases of running items alive (a long flow run is not mistaken for a crash).
+    private func renewLeases() async {
+        let interval = settings.lease / 3
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: interval) } catch { return }
+            let ids = Array(inFlight.withLock { $0 })
+            guard !ids.isEmpty else { continue }
+            do {
+                try await store.renewLeases(ids: ids, worker: worker, until: context.clock.now().addingTimeInterval(settings.lease.timeInterval))
+            } catch {
+                context.logger.warning("could not renew leases: \(error)")
+            }
+        }
+    }
+    /// The name on this process's leases: the instance plus a per-start id, so a process from an
+    /// earlier start (thought dead, or paused) can never finish or journal an item leased now.
+    private let worker: String
+
+    private func loop() async {
+        await withDiscardingTaskGroup { group in
+            var failures = 0
+            var lastStats = ContinuousClock.now - .seconds(60)
+            // Graceful shutdown sets `stopping`; cancellation (another service failed) ends it too.
+            while !stopping.withLock({ $0 }) && !Task.isCancelled {
+                if ContinuousClock.now - lastStats > .seconds(5) {
+                    lastStats = ContinuousClock.now
+                    if let stats = try? await store.inboxStats() { context.metrics.inbox(stats, wallNow: context.clock.now().timeIntervalSince1970) }
+                }
+                let free = settings.workers - inFlight.withLock { $0.count }
+                guard free > 0 else {
+                    await doorbell.wait(upTo: settings.pollInterval)
+                    continue
+                }
+                let items: [InboxItem]
+                do {
+                    items = try await store.claim(limit: free, worker: worker, now: context.clock.now(), lease: settings.lease)
+                    failures = 0
+                } catch {
+                    failures += 1
+                    if failures == 1 || failures % 20 == 0 {
+                        context.logger.error("inbox claim failed (attempt \(failures)); retrying", metadata: ["error": "\(error)"])
+                    }
+                    await doorbell.wait(upTo: .milliseconds(min(10_000, 250 << min(failures, 6))))
+                    continue
+                }
+                if items.isEmpty {
+                    await doorbell.wait(upTo: settings.pollInterval)
+                    continue
+                }
+                inFlight.withLock { $0.formUnion(items.map(\.id)) }
+                for item in items {
+                    group.addTask {
+                        await self.work(item)
+                        _ = self.inFlight.withLock { $0.remove(item.id) }
+                        self.doorbell.ring()
+                    }
+                }
+            }
+            await drain()
+            group.cancelAll()
+        }
+    }
+
+    /// Waits (bounded) for items in flight to finish after shutdown began.
+    private func drain() async {
+        let deadline = ContinuousClock.now + settings.drainTimeout
+        while !inFlight.withLock({ $0.isEmpty }) && ContinuousClock.now < deadline && !Task.isCancelled {
+            await doorbell.wait(upTo: .milliseconds(50))
+        }
+        let left = inFlight.withLock { $0.count }
+        if left > 0 {
+            context.logger.warning("shutdown: \(left) item(s) still running are interrupted; they resume on the next start")
+        }
+    }
+
+    func work(_ item: InboxItem) async {
+        let journal = ItemJournal(store: store, itemId: item.id, worker: worker, progress: ItemProgress(json: item.progress))
+        let meta: Logger.Metadata = ["item": "\(item.id)", "kind": "\(item.kind)", "attempt": "\(item.attempts)"]
+        var disposition: ItemDisposition
+        do {
+            disposition = try await ItemProcessor(context: context).process(item, journal: journal)
+        } catch {
+            disposition = .retry("\(error)")
+        }
+        if case .retry(let reason) = disposition, item.attempts >= settings.maxAttempts {
+            disposition = .park("gave up after \(item.attempts) attempts: \(reason)")
+        }
+        // A database blip while recording would otherwise leave the item `processing` until its
+        // lease runs out (2 min), holding up the contact's later messages: retry a few times
+        // while the lease is still ours (0.5 s … 8 s, ~15 s in all).
+        var pause = Duration.milliseconds(500)
+        for attempt in 1...Self.outcomeAttempts {
+            do {
+                try await record(disposition, of: item, journal: journal, meta: meta)
+                return
+            } catch {
+                guard attempt < Self.outcomeAttempts, !Task.isCancelled else {
+                    // The lease runs out and the item is claimed again; its progress makes that safe.
+                    context.logger.error("could not record the item's outcome: \(error)", metadata: meta)
+                    return
+                }
+                context.logger.warning("could not record the item's outcome, retrying in \(pause): \(error)", metadata: meta)
+                do { try await Task.sleep(for: pause) } catch { return }
+                pause *= 2
+            }
+        }
+    }
+
+    static let outcomeAttempts = 5
+
+    private func record(_ disposition: ItemDisposition, of item: InboxItem, journal: ItemJournal, meta: Logger.Metadata) async throws {
+        let now = context.clock.now()
+        switch disposition {
+        case .done:
+            try await store.complete(id: item.id, worker: worker, at: now)
+            context.metrics.item(kind: item.kind, outcome: "done")
+        case .park(let reason):
+            try await store.park(id: item.id, worker: worker, error: reason, at: now)
+            context.metrics.item(kind: item.kind, outcome: "parked")
+            context.logger.error("inbox item parked: \(reason)", metadata: meta)
+        case .retry(let reason):
+            let delay = Self.backoff(attempt: item.attempts)
+            try await store.retry(id: item.id, worker: worker, error: reason, availableAt: now.addingTimeInterval(delay))
+            context.metrics.item(kind: item.kind, outcome: "retry")
+            context.logger.warning("inbox item failed, retrying in \(Int(delay)) s: \(reason)", metadata: meta)
+        case .wait(let until):
+            try await store.deferItem(id: item.id, worker: worker, progress: journal.progress.json, availableAt: until)
+            context.metrics.item(kind: item.kind, outcome: "deferred")
+        }
+    }
+
+    /// 1 s, 2 s, 4 s, … up to 5 minutes.
+    static func backoff(attempt: Int) -> TimeInterval {
+        min(300, pow(2, Double(max(0, attempt - 1))))
+    }
+}

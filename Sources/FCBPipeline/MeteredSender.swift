@@ -1,0 +1,19 @@
+import FlowEngine
+
+/// Counts every send by outcome and Meta's error code (`/metrics`: `fcb_sends_total`).
+struct MeteredSender: FlowSender {
+    let inner: any FlowSender
+    let metrics: PipelineMetrics
+
+    func send(userId: String, to phone: String, message: OutboundMessage) async -> SendResult {
+        let result = await inner.send(userId: userId, to: phone, message: message)
+        switch result {
+        case .success:
+            metrics.send(outcome: "sent", code: "")
+        case .failure(_, let status, let details):
+            let code = details?["error"]?["code"]?.numberValue.flatMap { Int(exactly: $0) }.map(String.init) ?? status.map { "http_\($0)" } ?? "network"
+            metrics.send(outcome: "failed", code: code)
+        }
+        return result
+    }
+}

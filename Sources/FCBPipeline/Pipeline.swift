@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import FCBSupport
+import FlowEngine
+import FCBStore
+import FCBRealtime
+
+/// `fcb serve`'s processing side assembled: the webhook responder that stores deliveries, the
+/// worker pool that runs them, and the realtime event bus they report to.
+package final class Pipeline: Sendable {
+    package struct Settings: Sendable {
+        package var webhook: WebhookSettings
+        package var workers: InboxWorkerPool.Settings
+        /// Sessions idle longer than this are completed with `endReason: "timeout"` (SPEC §5).
+        package var sessionTimeout: TimeInterval
+        /// The delay node's cap, in milliseconds.
+        package var maxDelayMilliseconds: Int
+
+        package init(
+            webhook: WebhookSettings = .init(), workers: InboxWorkerPool.Settings, sessionTimeout: TimeInterval = 24 * 3600,
+            maxDelayMilliseconds: Int = 60_000
+        ) {
+            self.webhook = webhook
+            self.workers = workers
+            self.sessionTimeout = sessionTimeout
+            self.maxDelayMilliseconds = maxDelayMilliseconds
+        }
+    }
+
+    package let endpoint: WebhookEndpoint
+    package let workers: InboxWorkerPool
+    package let events: EventBus
+    package let store: any PipelineStore
+
+    package init(
+        store: any PipelineStore, settings: Settings, sender: any FlowSender, api: any APIClient, clock: any FlowClock = SystemClock(),
+        ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), logger: Logger
+    ) {
+        let metrics = PipelineMetrics()
+        let options = ExecutorOptions(maxDelayMilliseconds: settings.maxDelayMilliseconds, delays: .suspend)
+        let metered = MeteredSender(inner: sender, metrics: metrics)
+        let executor = FlowExecutor(environment: ExecutionEnvironment(clock: clock, ids: ids, sender: metered, api: api, store: store, options: options))
+        let engine = ConversationEngine(store: store, executor: executor, sessionTimeout: settings.sessionTimeout)
+        let triggers = TriggerResults()
+        let context = PipelineContext(store: store, engine: engine, events: events, metrics: metrics, triggers: triggers, logger: logger)
+        let workers = InboxWorkerPool(context: context, settings: settings.workers)
+        self.store = store
+        self.events = events
+        self.workers = workers
+        endpoint = WebhookEndpoint(
+            store: store, settings: settings.webhook, logger: logger, metrics: metrics, onEnqueued: { workers.wake() }, triggers: triggers)
+    }
+}

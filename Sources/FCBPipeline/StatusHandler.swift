@@ -1,0 +1,39 @@
+import Foundation
+import FlowEngine
+import WhatsAppCloud
+import FCBStore
+
+/// One `statuses[]` entry (SPEC §5 "statuses"): mapped as FE live, applied monotonically to the
+/// Message and BroadcastRecipient rows, announced with `message:status`. A status for a message
+/// not stored yet is kept by the store and applied when the row appears.
+struct StatusHandler: Sendable {
+    let context: PipelineContext
+
+    func handle(_ item: InboxItem) async throws(StoreError) -> ItemDisposition {
+        guard let userId = item.userId else { return .park("status item has no tenant") }
+        guard let raw = item.payload["status"],
+            let status = (try? WebhookDelivery(value: [
+                "object": "whatsapp_business_account", "entry": [["changes": [["field": "messages", "value": ["statuses": [raw]]]]]],
+            ]))?.statusEvents.first?.status
+        else {
+            return .park("stored status can no longer be decoded")
+        }
+        guard let mapped = status.deliveryStatus else {
+            context.logger.info("status '\(status.status)' is not one the dashboard knows; skipped", metadata: ["item": "\(item.id)"])
+            return .done
+        }
+        let failing = mapped == .failed || mapped == .warning
+        let update = DeliveryStatusUpdate(
+            waMessageId: status.id, status: mapped.rawValue, timestamp: status.date ?? context.clock.now(),
+            error: failing ? status.errorText : nil, conversationId: status.conversation?.id.flatMap(nonBlank))
+        let applied = try await context.store.applyStatus(update, userId: userId)
+        if let message = applied.updatedMessage {
+            context.events.publish(.messageStatus(
+                messageId: message.id, waMessageId: status.id, status: message.status, contactId: message.contactId, userId: message.userId))
+        }
+        if applied.deferred {
+            context.logger.debug("status for a message not stored yet; kept until it is", metadata: ["wamid": "\(status.id)"])
+        }
+        return .done
+    }
+}

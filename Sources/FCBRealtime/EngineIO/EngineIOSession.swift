@@ -1,0 +1,258 @@
+import Synchronization
+
+/// One Engine.IO connection: its outbox (shared by the transports, so nothing is lost when a
+/// polling session upgrades to WebSocket), its heartbeat, and its transport state.
+///
+/// Packets are queued by `send` and taken in batches by one consumer at a time (a pending
+/// polling GET). Once the session is on WebSocket, `send` hands them straight to the
+/// connection's `EngineIOPacketWriter` instead: no task is woken per packet.
+package final class EngineIOSession: Sendable {
+    package enum Transport: String, Sendable { case polling, websocket }
+
+    /// The Engine.IO session id (`sid`).
+    package let id: String
+    package let info: EngineIOConnectionInfo
+    package let openedAt: ContinuousClock.Instant
+
+    struct State {
+        var transport: Transport
+        /// A WebSocket is probing this polling session.
+        var upgrading = false
+        var buffer: [EngineIOPacket] = []
+        /// The WebSocket's writer, once the session is on WebSocket; nil again once closed.
+        var writer: (any EngineIOPacketWriter)?
+        var consumer: CheckedContinuation<Batch, Never>?
+        var consumerIsPoll = false
+        var postInFlight = false
+        var closed: EngineIOCloseReason?
+        var awaitingPong = false
+        var nextPingAt: ContinuousClock.Instant
+        var pongDeadline: ContinuousClock.Instant?
+    }
+
+    let state: Mutex<State>
+    private let maxBufferedPackets: Int
+    private let onClose: @Sendable (EngineIOSession, EngineIOCloseReason) -> Void
+
+    init(
+        id: String, info: EngineIOConnectionInfo, transport: Transport, settings: EngineIOSettings, now: ContinuousClock.Instant,
+        onClose: @escaping @Sendable (EngineIOSession, EngineIOCloseReason) -> Void
+    ) {
+        self.id = id
+        self.info = info
+        self.openedAt = now
+        self.maxBufferedPackets = settings.maxBufferedPackets
+        self.onClose = onClose
+        self.state = Mutex(State(transport: transport, nextPingAt: now + settings.pingInterval))
+    }
+
+    package var transport: Transport { state.withLock { $0.transport } }
+    package var isClosed: Bool { state.withLock { $0.closed != nil } }
+
+    /// Queues packets for the client. False when the session is closed (or was just closed for
+    /// being too far behind).
+    @discardableResult
+    package func send(_ packets: [EngineIOPacket]) -> Bool {
+        enum Outcome { case queued, closed, overflow }
+        var waiter: CheckedContinuation<Batch, Never>?
+        var batch: [EngineIOPacket] = []
+        let outcome = state.withLock { s -> Outcome in
+            guard s.closed == nil else { return .closed }
+            if let writer = s.writer {
+                // Written under the lock, so packets keep their order; `write` never blocks.
+                guard writer.unwrittenPackets + packets.count <= maxBufferedPackets else { return .overflow }
+                writer.write(packets)
+                return .queued
+            }
+            guard s.buffer.count + packets.count <= maxBufferedPackets else { return .overflow }
+            s.buffer.append(contentsOf: packets)
+            if let consumer = s.consumer {
+                s.consumer = nil
+                waiter = consumer
+                batch = s.buffer
+                s.buffer.removeAll(keepingCapacity: true)
+            }
+            return .queued
+        }
+        waiter?.resume(returning: .packets(batch))
+        switch outcome {
+        case .queued: return true
+        case .closed: return false
+        case .overflow:
+            close(.slowConsumer)
+            return false
+        }
+    }
+
+    @discardableResult
+    package func send(_ packet: EngineIOPacket) -> Bool { send([packet]) }
+
+    enum Batch: Equatable {
+        case packets([EngineIOPacket])
+        /// Closed and drained: nothing more will come.
+        case closed
+        /// Another consumer is waiting (overlapping polls), or a poll came after the upgrade.
+        case refused
+        /// The waiting task was cancelled; nothing was taken.
+        case cancelled
+    }
+
+    /// Waits for packets and takes everything queued. One consumer at a time: a second one is
+    /// refused, as is a poll once the session is on WebSocket.
+    func nextBatch(poll: Bool) async -> Batch {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Batch, Never>) in
+                let ready: Batch? = state.withLock { s in
+                    if poll, s.transport == .websocket { return .refused }
+                    if s.consumer != nil { return .refused }
+                    if !s.buffer.isEmpty {
+                        defer { s.buffer.removeAll(keepingCapacity: true) }
+                        return .packets(s.buffer)
+                    }
+                    if s.closed != nil { return .closed }
+                    if Task.isCancelled { return .cancelled }
+                    s.consumer = continuation
+                    s.consumerIsPoll = poll
+                    return nil
+                }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s -> CheckedContinuation<Batch, Never>? in
+                defer { s.consumer = nil }
+                return s.consumer
+            }
+            waiter?.resume(returning: .cancelled)
+        }
+    }
+
+    /// A session opened on WebSocket gets its writer: what was queued meanwhile is written
+    /// first, then every `send` goes straight to it. False when the session is already closed.
+    func attach(_ writer: any EngineIOPacketWriter) -> Bool {
+        state.withLock { s -> Bool in
+            guard s.closed == nil, s.transport == .websocket, s.writer == nil else { return false }
+            s.attach(writer)
+            return true
+        }
+    }
+
+    /// The upgrade's `5` arrived: from now on the WebSocket's writer takes the packets, starting
+    /// with those queued during the probe. A poll still pending gets a `noop` (the client
+    /// stopped reading it).
+    func completeUpgrade(writer: any EngineIOPacketWriter) -> Bool {
+        var poll: CheckedContinuation<Batch, Never>?
+        let done = state.withLock { s -> Bool in
+            guard s.closed == nil, s.transport == .polling else { return false }
+            s.transport = .websocket
+            s.upgrading = false
+            s.attach(writer)
+            if s.consumerIsPoll, let consumer = s.consumer {
+                s.consumer = nil
+                poll = consumer
+            }
+            return true
+        }
+        poll?.resume(returning: .packets([EngineIOPacket(.noop)]))
+        return done
+    }
+
+    /// A WebSocket may probe a polling session once at a time.
+    func beginUpgrade() -> Bool {
+        state.withLock { s in
+            guard s.closed == nil, s.transport == .polling, !s.upgrading else { return false }
+            s.upgrading = true
+            return true
+        }
+    }
+
+    func abandonUpgrade() {
+        state.withLock { $0.upgrading = false }
+    }
+
+    /// Marks a POST as being read; false when one already is (the client must not overlap).
+    func beginPost() -> Bool {
+        state.withLock { s in
+            guard !s.postInFlight else { return false }
+            s.postInFlight = true
+            return true
+        }
+    }
+
+    func endPost() {
+        state.withLock { $0.postInFlight = false }
+    }
+
+    /// Ends a pending polling GET with a `noop` so the client can finish its upgrade.
+    func releasePendingPoll() {
+        let waiter = state.withLock { s -> CheckedContinuation<Batch, Never>? in
+            guard s.consumerIsPoll, let consumer = s.consumer else { return nil }
+            s.consumer = nil
+            return consumer
+        }
+        waiter?.resume(returning: .packets([EngineIOPacket(.noop)]))
+    }
+
+    /// Closes the session once; later calls do nothing. A close the server decides tells a
+    /// polling client with a `close` packet; a WebSocket writer drains what is queued and stops.
+    package func close(_ reason: EngineIOCloseReason) {
+        var waiter: CheckedContinuation<Batch, Never>?
+        var batch = Batch.closed
+        let first = state.withLock { s -> Bool in
+            guard s.closed == nil else { return false }
+            s.closed = reason
+            // Nothing more is written to the WebSocket; what was already written stays in order
+            // ahead of the close frame.
+            s.writer = nil
+            let serverSide = reason != .clientClose && reason != .transportError
+            if !serverSide || reason == .slowConsumer { s.buffer.removeAll() }
+            if serverSide, s.transport == .polling { s.buffer.append(EngineIOPacket(.close)) }
+            if let consumer = s.consumer {
+                s.consumer = nil
+                waiter = consumer
+                batch = s.buffer.isEmpty ? .closed : .packets(s.buffer)
+                s.buffer.removeAll()
+            }
+            return true
+        }
+        waiter?.resume(returning: batch)
+        if first { onClose(self, reason) }
+    }
+
+    /// A `3` from the client: the next ping is due `pingInterval` from now (as the reference
+    /// server does; waiting from the ping instead makes browsers time out).
+    func receivedPong(now: ContinuousClock.Instant, pingInterval: Duration) {
+        state.withLock { s in
+            guard s.awaitingPong else { return }
+            s.awaitingPong = false
+            s.pongDeadline = nil
+            s.nextPingAt = now + pingInterval
+        }
+    }
+
+    /// Called by the sweep: sends a due ping, or reports a missed pong.
+    func heartbeat(now: ContinuousClock.Instant, pingTimeout: Duration) -> HeartbeatAction {
+        state.withLock { s -> HeartbeatAction in
+            guard s.closed == nil else { return .none }
+            if s.awaitingPong {
+                if let deadline = s.pongDeadline, now >= deadline { return .timedOut }
+                return .none
+            }
+            guard now >= s.nextPingAt else { return .none }
+            s.awaitingPong = true
+            s.pongDeadline = now + pingTimeout
+            return .ping
+        }
+    }
+
+    enum HeartbeatAction { case none, ping, timedOut }
+}
+
+extension EngineIOSession.State {
+    mutating func attach(_ writer: any EngineIOPacketWriter) {
+        self.writer = writer
+        if !buffer.isEmpty {
+            writer.write(buffer)
+            buffer.removeAll()
+        }
+    }
+}

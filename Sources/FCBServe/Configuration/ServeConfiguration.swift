@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import FCBStore
+
+/// Everything `fcb serve` is configured with (SPEC §2), validated. Build it with
+/// `ServeConfiguration.load(flags:environment:envFilePath:)` or `ServeConfigurationLoader`.
+package struct ServeConfiguration: Sendable {
+    package enum LogFormat: String, Sendable, CaseIterable {
+        /// Human-readable on a terminal, JSON lines otherwise.
+        case auto
+        case text
+        case json
+    }
+
+    /// PEM files for HTTPS.
+    package struct TLSFiles: Sendable, Equatable {
+        package var certificatePath: String
+        package var keyPath: String
+
+        package init(certificatePath: String, keyPath: String) {
+            self.certificatePath = certificatePath
+            self.keyPath = keyPath
+        }
+    }
+
+    package var databaseURL: DatabaseURL
+    package var port: Int
+    /// A separate Socket.IO listener's port (`WEBSOCKET_PORT`); nil when unset or equal to
+    /// `port`, and then Socket.IO is served on `port` with everything else.
+    package var websocketPort: Int?
+    package var host: String
+    package var tls: TLSFiles?
+    /// Allowed CORS origins for Socket.IO.
+    package var frontendURLs: [String]
+    package var metaVerifyToken: String?
+    package var metaAppSecret: String?
+    /// Without a trailing slash.
+    package var metaGraphURL: String
+    package var metaGraphAPIVersion: String
+    package var jwtSecret: String?
+    /// `FCB_ENV` / `NODE_ENV` as given (`development` when unset).
+    package var environmentName: String
+    package var workers: Int
+    package var sessionTimeoutSeconds: Int
+    package var maxDelaySeconds: Int
+    package var logFormat: LogFormat
+    package var logLevel: Logger.Level
+    /// Things the operator should know but that do not stop a development server (e.g. no
+    /// `JWT_SECRET`); the caller logs them.
+    package var warnings: [String]
+    /// Each setting's value as shown (secrets redacted) and its source, for `effectiveConfigLine()`.
+    package var shown: [ServeSetting: (value: String, source: ServeSettingSource)]
+
+    /// `production` (any case) turns warnings about missing secrets into refusals to start.
+    package var isProduction: Bool { environmentName.lowercased() == "production" }
+
+    /// The session timeout in the unit `ConversationEngine` takes.
+    package var sessionTimeout: TimeInterval { TimeInterval(sessionTimeoutSeconds) }
+
+    /// The `delay` node cap in the unit `FlowRunOptions` takes.
+    package var maxDelayMilliseconds: Int { maxDelaySeconds * 1000 }
+
+    /// `http` or `https`.
+    package var scheme: String { tls == nil ? "http" : "https" }
+
+    /// One line with every setting and where it came from, secrets redacted:
+    /// `DATABASE_URL=sqlite:./fcb.sqlite (default), PORT=3000 (default), …, META_APP_SECRET=*** (.env), …`.
+    package func effectiveConfigLine() -> String {
+        ServeSetting.allCases.compactMap { setting in
+            shown[setting].map { "\(setting.rawValue)=\($0.value) (\($0.source.label(for: setting)))" }
+        }.joined(separator: ", ")
+    }
+}
+
+extension ServeConfiguration {
+    /// Reads the `.env` file at `envFilePath` (a missing file is fine unless `envFileRequired`),
+    /// then applies flags > environment > `.env` > defaults.
+    package static func load(
+        flags: [ServeSetting: String] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        envFilePath: String = ".env",
+        envFileRequired: Bool = false
+    ) throws(ServeConfigurationError) -> ServeConfiguration {
+        let file = try DotEnvFile.load(path: envFilePath)
+        if file == nil, envFileRequired {
+            throw ServeConfigurationError("\(envFilePath): no such file (given with --env-file)")
+        }
+        return try ServeConfigurationLoader(flags: flags, environment: environment, dotEnv: file).load()
+    }
+}

@@ -1,0 +1,138 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import Synchronization
+import FCBRealtime
+
+/// `/socket.io/` on Hummingbird: polling requests through the router, WebSocket upgrades through
+/// the HTTP/1 upgrade hook. Both hand framework-free values to the `EngineIOServer`.
+package struct SocketIORoute: Sendable {
+    package static let paths = ["/socket.io", "/socket.io/"]
+    package let engine: EngineIOServer
+
+    package init(engine: EngineIOServer) {
+        self.engine = engine
+    }
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        // Hummingbird's trie routes `/socket.io/` and `/socket.io` alike.
+        for method in [HTTPRequest.Method.get, .post, .options] {
+            router.on("/socket.io", method: method) { request, context in
+                await self.handle(request, remoteAddress: (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress)
+            }
+        }
+    }
+
+    func handle(_ request: Request, remoteAddress: String?) async -> Response {
+        var body = EngineIOHTTPRequest.Body.bytes([])
+        if request.method == .post {
+            do {
+                let buffer = try await request.body.collect(upTo: engine.settings.maxPayload)
+                body = .bytes(Array(buffer.readableBytesView))
+            } catch {
+                // Too large (or unreadable): the session is closed either way.
+                body = .tooLarge
+            }
+        }
+        let exchange = EngineIOHTTPRequest(
+            method: request.method.rawValue, query: Self.query(request.uri.query), headers: Self.headers(request.head), body: body,
+            remoteAddress: remoteAddress)
+        let answer = await engine.handlePolling(exchange)
+        return .from(status: answer.status, headers: answer.headers, body: answer.body)
+    }
+
+    /// Lower-cased header names, plus `host` (HTTPTypes keeps it as the authority).
+    static func headers(_ head: HTTPRequest) -> [String: String] {
+        var headers = WebhookRoute.headerMap(head.headerFields)
+        if let authority = head.authority { headers["host"] = authority }
+        return headers
+    }
+
+    static func query(_ text: String?) -> [String: [String]] {
+        var query: [String: [String]] = [:]
+        for (name, value) in WebhookRoute.queryPairs(text) { query[name, default: []].append(value) }
+        return query
+    }
+
+    /// The upgrade decision for a request head: only `/socket.io/` with a valid Engine.IO query.
+    /// Anything refused falls through to the router, which answers it as HTTP.
+    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let target = head.path ?? "/"
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let path = parts.first, Self.paths.contains(String(path)) else { return .dontUpgrade }
+        let query = Self.query(parts.count > 1 ? String(parts[1]) : nil)
+        guard case .success(let plan) = engine.webSocketPlan(query: query, headers: Self.headers(head), remoteAddress: channel.remoteAddress?.ipAddress)
+        else { return .dontUpgrade }
+        let engine = self.engine
+        let maxSize = engine.settings.maxPayload
+        return .upgrade([:]) { inbound, _, _ in
+            // The upgraded connection is the same channel, now speaking WebSocket frames.
+            let writer = ChannelPacketWriter(channel: channel)
+            await engine.serveWebSocket(plan, inbound: WebSocketFrames(messages: inbound.messages(maxSize: maxSize)), writer: writer)
+        }
+    }
+}
+
+/// Writes Engine.IO packets as WebSocket frames straight onto the upgraded channel: one hop to
+/// its event loop per batch, every frame written, one flush (one `writev`) for the batch. No
+/// task runs per packet, which is what makes an emit to thousands of sockets cheap.
+///
+/// The frames enter at the pipeline's tail, above the WebSocket frame encoder, like those of
+/// Hummingbird's outbound writer (no WebSocket extension is configured, so none has to see
+/// them). Server frames are unmasked; each packet is one final frame.
+final class ChannelPacketWriter: EngineIOPacketWriter {
+    let channel: any Channel
+    private let unwritten = Atomic<Int>(0)
+
+    init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    var unwrittenPackets: Int { unwritten.load(ordering: .relaxed) }
+
+    func write(_ packets: [EngineIOPacket]) {
+        guard let last = packets.last else { return }
+        let count = packets.count
+        let frames = packets.dropLast().map(Self.frame)
+        let lastFrame = Self.frame(last)
+        unwritten.add(count, ordering: .relaxed)
+        let channel = self.channel
+        channel.eventLoop.execute {
+            for frame in frames { channel.write(frame, promise: nil) }
+            // Writes complete in order: when the last one is done (or failed), all are.
+            let done = channel.eventLoop.makePromise(of: Void.self)
+            done.futureResult.whenComplete { _ in self.unwritten.subtract(count, ordering: .relaxed) }
+            channel.writeAndFlush(lastFrame, promise: done)
+        }
+    }
+
+    static func frame(_ packet: EngineIOPacket) -> WebSocketFrame {
+        switch packet.body {
+        case .text: WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: packet.encoded()))
+        case .binary(let bytes): WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
+        }
+    }
+}
+
+/// WebSocket messages as Engine.IO frames.
+struct WebSocketFrames: AsyncSequence, Sendable {
+    typealias Element = EngineIOFrame
+    let messages: WebSocketInboundMessageStream
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: WebSocketInboundMessageStream.AsyncIterator
+
+        mutating func next() async throws -> EngineIOFrame? {
+            switch try await base.next() {
+            case .none: nil
+            case .text(let text): .text(text)
+            case .binary(let buffer): .binary(Array(buffer.readableBytesView))
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: messages.makeAsyncIterator()) }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import Metrics
+import NIOCore
+import NIOSSL
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+import FCBRealtime
+import FCBPipeline
+
+/// `fcb serve`'s process: the HTTP(S) server plus the other services (the pipeline) in one
+/// `ServiceGroup`. SIGTERM/SIGINT start a graceful shutdown: the server stops accepting and
+/// finishes in-flight requests, then the services end (last started, first stopped), bounded by
+/// `shutdownGracePeriod` after which they are cancelled.
+package struct FCBServer: Sendable {
+    package let configuration: ServeConfiguration
+    package let http: HTTPServer
+    package let services: [any Service]
+    /// Socket.IO (served on `port`, and on `websocketPort` when that is set).
+    package let realtime: RealtimeServer?
+    package let logger: Logger
+    package var shutdownGracePeriod: Duration
+    private let tls: TLSConfiguration?
+    private let onServerRunning: @Sendable (BoundAddress) async -> Void
+    private let onSocketIOListenerRunning: @Sendable (BoundAddress) async -> Void
+
+    /// Loads the TLS files (clear errors for unreadable or invalid PEM) but binds nothing yet.
+    package init(
+        configuration: ServeConfiguration, responder: any WebhookResponder, readiness: any ReadinessCheck,
+        registry: PrometheusCollectorRegistry, metricsFactory: (any MetricsFactory)? = nil, services: [any Service] = [],
+        realtime: RealtimeServer? = nil, logger: Logger, shutdownGracePeriod: Duration = .seconds(25),
+        onServerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in },
+        onSocketIOListenerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
+    ) throws(ServeConfigurationError) {
+        self.configuration = configuration
+        self.http = HTTPServer(
+            responder: responder, readiness: readiness, registry: registry, metricsFactory: metricsFactory, logger: logger,
+            socketIO: realtime.map { SocketIORoute(engine: $0.engine) })
+        self.services = services
+        self.realtime = realtime
+        self.onSocketIOListenerRunning = onSocketIOListenerRunning
+        self.logger = logger
+        self.shutdownGracePeriod = shutdownGracePeriod
+        self.tls = try configuration.tls.map { files throws(ServeConfigurationError) in try TLSSetup.serverConfiguration(files) }
+        self.onServerRunning = onServerRunning
+    }
+
+    /// The Hummingbird application (itself a `Service`) with the extra services inside it.
+    package func makeApplication() throws -> some ApplicationProtocol {
+        try makeApplication(router: http.makeRouter(), port: configuration.port, services: services, label: "fcb serve", onRunning: onServerRunning)
+    }
+
+    /// The separate Socket.IO listener, when `WEBSOCKET_PORT` asks for one.
+    package func makeSocketIOApplication() throws -> (some ApplicationProtocol)? {
+        guard let realtime, let port = configuration.websocketPort else { return nil as Application<RouterResponder<BasicRequestContext>>? }
+        return try makeApplication(
+            router: http.makeSocketIORouter(SocketIORoute(engine: realtime.engine)), port: port, services: [], label: "fcb serve socket.io",
+            onRunning: onSocketIOListenerRunning)
+    }
+
+    private func makeApplication(
+        router: Router<BasicRequestContext>, port: Int, services: [any Service], label: String,
+        onRunning: @escaping @Sendable (BoundAddress) async -> Void
+    ) throws -> Application<RouterResponder<BasicRequestContext>> {
+        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(75))
+        var base = HTTPServerBuilder.http1(configuration: http1)
+        if let realtime {
+            let route = SocketIORoute(engine: realtime.engine)
+            // Engine.IO pings itself; one WebSocket message may be as large as maxPayload.
+            let ws = WebSocketServerConfiguration(maxFrameSize: realtime.engine.settings.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5))
+            base = .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: ws)) { head, channel, _ in
+                route.shouldUpgrade(head, channel: channel)
+            }
+        }
+        let server = try tls.map { try HTTPServerBuilder.tls(base, tlsConfiguration: $0) } ?? base
+        let (scheme, host, logger) = (configuration.scheme, configuration.host, logger)
+        // Hummingbird's own "Server started" info line would repeat ours: at info, it logs notices and up.
+        var frameworkLogger = logger
+        if frameworkLogger.logLevel == .info { frameworkLogger.logLevel = .notice }
+        return Application(
+            router: router, server: server,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: port)),
+            services: services,
+            onServerRunning: { channel in
+                let address = BoundAddress(scheme: scheme, host: host, port: channel.localAddress?.port ?? 0)
+                logger.info("\(label) listening on \(address)", metadata: ["address": .stringConvertible(address)])
+                await onRunning(address)
+            },
+            logger: frameworkLogger)
+    }
+
+    /// The group `run` runs; tests call `triggerGracefulShutdown()` on it instead of sending signals.
+    package func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) throws -> ServiceGroup {
+        // Stopped in reverse order: the notice, then realtime (closing sessions ends held polls),
+        // then the listeners drain.
+        var entries: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: try makeApplication())]
+        if let socketIO = try makeSocketIOApplication() { entries.append(.init(service: socketIO)) }
+        if let realtime { entries.append(.init(service: realtime)) }
+        entries.append(.init(service: ShutdownNotice(logger: logger)))
+        var group = ServiceGroupConfiguration(
+            services: entries,
+            gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
+        group.maximumGracefulShutdownDuration = shutdownGracePeriod
+        group.maximumCancellationDuration = .seconds(5)
+        return ServiceGroup(configuration: group)
+    }
+
+    /// Serves until SIGTERM/SIGINT (then shuts down gracefully) or until a service fails.
+    /// A port already in use or an address this machine does not have is a `ServeConfigurationError`
+    /// saying so.
+    package func run(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+        do {
+            try await makeServiceGroup(gracefulShutdownSignals: gracefulShutdownSignals).run()
+        } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
+            let address = BoundAddress(scheme: configuration.scheme, host: configuration.host, port: configuration.port)
+            let advice = switch error.errnoCode {
+            case EADDRINUSE: "the port is already in use (choose another with --port or PORT)"
+            case EADDRNOTAVAIL: "this machine has no such address (use 127.0.0.1, 0.0.0.0 or one of its own addresses with --host or HOST)"
+            default: "permission denied (ports below 1024 need privileges)"
+            }
+            let also = realtime != nil ? configuration.websocketPort.map { " or on the Socket.IO port \($0) (WEBSOCKET_PORT)" } ?? "" : ""
+            throw ServeConfigurationError("cannot listen on \(address)\(also): \(advice)")
+        }
+        logger.info("fcb serve stopped")
+    }
+}
+
+extension FCBServer {
+    /// Builds the server and serves until SIGTERM/SIGINT.
+    package static func run(
+        configuration: ServeConfiguration, responder: any WebhookResponder, readiness: any ReadinessCheck,
+        registry: PrometheusCollectorRegistry, services: [any Service] = [], logger: Logger,
+        onServerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
+    ) async throws {
+        try await FCBServer(
+            configuration: configuration, responder: responder, readiness: readiness, registry: registry, services: services,
+            logger: logger, onServerRunning: onServerRunning
+        ).run()
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import FlowEngine
+
+/// Result of upserting a contact by `(userId, phone)` (SPEC §5).
+package enum ContactUpsert: Sendable, Equatable {
+    case created(ContactRecord)
+    /// Already there; its name was replaced when a non-empty name was given.
+    case existing(ContactRecord)
+    /// The phone belongs to another tenant (the schema's global `Contact_phone_key`).
+    case ownedByAnotherTenant(ownerUserId: String)
+}
+
+/// One entry of `value.statuses[]`, already mapped (reference §3.7, FE-live map).
+package struct DeliveryStatusUpdate: Sendable, Equatable {
+    package var waMessageId: String
+    /// `Sent`, `Delivered`, `Read`, `Failed`, `Warning` or `Pending`.
+    package var status: String
+    package var timestamp: Date
+    /// Set for `Failed` (and `Warning` when Meta gave one).
+    package var error: String?
+    /// `status.conversation.id`, when present.
+    package var conversationId: String?
+
+    package init(waMessageId: String, status: String, timestamp: Date, error: String? = nil, conversationId: String? = nil) {
+        self.waMessageId = waMessageId
+        self.status = status
+        self.timestamp = timestamp
+        self.error = error
+        self.conversationId = conversationId
+    }
+}
+
+/// What applying one status changed.
+package struct StatusApplication: Sendable, Equatable {
+    /// The Message row after the update, when it changed (nil: absent or the status was not newer).
+    package var updatedMessage: MessageRecord?
+    /// BroadcastRecipient rows whose status changed.
+    package var updatedRecipients: Int
+    /// Neither a Message nor a BroadcastRecipient row has this id yet: the status is kept and
+    /// applied by ``PipelineStore/applyPendingStatuses(waMessageId:)`` when the row appears.
+    package var deferred: Bool
+
+    package init(updatedMessage: MessageRecord? = nil, updatedRecipients: Int = 0, deferred: Bool = false) {
+        self.updatedMessage = updatedMessage
+        self.updatedRecipients = updatedRecipients
+        self.deferred = deferred
+    }
+}
+
+/// Inbox state for `/metrics` and `/ready`.
+package struct InboxStats: Sendable, Equatable {
+    package var counts: [InboxState: Int]
+    /// `received_at` of the oldest pending or processing item.
+    package var oldestUnfinishedAt: Date?
+
+    package init(counts: [InboxState: Int], oldestUnfinishedAt: Date?) {
+        self.counts = counts
+        self.oldestUnfinishedAt = oldestUnfinishedAt
+    }
+}
+
+/// Everything `fcb serve`'s pipeline reads and writes: the executor's store, tenants, the
+/// inbox, and the per-message rules of SPEC §5.
+package protocol PipelineStore: FlowStore, TenantStore, InboxStore, LeaseStore {
+    /// Contact upsert by `(userId, phone)`: creates `{id: newId, phone, userId, name}` with
+    /// `createdAt`/`updatedAt` = `at`, or replaces the name (and bumps `updatedAt`) when `name` is
+    /// non-empty and differs; a phone owned by another user is reported, not thrown — also when
+    /// that user's insert wins a race with ours.
+    func upsertContact(userId: String, phone: String, name: String?, newId: String, at: Date) async throws(StoreError) -> ContactUpsert
+
+    func message(id: String) async throws(StoreError) -> MessageRecord?
+    func message(waMessageId: String) async throws(StoreError) -> MessageRecord?
+
+    /// Applies a status to the tenant's Message row and BroadcastRecipient rows with that
+    /// `waMessageId` (= `BroadcastRecipient.messageId`), in one transaction, monotonically:
+    /// `Pending < Sent < Delivered < Read` never goes backwards; `Failed`/`Warning` replace only
+    /// `Pending`/`Sent`, and a later `Delivered`/`Read` replaces them (the message arrived); a
+    /// repeated status changes nothing; a current value fcb does not know accepts any known
+    /// status; an unknown new status never applies. A change writes `status`, `statusUpdatedAt`
+    /// (the update's timestamp) and `error` (the update's for `Failed`/`Warning`, else cleared).
+    /// Recipient changes also set `conversationId` when given, and adjust the Broadcast's
+    /// `successCount` (Sent/Delivered/Read) and `failureCount` (Failed) in place, with
+    /// `updatedAt` = the update's timestamp. With neither row present for this tenant the status
+    /// is kept (`deferred`).
+    func applyStatus(_ update: DeliveryStatusUpdate, userId: String) async throws(StoreError) -> StatusApplication
+
+    /// Applies, in rank order (failures between Sent and Delivered, then Meta's time), the
+    /// statuses kept for `waMessageId`, each for the tenant it came with, and forgets them, in
+    /// one transaction. One result per kept status applied (a repeat reports no change); a
+    /// status whose tenant still has no row for it stays kept. Call it after inserting a row
+    /// that carries a WhatsApp message id.
+    func applyPendingStatuses(waMessageId: String) async throws(StoreError) -> [StatusApplication]
+
+    /// Stores `progress` on a leased item (the pipeline's journal). False without the lease.
+    @discardableResult
+    func saveProgress(id: Int64, worker: String, progress: JSONValue?) async throws(StoreError) -> Bool
+
+    /// Releases a leased item until `availableAt` with `progress` (a durable delay), keeping it at
+    /// its contact's head; `attempts` goes back to 0 (waiting is not failing).
+    @discardableResult
+    func deferItem(id: Int64, worker: String, progress: JSONValue?, availableAt: Date) async throws(StoreError) -> Bool
+
+    /// Parked items, oldest first.
+    func parkedItems(limit: Int) async throws(StoreError) -> [InboxItem]
+    /// Puts a parked item back in line (attempts 0, due at `at`). False when it is not parked.
+    @discardableResult
+    func requeue(id: Int64, at: Date) async throws(StoreError) -> Bool
+
+    func inboxStats() async throws(StoreError) -> InboxStats
+}
+
+/// Leases of a worker that restarted or runs long.
+package protocol LeaseStore: Sendable {
+    /// Puts back in line (state pending, no lease) every item held by an earlier start of
+    /// `instance` (workers named `instance/…` other than `except`): a restarted instance takes
+    /// its interrupted work back at once instead of waiting for the leases to expire. Returns how many.
+    @discardableResult
+    func releaseLeases(instance: String, except current: String) async throws(StoreError) -> Int
+
+    /// Extends the leases `worker` holds on `ids` to `until` (work that runs long keeps its
+    /// items). Returns how many were extended.
+    @discardableResult
+    func renewLeases(ids: [Int64], worker: String, until: Date) async throws(StoreError) -> Int
+}

@@ -1,0 +1,92 @@
+import Foundation
+import FlowEngine
+
+extension InMemoryStore: PipelineStore {
+    // MARK: Contacts
+
+    package func upsertContact(userId: String, phone: String, name: String?, newId: String, at: Date) async throws(StoreError) -> ContactUpsert {
+        let at = at.truncatedToMilliseconds
+        return try state.withLock { s throws(StoreError) -> ContactUpsert in
+            guard var contact = s.contact(phone: phone) else {
+                if s.contacts[newId] != nil { throw StoreError(.conflict, "Unique constraint failed on Contact_pkey") }
+                let created = ContactRecord(id: newId, phone: phone, name: name, createdAt: at, updatedAt: at, userId: userId)
+                s.contacts[newId] = created
+                return .created(created)
+            }
+            guard contact.userId == userId else { return .ownedByAnotherTenant(ownerUserId: contact.userId) }
+            guard let name, !name.isEmpty, name != contact.name else { return .existing(contact) }
+            contact.name = name
+            contact.updatedAt = at
+            s.contacts[contact.id] = contact
+            return .existing(contact)
+        }
+    }
+
+    // MARK: Messages
+
+    package func message(id: String) async -> MessageRecord? { state.withLock { $0.messagesById[id] } }
+
+    package func message(waMessageId: String) async -> MessageRecord? {
+        state.withLock { s in s.messagesById.values.first { $0.waMessageId == waMessageId } }
+    }
+
+    // MARK: Inbox journal, delays, parked items
+
+    package func saveProgress(id: Int64, worker: String, progress: JSONValue?) async -> Bool {
+        inbox.withLock { box in
+            guard let index = box.leasedIndex(id: id, worker: worker) else { return false }
+            box.items[index].progress = progress
+            return true
+        }
+    }
+
+    package func deferItem(id: Int64, worker: String, progress: JSONValue?, availableAt: Date) async -> Bool {
+        inbox.withLock { box in
+            guard let index = box.leasedIndex(id: id, worker: worker) else { return false }
+            box.items[index].state = InboxState.pending.rawValue
+            box.items[index].availableAt = availableAt.truncatedToMilliseconds
+            box.items[index].progress = progress
+            box.items[index].attempts = 0
+            box.leases[index] = nil
+            return true
+        }
+    }
+
+    package func parkedItems(limit: Int) async -> [InboxItem] {
+        inbox.withLock { box in Array(box.items.lazy.filter { $0.state == InboxState.parked.rawValue }.prefix(max(limit, 0))) }
+    }
+
+    package func requeue(id: Int64, at: Date) async -> Bool {
+        inbox.withLock { box in
+            guard let index = box.items.firstIndex(where: { $0.id == id }), box.items[index].state == InboxState.parked.rawValue
+            else { return false }
+            box.items[index].state = InboxState.pending.rawValue
+            box.items[index].attempts = 0
+            box.items[index].availableAt = at.truncatedToMilliseconds
+            return true
+        }
+    }
+
+    package func inboxStats() async -> InboxStats {
+        inbox.withLock { box in
+            var counts: [InboxState: Int] = [:]
+            var oldest: Date?
+            for item in box.items {
+                guard let state = InboxState(rawValue: item.state) else { continue }
+                counts[state, default: 0] += 1
+                if state == .pending || state == .processing { oldest = min(oldest ?? item.receivedAt, item.receivedAt) }
+            }
+            return InboxStats(counts: counts, oldestUnfinishedAt: oldest)
+        }
+    }
+}
+
+extension InMemoryStore.Inbox {
+    /// The index of an item `worker` holds the lease of.
+    func leasedIndex(id: Int64, worker: String) -> Int? {
+        guard let index = items.firstIndex(where: { $0.id == id }), items[index].state == InboxState.processing.rawValue,
+              leases[index]?.worker == worker
+        else { return nil }
+        return index
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import FlowEngine
+
+extension SQLStore {
+    /// One multi-row INSERT: a single statement is atomic on both backends, so the ack path
+    /// costs one round trip and one commit, like a bare `INSERT … COMMIT`.
+    package func enqueue(_ items: [NewInboxItem], receivedAt: Date, requestId: String?) async throws(StoreError) -> [Int64?] {
+        guard !items.isEmpty else { return [] }
+        var values: SQLQuery = ""
+        for (index, item) in items.enumerated() {
+            let separator: SQLQuery = index == 0 ? "" : ", "
+            values = """
+                \(fragment: values)\(fragment: separator)(\(receivedAt), \(requestId), \(item.kind), \(item.dedupeKey), \(item.contactKey),
+                    \(item.userId), \(item.payload), \(receivedAt))
+                """
+        }
+        let rows = try await database.query(
+            """
+            INSERT INTO \(table: .inbox) (received_at, request_id, kind, dedupe_key, contact_key, user_id, payload, available_at)
+            VALUES \(fragment: values)
+            ON CONFLICT (dedupe_key) DO NOTHING
+            RETURNING id, dedupe_key
+            """)
+        // Rows come back in VALUES order, skipping duplicates: keyed items are matched by key,
+        // unkeyed ones (always inserted) by position among the unkeyed rows.
+        var byKey: [String: Int64] = [:]
+        var unkeyed: [Int64] = []
+        for row in rows {
+            let id = Int64(try row.int("id"))
+            if let key = try row.optionalString("dedupe_key") { byKey[key] = id } else { unkeyed.append(id) }
+        }
+        var nextUnkeyed = unkeyed.makeIterator()
+        var seenKeys = Set<String>()
+        return items.map { item in
+            guard let key = item.dedupeKey else { return nextUnkeyed.next() }
+            // The same key twice in one delivery: the first occurrence is the one stored.
+            return seenKeys.insert(key).inserted ? byKey[key] : nil
+        }
+    }
+
+    package func claim(limit: Int, worker: String, now: Date, lease: Duration) async throws(StoreError) -> [InboxItem] {
+        let until = now.addingTimeInterval(lease.timeInterval)
+        // A row is a candidate when it is due (or its lease expired) and no earlier row of the
+        // same contact is still unfinished. PostgreSQL skips rows another worker is claiming.
+        let lock: SQLQuery = database.dialect == .postgres ? "FOR UPDATE SKIP LOCKED" : ""
+        // One statement (atomic by itself): the claim costs one round trip.
+        let claimed = try await database.query(
+            """
+            UPDATE \(table: .inbox) SET state = 'processing', locked_by = \(worker), locked_until = \(until),
+                attempts = attempts + 1
+            WHERE id IN (
+                SELECT i.id FROM \(table: .inbox) i
+                WHERE ((i.state = 'pending' AND i.available_at <= \(now))
+                       OR (i.state = 'processing' AND i.locked_until < \(now)))
+                  AND NOT EXISTS (
+                      SELECT 1 FROM \(table: .inbox) e
+                      WHERE e.contact_key = i.contact_key AND e.id < i.id AND e.state IN ('pending', 'processing'))
+                ORDER BY i.id
+                LIMIT \(limit)
+                \(fragment: lock))
+            RETURNING *
+            """
+        ).decoded { row throws(StoreError) in try InboxItem(row: row) }
+        return claimed.sorted { $0.id < $1.id }
+    }
+
+    package func complete(id: Int64, worker: String, at: Date) async throws(StoreError) -> Bool {
+        try await finish(id: id, worker: worker, fragment: "state = 'done', finished_at = \(at), locked_by = NULL, locked_until = NULL")
+    }
+
+    package func retry(id: Int64, worker: String, error: String, availableAt: Date) async throws(StoreError) -> Bool {
+        try await finish(
+            id: id, worker: worker,
+            fragment: "state = 'pending', available_at = \(availableAt), last_error = \(error), locked_by = NULL, locked_until = NULL")
+    }
+
+    package func park(id: Int64, worker: String, error: String, at: Date) async throws(StoreError) -> Bool {
+        try await finish(
+            id: id, worker: worker,
+            fragment: "state = 'parked', finished_at = \(at), last_error = \(error), locked_by = NULL, locked_until = NULL")
+    }
+
+    /// Applies `fragment` to an item `worker` holds the lease of; false otherwise.
+    func finish(id: Int64, worker: String, fragment: SQLQuery) async throws(StoreError) -> Bool {
+        let rows = try await database.query(
+            """
+            UPDATE \(table: .inbox) SET \(fragment: fragment)
+            WHERE id = \(id) AND state = 'processing' AND locked_by = \(worker)
+            RETURNING id
+            """)
+        return !rows.isEmpty
+    }
+
+    package func inboxItem(id: Int64) async throws(StoreError) -> InboxItem? {
+        try await database.first("SELECT * FROM \(table: .inbox) WHERE id = \(id)").map { row throws(StoreError) in try InboxItem(row: row) }
+    }
+
+    package func inboxCounts() async throws(StoreError) -> [InboxState: Int] {
+        var counts: [InboxState: Int] = [:]
+        for row in try await database.query("SELECT state, count(*) AS n FROM \(table: .inbox) GROUP BY state") {
+            if let state = InboxState(rawValue: try row.string("state")) { counts[state] = try row.int("n") }
+        }
+        return counts
+    }
+}

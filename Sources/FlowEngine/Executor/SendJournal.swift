@@ -1,0 +1,29 @@
+import Foundation
+
+/// What an interrupted run already did about a send, so a resumed run never sends twice.
+package enum PriorSend: Sendable, Equatable {
+    /// Nothing recorded for this send: go ahead.
+    case fresh
+    /// The send succeeded and its Message row exists: skip the send, keep going.
+    case alreadySent(MessageRecord)
+    /// The send was started and never recorded (the process stopped in between). It may or may
+    /// not have reached WhatsApp; it is not repeated. `rowId` is the id its row was to have.
+    case unknownOutcome(rowId: String)
+}
+
+/// Records each send before it leaves (`fcb serve`'s pipeline keeps it on the inbox item).
+/// Without a journal (simulate, tests) every send is fresh.
+package protocol SendJournal: Sendable {
+    /// Called just before sending at `nodeId` a message whose Message row will be `rowId`.
+    /// Returns what an interrupted earlier attempt of the same send did; when `.fresh`, the send
+    /// is recorded as started before this returns.
+    func prepareSend(nodeId: String, rowId: String) async throws(StoreError) -> PriorSend
+
+    /// Called when a delay suspends the run, before the session moves to `nodeId`: the run is to
+    /// continue there at `until`.
+    func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError)
+}
+
+extension SendJournal {
+    package func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError) {}
+}
