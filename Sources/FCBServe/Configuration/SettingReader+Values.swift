@@ -20,7 +20,7 @@ extension SettingReader {
 
     /// The URL as written, with the password (userinfo or `password=` option) replaced by `***`.
     static func redactedDatabaseURL(_ text: String) -> String {
-        let trimmed = DatabaseURL.redacted(text.trimmingCharacters(in: .whitespaces))
+        let trimmed = DatabaseURLError.redacted(text.trimmingCharacters(in: .whitespaces))
         guard let question = trimmed.firstIndex(of: "?") else { return trimmed }
         let options = trimmed[trimmed.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map { option in
             option.lowercased().hasPrefix("password=") ? "\(option.prefix(9))***" : String(option)

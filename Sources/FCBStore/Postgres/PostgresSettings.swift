@@ -54,7 +54,7 @@ package struct PostgresSettings: Sendable, Equatable {
     }
 
     package init(url text: String) throws(DatabaseURLError) {
-        let shown = DatabaseURL.redacted(text)
+        let shown = DatabaseURLError.redacted(text)
         guard let components = URLComponents(string: text) else {
             throw DatabaseURLError("\(shown): not a valid URL (percent-encode special characters in the password)")
         }

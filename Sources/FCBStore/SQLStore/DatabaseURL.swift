@@ -22,7 +22,7 @@ package enum DatabaseURL: Sendable, Equatable {
             if path == ":memory:" {
                 self = .sqliteMemory
             } else if path.isEmpty {
-                throw DatabaseURLError("\(Self.redacted(trimmed)): the SQLite URL has no file path (try sqlite:./fcb.sqlite)")
+                throw DatabaseURLError("\(DatabaseURLError.redacted(trimmed)): the SQLite URL has no file path (try sqlite:./fcb.sqlite)")
             } else {
                 self = .sqlite(path: path.removingPercentEncoding ?? path)
             }
@@ -44,17 +44,4 @@ package enum DatabaseURL: Sendable, Equatable {
         case .sqliteMemory: "sqlite::memory:"
         }
     }
-
-    package static func redacted(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@"), let schemeEnd = url.range(of: "://") else { return url }
-        let credentials = url[schemeEnd.upperBound..<at]
-        guard let colon = credentials.firstIndex(of: ":") else { return url }
-        return String(url[..<colon]) + ":***" + String(url[at...])
-    }
-}
-
-package struct DatabaseURLError: Error, Sendable, Equatable, CustomStringConvertible {
-    package let message: String
-    package init(_ message: String) { self.message = message }
-    package var description: String { message }
 }
