@@ -32,19 +32,20 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         let database = PipelineDatabase(url: options.databaseURL)
         let contacts = options.contacts
         func startServe(workers: Int, name: String) async throws -> ServeProcess? {
-            let server = try ServeProcess(
-                fcb: options.fcb,
-                arguments: ["--database-url", options.databaseURL, "--seed", seed, "--workers", String(workers),
-                            "--log-level", "warning", "--env-file", work + "/empty.env"],
-                environment: ["META_GRAPH_URL": fake.url, "FCB_ENV": "development"],
-                logPath: work + "/serve-\(name).log")
-            serve = server
-            try await server.start()
-            guard await server.waitUntilHealthy(client: client) else {
-                say("error: fcb serve did not become healthy:\n\(server.logTail())")
+            do {
+                let server = try await ServeProcess.start(
+                    executable: options.fcb,
+                    arguments: ["--database-url", options.databaseURL, "--seed", seed, "--workers", String(workers),
+                                "--log-level", "warning", "--env-file", work + "/empty.env"],
+                    environment: ["META_GRAPH_URL": fake.url, "FCB_ENV": "development"],
+                    clearing: ["DATABASE_URL", "META_APP_SECRET", "META_VERIFY_TOKEN", "META_ACCESS_TOKEN", "JWT_SECRET"],
+                    logPath: work + "/serve-\(name).log")
+                serve = server
+                return server
+            } catch {
+                say("error: \(error)")
                 return nil
             }
-            return server
         }
 
         // A. The ack path alone: an accept-only instance (`--workers 0`, a real deployment
@@ -78,7 +79,7 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
             say("wrk not found (apt-get install wrk): closed-loop throughput skipped")
         }
         report.acceptedRows = await database.scalar("SELECT count(*) FROM fcb.inbox WHERE kind = 'message' AND state = 'pending'")
-        await acceptOnly.stop()
+        await acceptOnly.terminate()
         // The accepted deliveries are never processed here: they would only delay phase B.
         _ = await database.scalar("WITH gone AS (DELETE FROM fcb.inbox RETURNING 1) SELECT count(*) FROM gone")
 
@@ -87,9 +88,9 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
             await finish(client: client, serve: serve, fake: fake)
             return false
         }
-        let sampler = RSSSampler(pid: server.pid)
+        let sampler = RSSSampler(pid: String(server.pid))
         try? await Task.sleep(for: .seconds(3))
-        report.idleRSS = ProcessSample.vmRSS(pid: server.pid)
+        report.idleRSS = ProcessSample.vmRSS(pid: String(server.pid))
         say("serve pid \(server.pid) on \(server.baseURL) (--workers \(options.workers)), fake Graph on \(fake.url); idle RSS \(report.idleRSS.map { "\($0) KiB" } ?? "?")")
         let samplerTask = Task { await sampler.run() }
         defer { samplerTask.cancel() }
@@ -127,8 +128,8 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
 
         samplerTask.cancel()
         report.peakRSS = sampler.peak
-        report.afterRSS = ProcessSample.vmRSS(pid: server.pid)
-        report.serverAlive = server.isRunning
+        report.afterRSS = ProcessSample.vmRSS(pid: String(server.pid))
+        report.serverAlive = !server.exited
         report.graphRequests = await fake.requestCount
     } catch {
         say("error: \(error)")
@@ -142,7 +143,7 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
 }
 
 private func finish(client: HTTPClient, serve: ServeProcess?, fake: FakeGraphAPI?) async {
-    await serve?.stop()
+    await serve?.terminate()
     await fake?.stop()
     try? await client.shutdown()
 }

@@ -15,7 +15,7 @@ struct ReplayTenantTests {
         try await store.insertUser(UserRecord(id: "cuser-nosecret", email: "n@example.com", createdAt: now, updatedAt: now))
         await store.close()
 
-        try await WebhookCLITests.withFake { fake in
+        try await FakeGraphAPI.withRunning { fake in
             for tenant in ["cuser-demo", "106540352242922"] {
                 let result = try await WebhookCLITests.run(["replay-webhook", WebhookCLITests.hola, "--url", fake.url + "/webhook", "--tenant", tenant, "--database-url", "sqlite:\(path)"])
                 #expect(result.status == 0, "\(result.stderr)")

@@ -95,14 +95,14 @@ struct ServeCrashTests {
     /// Posts a delivery; true when it was acknowledged with 200.
     static func post(_ body: [UInt8], to server: ServeProcess) async -> Bool {
         let headers = ["Content-Type": "application/json", "X-Hub-Signature-256": WebhookSignature.header(body: body, secret: secret)]
-        return (try? await HTTP.request("POST", server.baseURL + "/webhook", body: body, headers: headers))?.status == 200
+        return (try? await LoopbackHTTP.request("POST", server.baseURL + "/webhook", body: body, headers: headers))?.status == 200
     }
 
     static func start(_ url: String, seed: String, fake: FakeGraphAPI, instance: String, port: Int? = nil) async throws -> ServeProcess {
         let port = try port ?? freeLoopbackPort()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-serve-\(instance)-\(UUID().uuidString.prefix(6)).log").path
         return try await ServeProcess.start(
-            port: port, arguments: ["--database-url", url, "--seed", seed, "--instance-id", instance, "--workers", "4", "--log-format", "json"],
+            executable: CLI.binary.path, port: port, arguments: ["--database-url", url, "--seed", seed, "--instance-id", instance, "--workers", "4", "--log-format", "json"],
             environment: ["META_GRAPH_URL": fake.url, "META_APP_SECRET": "", "META_VERIFY_TOKEN": "", "FCB_ENV": "development"], logPath: log)
     }
 

@@ -82,7 +82,7 @@ struct SocketIOInteropTests {
         var arguments = ["--database-url", fixture.databaseURL, "--workers", "2", "--log-format", "json"]
         if let seed { arguments += ["--seed", fixture.seedURL(seed).path] }
         return try await ServeProcess.start(
-            port: port, arguments: arguments,
+            executable: CLI.binary.path, port: port, arguments: arguments,
             environment: [
                 "META_GRAPH_URL": fake.url, "META_APP_SECRET": "", "META_VERIFY_TOKEN": "", "FCB_ENV": "development", "JWT_SECRET": jwt ?? "",
                 "LOG_LEVEL": "info",
@@ -131,7 +131,7 @@ struct SocketIOInteropTests {
 
     static func post(_ body: [UInt8], tenant: Tenant, to server: ServeProcess) async throws {
         let headers = ["Content-Type": "application/json", "X-Hub-Signature-256": WebhookSignature.header(body: body, secret: tenant.secret)]
-        let response = try await HTTP.request("POST", server.baseURL + "/webhook", body: body, headers: headers)
+        let response = try await LoopbackHTTP.request("POST", server.baseURL + "/webhook", body: body, headers: headers)
         #expect(response.status == 200, "webhook: \(response.status) \(response.body)")
     }
 
@@ -244,7 +244,7 @@ struct SocketIOInteropTests {
     // MARK: - Metrics
 
     static func connections(_ server: ServeProcess) async throws -> Double? {
-        let metrics = try await HTTP.request("GET", server.baseURL + "/metrics")
+        let metrics = try await LoopbackHTTP.request("GET", server.baseURL + "/metrics")
         for line in metrics.body.split(separator: "\n") where line.hasPrefix("fcb_socketio_connections ") {
             return Double(line.split(separator: " ")[1])
         }

@@ -107,17 +107,6 @@ struct WebhookCLITests {
 
     // MARK: - replay-webhook
 
-    /// Starts a fake on loopback, runs `body`, always stops it.
-    static func withFake(_ body: (FakeGraphAPI) async throws -> Void) async throws {
-        let fake = try await FakeGraphAPI.start()
-        do {
-            try await body(fake)
-        } catch {
-            await fake.stop()
-            throw error
-        }
-        await fake.stop()
-    }
 
     static func exampleBodies() throws -> [String: [UInt8]] {
         let directory = CLI.root.appendingPathComponent("examples/webhooks")
@@ -129,7 +118,7 @@ struct WebhookCLITests {
     }
 
     @Test func replaysEveryExampleThreeTimesShuffledWithExactBytesAndSignatures() async throws {
-        try await Self.withFake { fake in
+        try await FakeGraphAPI.withRunning { fake in
             let bodies = try Self.exampleBodies()
             #expect(bodies.count == 23)
             let result = try await Self.run(["replay-webhook", "examples/webhooks/", "--url", fake.url + "/webhook", "--secret", "demo-secret", "--repeat", "3", "--shuffle"])
@@ -157,7 +146,7 @@ struct WebhookCLITests {
     }
 
     @Test func aSeedRepeatsTheOrder() async throws {
-        try await Self.withFake { fake in
+        try await FakeGraphAPI.withRunning { fake in
             var orders: [[[UInt8]]] = []
             for _ in 0..<2 {
                 await fake.clearRequests()
@@ -176,7 +165,7 @@ struct WebhookCLITests {
     }
 
     @Test func synthesisedTextAndRewrites() async throws {
-        try await Self.withFake { fake in
+        try await FakeGraphAPI.withRunning { fake in
             let text = try await Self.run(["replay-webhook", "--text", "hola", "--from", "+54 9 11 5555-0303", "--phone-number-id", "999", "--name", "Ana", "--url", fake.url + "/webhook", "--secret", "s"])
             #expect(text.status == 0, "\(text.stderr)")
             #expect(text.stdout.hasPrefix(#"[1/1] --text "hola" → 200 OK ("#))
@@ -204,7 +193,7 @@ struct WebhookCLITests {
     }
 
     @Test func failedDeliveriesExitOne() async throws {
-        try await Self.withFake { fake in
+        try await FakeGraphAPI.withRunning { fake in
             await fake.failNext(1, edge: .other, with: .status(401, body: #"{"error":"Invalid signature"}"#))
             let result = try await Self.run(["replay-webhook", Self.hola, "examples/webhooks/image.json", "--url", fake.url + "/webhook", "--secret", "s"])
             #expect(result.status == 1)

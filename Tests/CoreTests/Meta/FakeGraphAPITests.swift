@@ -28,7 +28,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func answersLikeMeta() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 let message = try await post(fake.url + GraphTest.messagesPath, body: #"{"to":"+54 9 11 5555-0000","type":"text","text":{"body":"x"},"messaging_product":"whatsapp"}"#)
                 #expect(message.status == 200)
                 #expect(message.body == #"{"messaging_product":"whatsapp","contacts":[{"input":"+54 9 11 5555-0000","wa_id":"5491155550000"}],"messages":[{"id":"wamid.FAKE000001"}]}"#)
@@ -57,7 +57,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func errorBodiesCarryMetasFields() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(1, with: .graphError(code: 131047))
                 let answer = try await post(fake.url + GraphTest.messagesPath, body: #"{"to":"1","messaging_product":"whatsapp"}"#)
                 #expect(answer.status == 400)
@@ -69,7 +69,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func rulesMatchByNumberRecipientAndEdgeAndRunOut() async throws {
-            try await GraphTest.withFake { fake throws in
+            try await FakeGraphAPI.withRunning { fake throws in
                 await fake.failNext(2, phoneNumberId: "111", to: "+54 9 11 5555-0001", with: .status(503, body: "down"))
                 let body = #"{"to":"5491155550001","messaging_product":"whatsapp"}"#
                 #expect(try await post(fake.url + "/v23.0/222/messages", body: body).status == 200)  // other number
@@ -87,7 +87,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func controlEndpointListsAndForgets() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 _ = try await post(fake.url + "/hook", body: "one")
                 let list = try await post(fake.url + "/__fake/requests", body: "", method: .GET)
                 let parsed = try JSONValue(parsing: list.body)

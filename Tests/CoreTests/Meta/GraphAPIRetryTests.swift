@@ -31,7 +31,7 @@ extension LoopbackNetworkSuites {
             (.drop, 2, 1125),
         ])
         func transientFailuresAreRetriedWithBackoff(reply: FakeGraphReply, failures: Int, waited: Int) async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(failures, with: reply)
                 let clock = VirtualClock()
                 let start = clock.now()
@@ -45,7 +45,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func retriesAreBoundedAndReportTheLastAnswer() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(10, with: .graphError(code: 130429))
                 let clock = VirtualClock()
                 let start = clock.now()
@@ -63,7 +63,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func networkFailuresAreRetriedThenReported() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(4, with: .drop)
                 let result = await send(fake)
                 guard case .failure(let error, let status, _) = result else {
@@ -77,7 +77,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func jitterStaysWithinItsBounds() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(3, with: .status(500, body: "boom"))
                 let clock = VirtualClock()
                 let start = clock.now()
@@ -98,7 +98,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func timeoutsAreNotRetried() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 // Held until the fake stops: however late the timeout fires, no answer can beat it.
                 await fake.failNext(1, with: .hold)
                 let clock = VirtualClock()
@@ -112,7 +112,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func outsideTheCustomerServiceWindowIsNeverRetried() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(1, with: .graphError(code: 131047))
                 let clock = VirtualClock()
                 let start = clock.now()
@@ -130,7 +130,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func notRegisteredRegistersWithThePinAndRetriesOnce() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(1, with: .graphError(code: 133010))
                 let clock = VirtualClock()
                 let start = clock.now()
@@ -146,7 +146,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func notRegisteredWithoutPin() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(1, with: .graphError(code: 133010))
                 let result = await send(fake, pin: "  ")
                 guard case .failure(let error, let status, _) = result else {
@@ -160,7 +160,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func registrationFailureIsReported() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(1, with: .graphError(code: 133010))
                 await fake.failNext(1, edge: .register, with: .graphError(code: 100))
                 let result = await send(fake)
@@ -182,7 +182,7 @@ extension LoopbackNetworkSuites {
             .graphError(code: 100, message: "Phone number is Already Registered with another PIN"),
         ])
         func alreadyRegisteredCountsAsRegistered(registerReply: FakeGraphReply) async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(1, with: .graphError(code: 133010))
                 await fake.failNext(1, edge: .register, with: registerReply)
                 #expect(await send(fake) == .success(messageId: "wamid.FAKE000001"))
@@ -191,7 +191,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func registersOnlyOnce() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(2, with: .graphError(code: 133010))
                 let result = await send(fake)
                 guard case .failure(let error, let status, _) = result else {

@@ -39,7 +39,7 @@ extension LoopbackNetworkSuites {
                     #"{"to":"5491155550000","type":"interactive","interactive":{"type":"flow","header":{"type":"text","text":"Turnos"},"body":{"text":"Elegí día y hora"},"action":{"name":"flow","parameters":{"flow_message_version":"3","flow_id":"1234567890","flow_cta":"Reservar","flow_token":"tok-1"}}},"messaging_product":"whatsapp"}"#
                 ),
             ]
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 let sender = GraphTest.sender(fake)
                 for (index, (message, _)) in cases.enumerated() {
                     let result = await sender.send(userId: GraphTest.userId, to: "+54 9 11 5555-0000", message: message)
@@ -60,7 +60,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func versionAndBaseURLComeFromConfiguration() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 let sender = GraphAPISender(
                     configuration: GraphAPIConfiguration(baseURL: fake.url + "/", version: "v21.0"), credentials: GraphTest.credentials(),
                     clock: VirtualClock())
@@ -74,7 +74,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func failuresThatNeverReachMeta() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 let sender = GraphTest.sender(fake)
                 #expect(await sender.send(userId: GraphTest.userId, to: "no digits", message: .text(body: "x")) == .failure(error: "Invalid destination phone number", status: 400))
                 #expect(await sender.send(userId: "someone-else", to: GraphTest.contact, message: .text(body: "x")) == .failure(error: "Missing Meta API credentials", status: nil))
@@ -111,7 +111,7 @@ extension LoopbackNetworkSuites {
                 (.status(404, body: ""), "Not Found", 404),
                 (.status(400, body: #"{"error":{}}"#), #"{"error":{}}"#, 400),
             ]
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 let sender = GraphTest.sender(fake)
                 for (reply, error, status) in cases {
                     await fake.failNext(1, with: reply)
@@ -129,7 +129,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func failureDetailsAreMetasBody() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 let sender = GraphTest.sender(fake)
                 await fake.failNext(1, with: .graphError(code: 131009))
                 let result = await sender.send(userId: GraphTest.userId, to: GraphTest.contact, message: .text(body: "x"))

@@ -42,17 +42,6 @@ enum GraphTest {
             credentials: credentials, clock: clock, random: FixedRandom(value: 0.5))
     }
 
-    /// Runs `body` with a fresh fake and always stops it.
-    static func withFake(_ body: (FakeGraphAPI) async throws -> Void) async throws {
-        let fake = try await FakeGraphAPI.start()
-        do {
-            try await body(fake)
-        } catch {
-            await fake.stop()
-            throw error
-        }
-        await fake.stop()
-    }
 
     /// Milliseconds the clock moved since `start`.
     static func elapsed(_ clock: VirtualClock, since start: Date) -> Int {

@@ -16,7 +16,7 @@ extension LoopbackNetworkSuites {
         /// A's first message is held by the fake; A's second waits behind it inside fcb (never
         /// reaching Meta early), while B's message goes through in parallel.
         @Test func sendsToOneContactWaitForThePreviousAnswer() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.add(FakeGraphRule(recipient: GraphTest.contact, edge: .messages, times: 1, reply: .hold))
                 let sender = GraphTest.sender(fake)
                 let first = Task { await sender.send(userId: GraphTest.userId, to: GraphTest.contact, message: .text(body: "1")) }
@@ -39,7 +39,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func queuedSendsGoOutInArrivalOrder() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.add(FakeGraphRule(recipient: GraphTest.contact, edge: .messages, times: 1, reply: .hold))
                 let sender = GraphTest.sender(fake)
                 var tasks: [Task<SendResult, Never>] = []
@@ -61,7 +61,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func manyConcurrentSendsNeverOverlapPerContact() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.add(FakeGraphRule(edge: .messages, times: nil, delayMilliseconds: 2, reply: .success))
                 let sender = GraphTest.sender(fake)
                 let contacts = ["5491155550001", "5491155550002", "5491155550003"]
@@ -84,7 +84,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func senderWaitsForThePhoneNumbersRate() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 let clock = VirtualClock()
                 let start = clock.now()
                 let sender = GraphTest.sender(fake, clock: clock, rateLimit: SendRateLimit(messagesPerSecond: 2, burst: 1))

@@ -45,7 +45,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func deliversTheExactBytesSigned() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 let plan = WebhookReplayer.plan(try payloads(), repeat: 2, shuffle: SeededRandomSource(seed: 3))
                 let replayer = WebhookReplayer(options: .init(url: fake.url + "/webhook", secret: Self.secret, concurrency: 1))
                 let reported = Mutex<[Int]>([])
@@ -67,7 +67,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func concurrencyIsBounded() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.add(FakeGraphRule(edge: .other, times: nil, delayMilliseconds: 20, reply: .success))
                 let plan = WebhookReplayer.plan(try payloads(), repeat: 5, shuffle: nil)
                 let replayer = WebhookReplayer(options: .init(url: fake.url + "/webhook", secret: Self.secret, concurrency: 3))
@@ -80,7 +80,7 @@ extension LoopbackNetworkSuites {
         }
 
         @Test func failuresAreReported() async throws {
-            try await GraphTest.withFake { fake in
+            try await FakeGraphAPI.withRunning { fake in
                 await fake.failNext(1, edge: .other, with: .status(401, body: #"{"error":"Invalid signature"}"#))
                 await fake.failNext(1, edge: .other, with: .drop)
                 let plan = WebhookReplayer.plan(try payloads(), repeat: 1, shuffle: nil)

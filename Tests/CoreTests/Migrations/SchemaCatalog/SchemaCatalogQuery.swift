@@ -1,3 +1,4 @@
+@testable import FCBStore
 import FlowEngine
 
 /// Reads a `SchemaCatalog` from PostgreSQL: run `sql` (no parameters), hand every row's eight

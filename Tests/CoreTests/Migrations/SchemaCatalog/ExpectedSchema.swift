@@ -1,3 +1,4 @@
+@testable import FCBStore
 /// The `public` schema that `prisma/migrations` produces and `prisma/schema.prisma` describes
 /// (reference §7.1), as the PostgreSQL catalog reports it. Read from a real PostgreSQL 15 after
 /// applying all six migrations, and checked line by line against §7.1.

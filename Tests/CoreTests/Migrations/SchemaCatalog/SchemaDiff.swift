@@ -1,3 +1,4 @@
+@testable import FCBStore
 /// One way the database's `public` schema differs from the expected one.
 package struct SchemaDifference: Sendable, Equatable, CustomStringConvertible {
     /// What differs: `table Lead`, `column Message.status`, `index Message_waMessageId_idx on Message`…
