@@ -25,20 +25,16 @@ struct DatabaseOptions: ParsableArguments {
         do {
             return (try DatabaseURL(parsing: text ?? ""), source)
         } catch {
-            throw CommandFailure("\(source): \(error)")
+            throw CommandError.unreadableInput("\(source): \(error)")
         }
     }
 }
 
-/// A failure already explained in words: printed as `error: …`, exit status 2.
-struct CommandFailure: Error, CustomStringConvertible {
-    let message: String
-    init(_ message: String) { self.message = message }
-    var description: String { message }
-
-    func exit() throws -> Never {
-        var standardError = StandardError()
-        print("error: \(message)", to: &standardError)
-        throw ExitCode(2)
+extension DatabaseOptions {
+    /// Opens the database these options name without installing anything, runs `body`, and
+    /// closes it on every path. A database that cannot be opened is unreadable input (exit 2).
+    func withOpenedStore<Result>(_ body: (SQLStore, DatabaseURL) async throws -> Result) async throws -> Result {
+        let url = try resolved().url
+        return try await SQLStore.withOpened(url, installSchema: false) { store in try await body(store, url) }
     }
 }

@@ -45,19 +45,16 @@ struct FakeGraphCommand: AsyncParsableCommand {
         var rules: [FakeGraphRule] = []
         if let script {
             guard let data = FileManager.default.contents(atPath: script) else {
-                FileHandleWriter.standardError("error: --script \(script): cannot read file\n")
-                throw ExitCode(2)
+                throw CommandError.unreadableInput("--script \(script): cannot read file")
             }
             do {
                 rules = try FakeGraphScript.rules(from: [UInt8](data))
             } catch {
-                FileHandleWriter.standardError("error: --script \(script): \(error)\n")
-                throw ExitCode(2)
+                throw CommandError.unreadableInput("--script \(script): \(error)")
             }
         }
         guard (0...65535).contains(port) else {
-            FileHandleWriter.standardError("error: --port must be between 0 and 65535\n")
-            throw ExitCode(2)
+            throw CommandError.usage("--port must be between 0 and 65535")
         }
         let fake = try await FakeGraphAPI.start(port: port, rules: rules) { request in
             let status = request.responseStatus.map(String.init) ?? "dropped"

@@ -28,4 +28,24 @@ struct FCB: AsyncParsableCommand {
             DevCommand.self,
         ]
     )
+
+    /// Parses, runs, and sends every error through `CommandExit`, so each command fails the same
+    /// way (ArgumentParser's own `main` would exit 64 for usage errors; fcb exits 2).
+    static func main() async {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            CommandExit.parsing(error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            CommandExit.running(error, in: type(of: command))
+        }
+    }
 }

@@ -27,7 +27,7 @@ struct InboxStatusCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        try await InboxDatabase.with(database) { store in
+        try await database.withOpenedStore { store, _ in
             let stats = try await store.inboxStats()
             for state in InboxState.allCases {
                 print("\(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(stats.counts[state] ?? 0)")
@@ -51,7 +51,7 @@ struct InboxParkedCommand: AsyncParsableCommand {
     var payload = false
 
     func run() async throws {
-        try await InboxDatabase.with(database) { store in
+        try await database.withOpenedStore { store, _ in
             let items = try await store.parkedItems(limit: max(1, limit))
             if items.isEmpty { print("no parked items") }
             for item in items {
@@ -84,11 +84,11 @@ struct InboxRequeueCommand: AsyncParsableCommand {
         var targets: [Int64] = []
         for text in ids {
             guard let id = Int64(text.hasPrefix("#") ? String(text.dropFirst()) : text) else {
-                try CommandFailure("'\(text)' is not an inbox item id").exit()
+                throw CommandError.usage("'\(text)' is not an inbox item id")
             }
             targets.append(id)
         }
-        try await InboxDatabase.with(database) { store in
+        try await database.withOpenedStore { store, _ in
             if all { targets = try await store.parkedItems(limit: 100_000).map(\.id) }
             var requeued = 0
             for id in targets {
@@ -100,22 +100,5 @@ struct InboxRequeueCommand: AsyncParsableCommand {
             }
             print("\(requeued) item(s) requeued")
         }
-    }
-}
-
-private enum InboxDatabase {
-    /// Opens the database (fcb's schema must exist: `fcb serve` or `migrate-deploy` created it).
-    static func with(_ options: DatabaseOptions, _ body: (SQLStore) async throws -> Void) async throws {
-        let url: DatabaseURL
-        do { url = try options.resolved().url } catch let failure as CommandFailure { try failure.exit() }
-        let store: SQLStore
-        do { store = try await SQLStore.open(url, installSchema: false) } catch { try CommandFailure(error.message).exit() }
-        do {
-            try await body(store)
-        } catch let error as StoreError {
-            await store.close()
-            try CommandFailure(error.message).exit()
-        }
-        await store.close()
     }
 }

@@ -37,25 +37,22 @@ struct MigrateDeployCommand: AsyncParsableCommand {
     var baseline: String?
 
     func run() async throws {
-        let url: DatabaseURL
-        do { url = try database.resolved().url } catch let failure as CommandFailure { try failure.exit() }
+        let url = try database.resolved().url
         let directory: MigrationDirectory
         switch url {
         case .postgres:
-            do { directory = try MigrationDirectory.load(from: migrations) } catch { try CommandFailure("\(error)").exit() }
+            do { directory = try MigrationDirectory.load(from: migrations) } catch { throw CommandError.unreadableInput("\(error)") }
         case .sqlite, .sqliteMemory:
             directory = MigrationDirectory(path: migrations, provider: nil, migrations: [])
         }
-        let store: SQLStore
-        do { store = try await SQLStore.open(url, installSchema: false) } catch { try CommandFailure(error.message).exit() }
-        let result: Result<DeployReport, DeployFailure>
-        do {
-            result = .success(try await MigrationRunner(database: store.database).deploy(directory: directory, options: DeployOptions(baselineThrough: baseline)))
-        } catch {
-            result = .failure(error)
+        let result: Result<DeployReport, DeployFailure> = try await database.withOpenedStore { store, _ in
+            do throws(DeployFailure) {
+                return .success(
+                    try await MigrationRunner(database: store.database).deploy(directory: directory, options: DeployOptions(baselineThrough: baseline)))
+            } catch {
+                return .failure(error)
+            }
         }
-        await store.close()
-        var standardError = StandardError()
         switch result {
         case .success(let report):
             FileHandleWriter.standardOutput(DeployReportText.render(report, database: url.redactedDescription))
@@ -63,13 +60,11 @@ struct MigrateDeployCommand: AsyncParsableCommand {
             if report != DeployReport() {
                 FileHandleWriter.standardOutput(DeployReportText.render(report, database: url.redactedDescription))
             }
-            print("error: migration `\(name)` failed and was rolled back; it is recorded as failed.\n\(error.message)\n\n\(logs)", to: &standardError)
-            throw ExitCode(1)
+            throw CommandError.failure("migration `\(name)` failed and was rolled back; it is recorded as failed.\n\(error.message)\n\n\(logs)")
         case .failure(.refused(let refusal)):
-            print("error: \(refusal.code): \(refusal.message)", to: &standardError)
-            throw ExitCode(1)
+            throw CommandError.failure("\(refusal.code): \(refusal.message)")
         case .failure(.database(let error)):
-            try CommandFailure(error.message).exit()
+            throw CommandError.unreadableInput(error.message)
         }
     }
 }

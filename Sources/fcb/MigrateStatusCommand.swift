@@ -31,19 +31,15 @@ struct MigrateStatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let (url, _) = try resolvedOrExit()
+        let url = try database.resolved().url
         let output: String
         let exitCode: Int32
         switch url {
         case .postgres:
             let directory: MigrationDirectory
-            do { directory = try MigrationDirectory.load(from: migrations) } catch { try CommandFailure("\(error)").exit() }
-            let store = try await open(url)
-            defer { Task { await store.close() } }
-            let status: MigrationStatus
-            do { status = try await MigrationRunner(database: store.database).status(directory: directory) } catch {
-                await store.close()
-                try CommandFailure(error.message).exit()
+            do { directory = try MigrationDirectory.load(from: migrations) } catch { throw CommandError.unreadableInput("\(error)") }
+            let status = try await database.withOpenedStore { store, _ in
+                try await MigrationRunner(database: store.database).status(directory: directory)
             }
             output = json
                 ? MigrationStatusJSON.render(status, migrationsPath: migrations, version: FCBVersion.current)
@@ -54,27 +50,14 @@ struct MigrateStatusCommand: AsyncParsableCommand {
             output = json ? status.json : status.text
             exitCode = status.exitCode
         case .sqlite, .sqliteMemory:
-            let store = try await open(url)
-            let version: FCBSchemaVersion
-            do { version = try await MigrationRunner(database: store.database).fcbSchemaVersion() } catch {
-                await store.close()
-                try CommandFailure(error.message).exit()
+            let version = try await database.withOpenedStore { store, _ in
+                try await MigrationRunner(database: store.database).fcbSchemaVersion()
             }
-            await store.close()
             let status = EmbeddedSchemaStatus(database: url.redactedDescription, version: version)
             output = json ? status.json : status.text
             exitCode = status.exitCode
         }
         FileHandleWriter.standardOutput(output)
         if exitCode != 0 { throw ExitCode(exitCode) }
-    }
-
-    private func resolvedOrExit() throws -> (DatabaseURL, String) {
-        do { return try database.resolved() } catch let failure as CommandFailure { try failure.exit() }
-    }
-
-    /// Opens without installing anything: status is read-only.
-    private func open(_ url: DatabaseURL) async throws -> SQLStore {
-        do { return try await SQLStore.open(url, installSchema: false) } catch { try CommandFailure(error.message).exit() }
     }
 }

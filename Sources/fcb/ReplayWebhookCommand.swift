@@ -104,36 +104,16 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
 
     func run() async throws {
         let payloads = try readPayloads()
-        guard let url else { throw Self.usage("give --url, e.g. --url http://127.0.0.1:3000/webhook") }
-        if let problem = WebhookReplayer.checkURL(url) { throw Self.usage(problem) }
-        guard (1...1_000_000).contains(repeatCount) else { throw Self.usage("--repeat must be between 1 and 1000000") }
-        guard (1...1024).contains(concurrency) else { throw Self.usage("--concurrency must be between 1 and 1024") }
-        guard timeout.isFinite, timeout > 0, timeout <= 3600 else { throw Self.usage("--timeout must be between 0 and 3600 seconds") }
+        guard let url else { throw CommandError.usage("give --url, e.g. --url http://127.0.0.1:3000/webhook") }
+        if let problem = WebhookReplayer.checkURL(url) { throw CommandError.usage(problem) }
+        guard (1...1_000_000).contains(repeatCount) else { throw CommandError.usage("--repeat must be between 1 and 1000000") }
+        guard (1...1024).contains(concurrency) else { throw CommandError.usage("--concurrency must be between 1 and 1024") }
+        guard timeout.isFinite, timeout > 0, timeout <= 3600 else { throw CommandError.usage("--timeout must be between 0 and 3600 seconds") }
         var changes: WebhookRewrite?
         if let rewrite {
-            do { changes = try WebhookRewrite.parse(rewrite) } catch { throw Self.usage(error.description) }
+            do { changes = try WebhookRewrite.parse(rewrite) } catch { throw CommandError.usage(error.description) }
         }
-        let resolved: SigningSecret.Resolved
-        var sources: [any SigningSecretSource] = [LiteralSecret(secret)]
-        var tenantStore: SQLStore?
-        if let tenant, secret == nil {
-            do {
-                let store = try await SQLStore.open(try database.resolved().url, installSchema: false)
-                tenantStore = store
-                sources.append(TenantSecret(store: store, tenant: tenant))
-            } catch {
-                throw Self.usage("--tenant: \(error)")
-            }
-        }
-        sources.append(EnvironmentSecret(name: "META_APP_SECRET", environment: ProcessInfo.processInfo.environment))
-        do {
-            resolved = try await SigningSecret.resolve(sources)
-            await tenantStore?.close()
-        } catch {
-            await tenantStore?.close()
-            throw Self.usage("\(error)")
-        }
-
+        let resolved = try await resolveSecret()
         var order: (any RandomSource)?
         if shuffle || seed != nil {
             let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
@@ -159,7 +139,7 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
     /// The payloads to send: the files, or the synthesised --text message.
     private func readPayloads() throws -> [WebhookReplayer.Payload] {
         if let text {
-            guard payloads.isEmpty else { throw Self.usage("give payload files or --text, not both") }
+            guard payloads.isEmpty else { throw CommandError.usage("give payload files or --text, not both") }
             let synthesizer = WebhookSynthesizer(
                 from: from ?? WebhookSynthesizer.defaultFrom, phoneNumberId: phoneNumberId ?? WebhookSynthesizer.defaultPhoneNumberId,
                 profileName: name ?? WebhookSynthesizer.defaultName)
@@ -167,14 +147,14 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
             return [.init(name: "--text \"\(text)\"", bytes: synthesizer.textMessage(text, messageId: id, at: Date()))]
         }
         if from != nil || phoneNumberId != nil || name != nil {
-            throw Self.usage("--from, --phone-number-id and --name describe a --text message; to change files use --rewrite from=…,phone_number_id=…")
+            throw CommandError.usage("--from, --phone-number-id and --name describe a --text message; to change files use --rewrite from=…,phone_number_id=…")
         }
         guard !payloads.isEmpty else {
-            throw Self.usage("give payload files, directories or -, or --text \"hola\" (see fcb replay-webhook --help)")
+            throw CommandError.usage("give payload files, directories or -, or --text \"hola\" (see fcb replay-webhook --help)")
         }
         let inputs = FlowInputs.collect(payloads) { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
         if let unreadable = inputs.first(where: { $0.bytes == nil }) {
-            throw Self.usage("\(unreadable.path): \(unreadable.readError ?? "cannot read")")
+            throw CommandError.unreadableInput("\(unreadable.path): \(unreadable.readError ?? "cannot read")")
         }
         return inputs.compactMap { input in
             guard let bytes = input.bytes else { return nil }
@@ -203,9 +183,22 @@ struct ReplayWebhookCommand: AsyncParsableCommand {
         return line
     }
 
-    /// Prints `error: …`; the returned exit code (2: usage error or unreadable input) is thrown.
-    static func usage(_ message: String) -> ExitCode {
-        FileHandleWriter.standardError("error: \(message)\n")
-        return ExitCode(2)
+    /// The signing secret: --secret, else the tenant's `metaAppSecret` (--tenant, read from the
+    /// database, which is open only for this lookup), else META_APP_SECRET.
+    private func resolveSecret() async throws -> SigningSecret.Resolved {
+        let environment = EnvironmentSecret(name: "META_APP_SECRET", environment: ProcessInfo.processInfo.environment)
+        func resolve(_ sources: [any SigningSecretSource]) async throws -> SigningSecret.Resolved {
+            do { return try await SigningSecret.resolve(sources) } catch { throw CommandError.usage("\(error)") }
+        }
+        guard let tenant, secret == nil else { return try await resolve([LiteralSecret(secret), environment]) }
+        let url: DatabaseURL
+        do { url = try database.resolved().url } catch { throw CommandError.usage("--tenant: \(error)") }
+        do {
+            return try await SQLStore.withOpened(url, installSchema: false) { store in
+                try await resolve([TenantSecret(store: store, tenant: tenant), environment])
+            }
+        } catch let error as StoreError {
+            throw CommandError.usage("--tenant: \(error)")
+        }
     }
 }

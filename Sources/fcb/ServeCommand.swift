@@ -110,7 +110,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration = try ServeConfiguration.load(
                 flags: flags, environment: ProcessInfo.processInfo.environment, envFilePath: envFile ?? ".env", envFileRequired: envFile != nil)
         } catch {
-            try CommandFailure(error.message).exit()
+            throw CommandError.unreadableInput(error.message)
         }
         FCBLogging.bootstrap(format: configuration.logFormat, level: configuration.logLevel)
         let registry = PrometheusCollectorRegistry()
@@ -120,12 +120,7 @@ struct ServeCommand: AsyncParsableCommand {
         for warning in configuration.warnings { logger.warning("\(warning)") }
 
         let extras = ServeExtras(seedPath: seed ?? (demo ? "examples/demo.json" : nil), demo: demo, instanceId: instanceId)
-        let components: ServeComponents
-        do {
-            components = try await ServeWiring.makeComponents(configuration: configuration, extras: extras, logger: logger)
-        } catch let failure as CommandFailure {
-            try failure.exit()
-        }
+        let components = try await ServeWiring.makeComponents(configuration: configuration, extras: extras, logger: logger)
         let server: FCBServer
         do {
             server = try FCBServer(
@@ -133,13 +128,13 @@ struct ServeCommand: AsyncParsableCommand {
                 services: components.services, realtime: components.realtime, logger: logger)
         } catch {
             await components.close()
-            try CommandFailure(error.message).exit()
+            throw CommandError.unreadableInput(error.message)
         }
         do {
             try await server.run()
         } catch let failure as ServeConfigurationError {
             await components.close()
-            try CommandFailure(failure.message).exit()
+            throw CommandError.unreadableInput(failure.message)
         } catch {
             logger.critical("fcb serve stopped on an error", metadata: ["error": .string("\(error)")])
             await components.close()

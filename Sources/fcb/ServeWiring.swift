@@ -42,7 +42,7 @@ enum ServeWiring {
         do {
             store = try await SQLStore.open(configuration.databaseURL)
         } catch {
-            throw CommandFailure("cannot open \(configuration.databaseURL.redactedDescription): \(error.message)")
+            throw CommandError.unreadableInput("cannot open \(configuration.databaseURL.redactedDescription): \(error.message)")
         }
         do {
             if let seedPath = extras.seedPath {
@@ -52,10 +52,10 @@ enum ServeWiring {
             }
         } catch let problem as TenantSeed.Problem {
             await store.close()
-            throw CommandFailure(problem.description)
+            throw CommandError.unreadableInput(problem.description)
         } catch {
             await store.close()
-            throw CommandFailure("seeding failed: \(error)")
+            throw CommandError.unreadableInput("seeding failed: \(error)")
         }
 
         var graphURL = configuration.metaGraphURL
@@ -91,7 +91,7 @@ enum ServeWiring {
                     settings: settings, lookupMessage: { id in try await store.message(id: id) }, logger: Logger(label: "fcb.fanout"))
             } catch {
                 await store.close()
-                throw CommandFailure("cannot set up the realtime fan-out on \(configuration.databaseURL.redactedDescription): \(error.message)")
+                throw CommandError.unreadableInput("cannot set up the realtime fan-out on \(configuration.databaseURL.redactedDescription): \(error.message)")
             }
         }
         let realtime = RealtimeServer(

@@ -101,8 +101,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Disable coloured output (also disabled by NO_COLOR or when output is not a terminal).")
     var noColor = false
 
-    /// Usage problems exit with status 2 like unreadable input (checked in `run`, since
-    /// ArgumentParser's own validation errors exit with 64).
+    /// Usage problems (exit status 2 with the usage line, through `CommandExit`).
     private func usageProblem() -> String? {
         if flows.isEmpty {
             return "give at least one flow file or directory, e.g. fcb simulate examples/flows/soporte-menu.json (see fcb simulate --help)"
@@ -123,9 +122,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if let problem = usageProblem() {
-            throw Self.fail(SimulatorError(problem))
-        }
+        if let problem = usageProblem() { throw CommandError.usage(problem) }
         if let check {
             try await runCheck(check)
             return
@@ -158,7 +155,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 source = StandardInputSource()
             }
         } catch {
-            throw Self.fail(error)
+            throw CommandError.unreadableInput("\(error)")
         }
 
         if interactive { FileHandleWriter.standardOutput(banner(configuration, clock: await simulator.now()) + "\n") }
@@ -188,7 +185,7 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         await simulator.close()
         await configuration.shutdown()
-        if let failure { throw Self.fail(failure) }
+        if let failure { throw CommandError.unreadableInput("\(failure)") }
     }
 
     private func runCheck(_ path: String) async throws {
@@ -200,7 +197,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 try result.actual.write(to: record, mockAPIPath: result.actual.mockAPI)
             }
         } catch {
-            throw Self.fail(error)
+            throw CommandError.unreadableInput("\(error)")
         }
         FileHandleWriter.standardOutput(result.diff + result.summary + "\n")
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
@@ -221,11 +218,5 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         let text = lines.joined(separator: "\n")
         return colour ? "\u{1B}[2m\(text)\u{1B}[0m\n" : text + "\n"
-    }
-
-    /// Prints `error: …`; the returned exit code (2: usage error or unreadable input) is thrown.
-    private static func fail(_ error: any Error) -> ExitCode {
-        FileHandleWriter.standardError("error: \(error)\n")
-        return ExitCode(2)
     }
 }

@@ -55,23 +55,23 @@ struct VerifySignatureCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let body else {
-            throw Self.usage("give the body file (or - for standard input), e.g. fcb verify-signature body.json --secret S --signature sha256=…")
+            throw CommandError.usage("give the body file (or - for standard input), e.g. fcb verify-signature body.json --secret S --signature sha256=…")
         }
-        if sign && signature != nil { throw Self.usage("--sign prints a signature; leave out --signature") }
-        if !sign && signature == nil { throw Self.usage("give --signature sha256=… to check, or --sign to print the signature") }
+        if sign && signature != nil { throw CommandError.usage("--sign prints a signature; leave out --signature") }
+        if !sign && signature == nil { throw CommandError.usage("give --signature sha256=… to check, or --sign to print the signature") }
         guard let secret = secret ?? ProcessInfo.processInfo.environment["META_APP_SECRET"] else {
-            throw Self.usage("give --secret (or set META_APP_SECRET)")
+            throw CommandError.usage("give --secret (or set META_APP_SECRET)")
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: body, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw Self.usage("\(body) is a directory; verify-signature checks one body file")
+            throw CommandError.usage("\(body) is a directory; verify-signature checks one body file")
         }
         let input = FlowInputs.collect([body]) { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
         guard let read = input.first, let bytes = read.bytes else {
-            throw Self.usage("\(input.first?.path ?? body): \(input.first?.readError ?? "cannot read")")
+            throw CommandError.unreadableInput("\(input.first?.path ?? body): \(input.first?.readError ?? "cannot read")")
         }
         if sign {
-            if secret.isEmpty { throw Self.usage("the secret is empty; fcb never accepts signatures made with an empty secret") }
+            if secret.isEmpty { throw CommandError.usage("the secret is empty; fcb never accepts signatures made with an empty secret") }
             FileHandleWriter.standardOutput(WebhookSignature.header(body: bytes, secret: secret) + "\n")
             return
         }
@@ -94,11 +94,5 @@ struct VerifySignatureCommand: AsyncParsableCommand {
             for cause in diagnosis.causes { out += "  - \(cause)\n" }
         }
         return out
-    }
-
-    /// Prints `error: …`; the returned exit code (2: usage error or unreadable input) is thrown.
-    static func usage(_ message: String) -> ExitCode {
-        FileHandleWriter.standardError("error: \(message)\n")
-        return ExitCode(2)
     }
 }

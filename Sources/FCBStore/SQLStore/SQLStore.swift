@@ -40,3 +40,21 @@ package final class SQLStore: FlowStore, TenantStore, InboxStore {
 
     package func close() async { await database.close() }
 }
+
+extension SQLStore {
+    /// Opens the database `url` names, runs `body` with it, and closes it on every path (also
+    /// when `body` throws): one-shot commands never leave a pool or file handle behind.
+    package static func withOpened<Result>(
+        _ url: DatabaseURL, installSchema: Bool = true, _ body: (SQLStore) async throws -> Result
+    ) async throws -> Result {
+        let store = try await open(url, installSchema: installSchema)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}

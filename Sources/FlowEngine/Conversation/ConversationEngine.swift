@@ -2,7 +2,8 @@ import Foundation
 import FCBSupport
 
 /// Routes one inbound message of a contact to a session and runs the executor on it
-/// (reference §3.5 with SPEC §5's decisions). Shared by `fcb serve` and `fcb simulate`.
+/// (docs/compatibility.md#routing-a-message-to-a-session, with the changes in
+/// docs/differences.md#processing-pipeline). Shared by `fcb serve` and `fcb simulate`.
 package struct ConversationEngine: Sendable {
     package let store: any FlowStore
     package let executor: FlowExecutor

@@ -1,5 +1,6 @@
 /// Which of a tenant's active flows handles a message from a contact without an open session
-/// (reference §3.6 `findBestMatchingFlow`, FE-old ordering as SPEC §5 decides).
+/// (the old backend's `findBestMatchingFlow`, docs/compatibility.md#flow-selection, with its older
+/// path's ordering: docs/differences.md#ties-go-to-the-most-recently-updated-flow).
 package enum FlowSelector {
     /// The score of one flow: 6 for a keyword match (+2 exact text, +1 exact title, +1 exact
     /// id), 1 for a `default` flow, else 0.

@@ -1,4 +1,5 @@
-/// One HTTP call made by a flow's `api` node (reference §1.6 "api node details", SPEC §6).
+/// One HTTP call made by a flow's `api` node (docs/compatibility.md#api-node,
+/// docs/differences.md#api-node-status-limits-and-private-addresses).
 ///
 /// The executor builds it (method upper-cased, URL/headers/body already interpolated) and hands it
 /// to an injected ``APIClient``: ``LiveAPIClient`` in `serve`/`simulate`, a fake in tests.

@@ -1,7 +1,8 @@
 import Foundation
 import FCBSupport
 
-/// The inbound payload recorded in the history (reference §1.3, §1.10).
+/// The inbound payload recorded in the history (docs/compatibility.md#what-a-run-gets,
+/// docs/compatibility.md#conversation-history).
 struct InboundPayload {
     var text: String
     var type: String

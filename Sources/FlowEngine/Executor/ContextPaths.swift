@@ -1,5 +1,6 @@
-/// The reference's path helpers over a flow context: `getFromPath`, `setByPath` (§1.8) and
-/// the `tpl` interpolation (§1.7), on JSON with JavaScript's rules.
+/// The old executor's path helpers over a flow context: `getFromPath`, `setByPath`
+/// (docs/compatibility.md#context-paths) and the `tpl` interpolation
+/// (docs/compatibility.md#placeholders), on JSON with JavaScript's rules.
 package enum ContextPaths {
     /// `getFromPath(obj, path)`: split on `.` only; walking stops with nil (undefined) at null,
     /// undefined or a primitive. Arrays answer numeric keys and `length`.

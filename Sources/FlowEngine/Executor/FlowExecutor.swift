@@ -34,8 +34,9 @@ package struct ExecutionEnvironment: Sendable {
     }
 }
 
-/// The flow executor (reference §1, with SPEC §6's deliberate changes). One instance serves
-/// every run; each `run` reads a session, reacts to one inbound message and persists as it goes.
+/// The flow executor (docs/compatibility.md#running-a-flow, with the deliberate changes in
+/// docs/differences.md#executor). One instance serves every run; each `run` reads a session,
+/// reacts to one inbound message and persists as it goes.
 package struct FlowExecutor: Sendable {
     package let environment: ExecutionEnvironment
     let cache: ExecutorCache

@@ -1,7 +1,8 @@
 import Foundation
 import FCBSupport
 
-/// Node behaviour (reference §1.6 with SPEC §6's changes).
+/// Node behaviour (docs/compatibility.md#node-behaviour, with the changes in
+/// docs/differences.md#executor).
 extension FlowRun {
     mutating func execute(_ node: FlowNode) async throws(FlowRunError) -> NodeStep {
         let data = node.data
@@ -108,8 +109,8 @@ extension FlowRun {
 
     // MARK: Sending
 
-    /// Sends one message; on success inserts its Message row, on failure a Failed row (SPEC §7)
-    /// and throws `FlowSendMessageError`.
+    /// Sends one message; on success inserts its Message row, on failure a Failed row
+    /// (docs/differences.md#failed-sends-leave-a-failed-row) and throws `FlowSendMessageError`.
     mutating func deliver(
         _ message: OutboundMessage, fallback: String, row: (inout FlowRun, String?) -> MessageRecord
     ) async throws(FlowRunError) {
@@ -275,7 +276,8 @@ extension FlowRun {
         let metaFlowToken = flow.metaFlowToken?.trimmingJSWhitespace() ?? ""
         func orNil(_ s: String) -> String? { s.isEmpty ? nil : s }
         if !metaFlowId.isEmpty && !metaFlowToken.isEmpty {
-            // SPEC §6: a Flow synced with Meta is really sent.
+            // A Flow synced with Meta is really sent
+            // (docs/differences.md#whatsapp-flows-are-sent-when-the-flow-is-synced).
             let message = OutboundMessage.flow(
                 .init(flowId: metaFlowId, flowToken: metaFlowToken, cta: cta, header: orNil(header), body: body, footer: orNil(footer)))
             try await deliver(message, fallback: "Failed to send WhatsApp Flow message") { run, messageId in

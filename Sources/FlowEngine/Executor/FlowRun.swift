@@ -142,7 +142,8 @@ struct FlowRun {
                     // point goes on from the chosen branch instead of asking the question again.
                     try await persist(status: .active, currentNodeId: .some(next.id))
                 } else {
-                    // SPEC §6: no option and no no-match edge → ask again instead of getting stuck (A5).
+                    // No option and no no-match edge → ask again instead of getting stuck
+                    // (docs/differences.md#no-matching-option-the-options-are-sent-again).
                     book.recordInbound(inbound, at: env.clock.now())
                     events.append(.optionsRepeated(nodeId: paused.id))
                     do {
@@ -186,8 +187,8 @@ struct FlowRun {
         return try await loop(from: start)
     }
 
-    /// The reference's trigger matching (§1.4 B): normalised keyword equal to or contained in the
-    /// normalised message; the first `default` trigger otherwise.
+    /// The old executor's trigger matching (docs/compatibility.md#where-a-run-starts, B): normalised
+    /// keyword equal to or contained in the normalised message; the first `default` trigger otherwise.
     func matchTrigger(_ text: String?) -> (FlowNode, String)? {
         let input = TextNormalization.triggerKey(text)
         var fallback: (FlowNode, String)?

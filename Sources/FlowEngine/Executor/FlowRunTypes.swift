@@ -1,6 +1,7 @@
 import Foundation
 
-/// The inbound message a run reacts to (reference §1.1 `messageText` + `incomingMeta`).
+/// The inbound message a run reacts to (the old executor's `messageText` + `incomingMeta`;
+/// docs/compatibility.md#what-a-run-gets).
 package struct InboundMessage: Sendable, Equatable {
     /// The text used for trigger and option matching; nil for runs without a message (broadcasts).
     package var text: String?
@@ -52,7 +53,7 @@ package struct InboundMessage: Sendable, Equatable {
 package struct ExecutorOptions: Sendable {
     /// Node visits allowed per run; the visit after `maxSteps + 1` fails (reference: `steps++ > 500`).
     package var maxSteps = 500
-    /// Delays are capped at this many milliseconds (SPEC §5: configurable, default 60 s).
+    /// Delays are capped at this many milliseconds (configurable, default 60 s; docs/differences.md#delays-are-resume-times).
     package var maxDelayMilliseconds = 60_000
     /// Entries kept in `_meta.history` and `inputHistory`.
     package var historyLimit = 50
@@ -81,7 +82,7 @@ package struct ExecutorOptions: Sendable {
     }
 }
 
-/// A send the Graph API refused, or a message that cannot be built (reference §1.12).
+/// A send the Graph API refused, or a message that cannot be built (docs/compatibility.md#run-errors).
 package struct FlowSendMessageError: Error, Sendable, Equatable, CustomStringConvertible {
     package let message: String
     package let status: Int?

@@ -1,4 +1,4 @@
-/// How an options node is shown on WhatsApp (SPEC §6): 1–3 options as reply buttons, 4–10 as a
+/// How an options node is shown on WhatsApp (docs/compatibility.md#message-bodies): 1–3 options as reply buttons, 4–10 as a
 /// list; titles cut to 20 / 24 characters with an ellipsis and made unique; ids derived from the
 /// titles, non-empty, unique and at most 200 characters. Resume matching uses the same table.
 package struct OptionsPresentation: Sendable, Equatable {

@@ -116,7 +116,7 @@ package enum OutboundMessage: Sendable, Equatable {
     }
 }
 
-/// The sender's answer (reference §1.1 `SendMessageResult`).
+/// The sender's answer (the old executor's `SendMessageResult`; docs/compatibility.md#what-a-run-gets).
 package enum SendResult: Sendable, Equatable {
     case success(messageId: String?)
     case failure(error: String?, status: Int?, details: JSONValue? = nil)

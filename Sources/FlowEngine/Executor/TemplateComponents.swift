@@ -1,5 +1,5 @@
-/// Template message components built from a node's `templateParameters` (reference §1.6
-/// "Template component building"): grouped by `type::subType::index` in first-seen order.
+/// Template message components built from a node's `templateParameters`
+/// (docs/compatibility.md#template-components): grouped by `type::subType::index` in first-seen order.
 enum TemplateComponents {
     struct Built {
         let component: OutboundMessage.TemplateComponent

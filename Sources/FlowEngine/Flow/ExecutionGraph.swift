@@ -1,4 +1,4 @@
-/// The graph as the executor walks it (reference §1.5), indexed by node position: which node
+/// The graph as the executor walks it (docs/compatibility.md#the-graph-as-a-run-walks-it), indexed by node position: which node
 /// can follow which. With duplicated ids the last node wins, as at run time.
 package struct ExecutionGraph: Sendable {
     package let definition: FlowDefinition

@@ -16,7 +16,7 @@ package struct FlowSanitizationError: Error, Sendable, Equatable, CustomStringCo
     }
 }
 
-/// Lenient loading, exactly `sanitizeFlowDefinition` (reference §2.3): what the executor runs.
+/// Lenient loading, exactly `sanitizeFlowDefinition` (docs/compatibility.md#flow-json): what the executor runs.
 /// The loader also returns a best-effort definition without the offending nodes and edges, which
 /// the validator uses to keep checking the rest of the graph.
 package struct FlowLoadResult: Sendable {

@@ -1,4 +1,4 @@
-/// Meta's documented limits for interactive messages (peers-and-limits "Interactive limits"),
+/// Meta's documented limits for interactive messages (docs/compatibility.md#interactive-limits),
 /// shared by the executor (fitting options), the renderer (refusing) and the validator (reporting).
 package enum WhatsAppLimits {
     package static let maxButtons = 3

@@ -28,11 +28,12 @@ package protocol ExecutorStore: Sendable {
 }
 
 /// Everything the executor, the simulator and the pipeline read and write. Implemented in
-/// memory (simulate, unit tests), and on SQLite and PostgreSQL (the storage issue).
+/// memory (simulate, unit tests), and on SQLite and PostgreSQL
+/// (docs/targets.md#one-behaviour-on-every-backend).
 package protocol FlowStore: ExecutorStore {
     // Sessions
     func session(id: String) async throws(StoreError) -> SessionRecord?
-    /// The most recently updated Active or Paused session of a contact (reference §3.5 step 1).
+    /// The most recently updated Active or Paused session of a contact (docs/compatibility.md#routing-a-message-to-a-session, step 1).
     func openSession(contactId: String) async throws(StoreError) -> SessionRecord?
     func session(contactId: String, flowId: String) async throws(StoreError) -> SessionRecord?
     /// Every session of a contact, oldest first (by createdAt, then id).

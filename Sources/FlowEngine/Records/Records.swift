@@ -1,6 +1,6 @@
 import Foundation
 
-/// Rows of the dashboard's Prisma schema (reference §7.1), as fcb reads and writes them.
+/// Rows of the dashboard's Prisma schema (docs/compatibility.md#tables), as fcb reads and writes them.
 /// Statuses stay strings: the schema has no enums, and foreign values must survive a round trip.
 
 package struct SessionRecord: Sendable, Equatable {

@@ -1,6 +1,6 @@
 /// Options that change what `validate-flow` checks.
 package struct ValidationOptions: Sendable {
-    /// Delays longer than this are shortened at run time (SPEC §5, default 60 s).
+    /// Delays longer than this are shortened at run time (default 60 s; docs/differences.md#delays-are-resume-times).
     package var delayCapSeconds: Double = 60
     /// Rule ids to leave out of the report.
     package var ignoredRules: Set<String> = []

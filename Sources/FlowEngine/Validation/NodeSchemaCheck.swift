@@ -1,4 +1,4 @@
-/// The dashboard's per-type zod schemas (reference §2.1), checked on the positioned tree.
+/// The dashboard's per-type zod schemas (docs/compatibility.md#node-data), checked on the positioned tree.
 /// Limits that WhatsApp rules report with their own ids are left to ``WhatsAppCheck``.
 struct NodeSchemaCheck {
     let root: JSONNode

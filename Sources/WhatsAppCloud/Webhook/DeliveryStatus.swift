@@ -2,7 +2,8 @@ import Foundation
 import FCBSupport
 
 /// A message's delivery status as the dashboard stores it (`Message.status`,
-/// `BroadcastRecipient.status`), mapped from Meta's status values (reference §3.7, FE live).
+/// `BroadcastRecipient.status`), mapped from Meta's status values as the old backend's current
+/// webhook path maps them (docs/compatibility.md#delivery-statuses).
 package enum DeliveryStatus: String, Sendable, Equatable, CaseIterable {
     case pending = "Pending"
     case sent = "Sent"
@@ -12,7 +13,7 @@ package enum DeliveryStatus: String, Sendable, Equatable, CaseIterable {
     case warning = "Warning"
 
     /// Trimmed and lower-cased, then: `sent`; `delivered`; `read`; `failed`/`undelivered`/`deleted`;
-    /// `warning`; `pending`/`queued`. Anything else is nil (FE live skips such statuses).
+    /// `warning`; `pending`/`queued`. Anything else is nil (the old backend skipped such statuses too).
     package init?(meta raw: String) {
         switch raw.trimmingJSWhitespace().jsLowercased() {
         case "sent": self = .sent
@@ -37,10 +38,10 @@ package enum DeliveryStatus: String, Sendable, Equatable, CaseIterable {
         }
     }
 
-    /// SPEC §5's monotonic rule: a status never goes back along `Pending < Sent < Delivered <
-    /// Read`; `Failed` and `Warning` replace only `Pending` or `Sent`; after `Failed`/`Warning`
-    /// a `Delivered` or `Read` still applies (the message evidently arrived). The stores apply
-    /// the same rule in SQL.
+    /// The monotonic rule (docs/differences.md#statuses-never-go-backwards): a status never goes
+    /// back along `Pending < Sent < Delivered < Read`; `Failed` and `Warning` replace only `Pending`
+    /// or `Sent`; after `Failed`/`Warning` a `Delivered` or `Read` still applies (the message
+    /// evidently arrived). The stores apply the same rule in SQL.
     package func mayReplace(_ current: DeliveryStatus) -> Bool {
         switch (self, current) {
         case (.failed, .pending), (.failed, .sent), (.warning, .pending), (.warning, .sent): return true
@@ -56,7 +57,8 @@ extension WebhookStatus {
     /// The mapped status, or nil for values the dashboard does not know.
     package var deliveryStatus: DeliveryStatus? { DeliveryStatus(meta: status) }
 
-    /// FE live: a finite `Number(timestamp)` is Unix seconds (0 and negative included).
+    /// As in the old backend's current webhook path: a finite `Number(timestamp)` is Unix seconds
+    /// (0 and negative included).
     package var date: Date? {
         guard let timestamp, let seconds = Double(timestamp.trimmingJSWhitespace()), seconds.isFinite,
             abs(seconds) <= ISOTimestamp.maxSeconds

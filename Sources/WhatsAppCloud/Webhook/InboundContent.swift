@@ -1,10 +1,10 @@
 import FlowEngine
 
-/// What fcb makes of one inbound message (SPEC §5 "text extraction"): the text a flow sees,
+/// What fcb makes of one inbound message (docs/compatibility.md#inbound-messages): the text a flow sees,
 /// whether the message runs flows at all, and the executor's input.
 ///
-/// The rules are the dashboard's live `extractUserText` (reference §3.4, "FE live") with the
-/// SPEC's changes:
+/// The rules are the old backend's `extractUserText` (its current webhook path) with fcb's
+/// changes (docs/differences.md#processing-pipeline):
 /// - image, video and document captions are used (and a document's file name), as the old version did;
 /// - a WhatsApp Flow response (`nfm_reply`) gives its `body`, else its `name`, and its parsed
 ///   `response_json` is handed to the flow (`flowResponse`);
@@ -18,7 +18,7 @@ package struct InboundContent: Sendable, Equatable {
     /// False for reactions, system and unsupported messages and when there is no text: such
     /// messages are stored but never start or resume a flow.
     package var runsFlows: Bool
-    /// The executor's input (reference §3.3 step 7 `incomingMeta`).
+    /// The executor's input (the old backend's `incomingMeta`; docs/compatibility.md#inbound-messages).
     package var inbound: InboundMessage
 }
 
@@ -38,7 +38,7 @@ extension WebhookMessage {
             inbound: inboundMessage(text: text, command: command))
     }
 
-    /// `extractUserText` (FE live) with the SPEC §5 changes.
+    /// The current webhook path's `extractUserText` with fcb's changes (see the type's comment).
     private func userText(_ command: CommandFields) -> String? {
         switch kind {
         case .text:
@@ -78,8 +78,8 @@ extension WebhookMessage {
         }
     }
 
-    /// `incomingMeta` as the reference builds it (§3.3 step 7), plus the media object and the
-    /// Flow response.
+    /// `incomingMeta` as the old backend builds it (docs/compatibility.md#inbound-messages), plus
+    /// the media object and the Flow response.
     private func inboundMessage(text: String?, command: CommandFields) -> InboundMessage {
         let interactiveType = interactive?.type ?? (type == "command" && command.hasSource ? "command" : nil)
         let interactiveId = truthy(interactive?.buttonReply?.id) ?? truthy(interactive?.listReply?.id) ?? command.identifier
@@ -114,7 +114,7 @@ extension WebhookMessage {
     }
 }
 
-/// The dashboard's "command" fields (reference §3.3): the source is `interactive.command` when
+/// The dashboard's "command" fields (docs/compatibility.md#inbound-messages): the source is `interactive.command` when
 /// `interactive.type` is `command`, otherwise the message's own `command` object.
 struct CommandFields {
     let identifier: String?

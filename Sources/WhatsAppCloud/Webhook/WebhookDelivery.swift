@@ -29,7 +29,8 @@ package struct WebhookDelivery: Sendable, Equatable {
     package var changes: [WebhookChange] { entries.flatMap(\.changes) }
 
     /// The distinct `metadata.phone_number_id`s (trimmed, non-empty) in order: every tenant the
-    /// delivery touches, each of which must verify the signature (SPEC §4 step 4).
+    /// delivery touches, each of which must verify the signature
+    /// (docs/differences.md#every-tenant-in-a-delivery-must-sign-it).
     package var phoneNumberIds: [String] {
         var seen: Set<String> = []
         var ids: [String] = []
