@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every SPEC §14 measurement in one run, each figure beside its limit, then one summary table.
+# Every measurement of docs/targets.md#performance in one run, each figure beside its limit, then
+# one summary table.
 # Timings on a shared 2-core machine are noisy: compare the ratios printed in one run.
 #   bench/run.sh                                   everything (~10 min; needs wrk and PostgreSQL)
 #   PARTS="flows executor" bench/run.sh            some parts: flows executor simulate pipeline socketio store
@@ -30,7 +31,7 @@ echo "# machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d:
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
 if has flows; then
-    section "validate-flow (SPEC: a 5,000-node flow in ≤ 200 ms, ≤ 3× parse)"
+    section "validate-flow (target: a 5,000-node flow in ≤ 200 ms, ≤ 3× parse)"
     "$bin/fcb-bench" "$nodes" "$runs"
     # The whole command, process start to exit, on the same generated flow.
     "$bin/fcb-bench" "$nodes" 1 --write >"$tmp/flow.json"
@@ -46,7 +47,7 @@ if has flows; then
 fi
 
 if has executor; then
-    section "executor (SPEC: ≥ 200,000 node steps/s in memory; one run visits 400 nodes: assign, condition, message, delay)"
+    section "executor (target: ≥ 200,000 node steps/s in memory; one run visits 400 nodes: assign, condition, message, delay)"
     "$bin/fcb-bench" executor 100
 fi
 
@@ -83,12 +84,12 @@ if has pipeline; then
 fi
 
 if has socketio; then
-    section "Socket.IO (SPEC: 5,000 connections, fan-out p99 ≤ 20 ms, ≤ 30 KiB RSS per connection)"
+    section "Socket.IO (target: 5,000 connections, fan-out p99 ≤ 20 ms, ≤ 30 KiB RSS per connection)"
     # socketio.sh exits 1 when a limit is missed: the summary below still shows every figure.
-    bench/socketio.sh | tee "$tmp/socketio.txt" || echo "(bench/socketio.sh: a SPEC limit missed or the run failed, see above)"
+    bench/socketio.sh | tee "$tmp/socketio.txt" || echo "(bench/socketio.sh: a limit missed or the run failed, see above)"
     awk -F '  +' '/^(connections held|server RSS per connection \(connected\)|webhook → message:new, p99)/ {
         printf "Socket.IO: %s\t%s\t%s\t%s\n", $1, $2, $3, $4 }' "$tmp/socketio.txt" >>"$FCB_BENCH_SUMMARY"
 fi
 
-section "SPEC §14 summary (this run)"
+section "summary against docs/targets.md (this run)"
 { printf 'measurement\tfigure\tlimit\tratio\n'; cat "$FCB_BENCH_SUMMARY"; } | column -t -s $'\t'

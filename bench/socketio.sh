@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# SPEC §14 realtime figures: CLIENTS Socket.IO clients (default 5000) joined to one
-# conversation of `fcb serve --demo`, ROUNDS webhooks (default 20) fanned out to all of them.
+# The realtime figures of docs/targets.md#performance: CLIENTS Socket.IO clients (default 5000)
+# joined to one conversation of `fcb serve --demo`, ROUNDS webhooks (default 20) fanned out to
+# all of them.
 # Loopback only; the server gets a temporary SQLite database and a free port and is stopped
 # at the end. Clients and server share the machine: compare ratios within one run.
 #   CLIENTS=1000 ROUNDS=20 bench/socketio.sh

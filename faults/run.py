@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Scripted, bounded fault-injection suite for `fcb serve` (issue #8).
+"""Scripted, bounded fault-injection suite for `fcb serve` (docs/targets.md#bad-input).
 
 Run through faults/run.sh (it starts a throwaway PostgreSQL with scripts/with-postgres).
 Every scenario: a fresh database, the fake Graph API (`fcb dev fake-graph`), one or two

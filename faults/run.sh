@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fcb serve fault-injection suite (issue #8): see faults/README.md.
+# fcb serve fault-injection suite (docs/targets.md#bad-input): see faults/README.md.
 #   faults/run.sh [-n 300] [--only 1,2,3,4,5] [--keep] [--fcb PATH]
 # Starts a throwaway PostgreSQL (scripts/with-postgres) and runs faults/run.py inside it.
 # Needs: a release build of fcb (default .build-faults/release/fcb, else set FCB or --fcb),

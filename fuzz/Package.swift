@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
-// libFuzzer targets for fcb's parsers of external input (issue #8). Built by `fuzz/run.sh`
-// with `-sanitize=fuzzer,address` and `-enable-testing` (for `@testable import Core`).
+// libFuzzer targets for fcb's parsers of external input (docs/targets.md#bad-input). Built by
+// `fuzz/run.sh` with `-sanitize=fuzzer,address` and `-enable-testing` (for `@testable import Core`).
 import PackageDescription
 
 let targets = [

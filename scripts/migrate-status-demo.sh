@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Walks fcb migrate-status through every state of SPEC §11 on a throwaway PostgreSQL and
-# prints the session (docs/migrate-status-session.txt is this script's output).
+# Walks fcb migrate-status through every state of docs/migrations.md#fcb-migrate-status on a
+# throwaway PostgreSQL and prints the session (docs/migrate-status-session.txt is this script's
+# output).
 # Usage: scripts/with-postgres scripts/migrate-status-demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

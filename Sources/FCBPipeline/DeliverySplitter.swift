@@ -3,9 +3,9 @@ import FlowEngine
 import WhatsAppCloud
 import FCBStore
 
-/// Splits an accepted delivery into per-message work items (SPEC §5): one per message (queued
-/// by tenant and sender), one per status, one per unroutable change or invalid item — so
-/// nothing accepted is dropped, and every item is small and independent.
+/// Splits an accepted delivery into per-message work items (docs/serve.md#work-items): one per
+/// message (queued by tenant and sender), one per status, one per unroutable change or invalid
+/// item — so nothing accepted is dropped, and every item is small and independent.
 struct DeliverySplitter {
     /// Tenant id for each `phone_number_id` the delivery names (already verified).
     let tenants: [String: String]
@@ -34,13 +34,13 @@ struct DeliverySplitter {
         for invalid in delivery.invalidItems {
             let issues = invalid.issues.map { JSONValue.string($0.description) }
             items.append(NewInboxItem(
-                kind: WorkItemKind.invalid.rawValue, dedupeKey: nil, contactKey: "invalid",
+                kind: .invalid, dedupeKey: nil, contactKey: "invalid",
                 payload: ["pointer": .string(invalid.pointer.description), "item": invalid.raw, "issues": .array(issues)]))
         }
         if items.isEmpty {
             // A delivery with no changes at all is still kept, as delivered.
             items.append(NewInboxItem(
-                kind: WorkItemKind.unrouted.rawValue, dedupeKey: nil, contactKey: "unrouted",
+                kind: .unrouted, dedupeKey: nil, contactKey: "unrouted",
                 payload: ["reason": "no changes", "delivery": delivery.raw]))
         }
         return items
@@ -57,14 +57,14 @@ struct DeliverySplitter {
         ]
         if single["metadata"] == .null { single.removeValue(forKey: "metadata") }
         return NewInboxItem(
-            kind: WorkItemKind.message.rawValue, dedupeKey: message.id.isEmpty ? nil : WorkItemKeys.message(message.id),
+            kind: .message, dedupeKey: message.id.isEmpty ? nil : WorkItemKeys.message(message.id),
             contactKey: WorkItemKeys.contact(userId: userId, sender: sender), userId: userId,
             payload: ["phoneNumberId": .string(phoneNumberId), "value": .object(single)])
     }
 
     private func status(_ status: WebhookStatus, userId: String, phoneNumberId: String) -> NewInboxItem {
         NewInboxItem(
-            kind: WorkItemKind.status.rawValue,
+            kind: .status,
             dedupeKey: WorkItemKeys.status(status.id, status: status.status, timestamp: status.timestamp),
             contactKey: WorkItemKeys.status(userId: userId, waMessageId: status.id), userId: userId,
             payload: ["phoneNumberId": .string(phoneNumberId), "status": status.raw])
@@ -72,7 +72,7 @@ struct DeliverySplitter {
 
     private func unrouted(change: WebhookChange, delivery: WebhookDelivery, reason: String) -> NewInboxItem {
         NewInboxItem(
-            kind: WorkItemKind.unrouted.rawValue, dedupeKey: nil, contactKey: "unrouted",
+            kind: .unrouted, dedupeKey: nil, contactKey: "unrouted",
             payload: ["reason": .string(reason), "object": delivery.object.map(JSONValue.string) ?? .null,
                       "field": change.field.map(JSONValue.string) ?? .null, "value": change.value?.raw ?? .null])
     }

@@ -72,14 +72,15 @@ struct FlowRunner: Sendable {
         return step
     }
 
-    /// After a run: the Log snapshot (FE-old rules), metrics, and what to do with the item.
+    /// After a run: the Log snapshot (the older path's rules, docs/compatibility.md#logs), metrics,
+    /// and what to do with the item.
     func conclude(_ step: Step, item: InboxItem, journal: ItemJournal) async throws(StoreError) -> ItemDisposition {
         let routed: SessionRecord
         let flow: FlowRecord
         let result: Result<FlowRunOutcome, FlowRunFailure>?
         switch step {
         case .noFlow:
-            context.metrics.flowRun("no_flow")
+            context.metrics.flowRun(.noFlow)
             return .done
         case .waiting(let until):
             return .wait(until: until)
@@ -100,7 +101,7 @@ struct FlowRunner: Sendable {
                 return .wait(until: until)
             }
         case .failure(let failure)?:
-            context.metrics.flowRun("failed")
+            context.metrics.flowRun(.failed)
             if case .store(let error) = failure.error, error.kind == .unavailable {
                 return .retry("flow run stopped: \(error)")  // the progress lets the retry continue
             }
@@ -113,13 +114,13 @@ struct FlowRunner: Sendable {
         return .done
     }
 
-    static func metricName(_ result: FlowRunResult) -> String {
+    static func metricName(_ result: FlowRunResult) -> PipelineMetrics.FlowRunResultLabel {
         switch result {
-        case .noTrigger: "no_trigger"
-        case .paused: "paused"
-        case .completed: "completed"
-        case .waiting: "waiting"
-        case .errored: "errored"
+        case .noTrigger: .noTrigger
+        case .paused: .paused
+        case .completed: .completed
+        case .waiting: .waiting
+        case .errored: .errored
         }
     }
 }

@@ -5,9 +5,9 @@ import Synchronization
 import FCBSupport
 import FCBStore
 
-/// The workers of SPEC §5: claim due items at the head of their contact's queue (never two of
-/// one contact at once, also across instances), process up to `workers` in parallel, and
-/// finish each item only after its effects are committed. Woken at once by new deliveries;
+/// The pipeline's workers (docs/serve.md#guarantees): claim due items at the head of their
+/// contact's queue (never two of one contact at once, also across instances), process up to
+/// `workers` in parallel, and finish each item only after its effects are committed. Woken at once by new deliveries;
 /// otherwise it polls, so other instances' deliveries and due delays are picked up too.
 package final class InboxWorkerPool: Service {
     package struct Settings: Sendable {
@@ -194,19 +194,19 @@ package final class InboxWorkerPool: Service {
         switch disposition {
         case .done:
             try await store.complete(id: item.id, worker: worker, at: now)
-            context.metrics.item(kind: item.kind, outcome: "done")
+            context.metrics.item(kind: item.kind, outcome: .done)
         case .park(let reason):
             try await store.park(id: item.id, worker: worker, error: reason, at: now)
-            context.metrics.item(kind: item.kind, outcome: "parked")
+            context.metrics.item(kind: item.kind, outcome: .parked)
             context.logger.error("inbox item parked: \(reason)", metadata: meta)
         case .retry(let reason):
             let delay = Self.backoff(attempt: item.attempts)
             try await store.retry(id: item.id, worker: worker, error: reason, availableAt: now.addingTimeInterval(delay))
-            context.metrics.item(kind: item.kind, outcome: "retry")
+            context.metrics.item(kind: item.kind, outcome: .retry)
             context.logger.warning("inbox item failed, retrying in \(Int(delay)) s: \(reason)", metadata: meta)
         case .wait(let until):
             try await store.deferItem(id: item.id, worker: worker, progress: journal.progress.json, availableAt: until)
-            context.metrics.item(kind: item.kind, outcome: "deferred")
+            context.metrics.item(kind: item.kind, outcome: .deferred)
         }
     }
 

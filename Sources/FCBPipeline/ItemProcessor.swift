@@ -29,24 +29,24 @@ struct PipelineContext: Sendable {
     var ids: any IDGenerator { engine.executor.environment.ids }
 }
 
-/// Processes one leased inbox item (SPEC §5, per message).
+/// Processes one leased inbox item (docs/serve.md#processing-an-item).
 struct ItemProcessor: Sendable {
     let context: PipelineContext
 
     func process(_ item: InboxItem, journal: ItemJournal) async throws(StoreError) -> ItemDisposition {
-        switch WorkItemKind(rawValue: item.kind) {
-        case .message?: return try await MessageHandler(context: context).handle(item, journal: journal)
-        case .status?: return try await StatusHandler(context: context).handle(item)
-        case .trigger?: return try await TriggerHandler(context: context).handle(item, journal: journal)
-        case .unrouted?:
+        switch item.kind {
+        case .message: return try await MessageHandler(context: context).handle(item, journal: journal)
+        case .status: return try await StatusHandler(context: context).handle(item)
+        case .trigger: return try await TriggerHandler(context: context).handle(item, journal: journal)
+        case .unrouted:
             context.logger.info(
                 "stored without processing: \(item.payload["reason"]?.stringValue ?? "nothing to run")", metadata: ["item": "\(item.id)"])
             return .done
-        case .invalid?:
+        case .invalid:
             let issues = item.payload["issues"]?.arrayValue?.compactMap(\.stringValue).joined(separator: "; ") ?? "undecodable item"
             return .park("invalid item at \(item.payload["pointer"]?.stringValue ?? "?"): \(issues)")
-        case nil:
-            return .park("unknown inbox item kind '\(item.kind)'")
+        case .unrecognized(let kind):
+            return .park("unknown inbox item kind '\(kind)'")
         }
     }
 }

@@ -4,7 +4,7 @@ import FCBSupport
 import FlowEngine
 
 /// Where an item's work stands, kept on the inbox row (`progress`) so that a restart — or
-/// another instance — continues instead of starting over (SPEC §5 "restart-safe").
+/// another instance — continues instead of starting over (docs/differences.md#restart-safe-runs).
 struct ItemProgress: Sendable, Equatable {
     enum Stage: String, Sendable {
         /// The executor was about to start on `sessionId`, whose state then had `baseline`.

@@ -4,9 +4,10 @@ import FlowEngine
 import WhatsAppCloud
 import FCBStore
 
-/// `POST /webhook?flowId=…` (reference §3.1 and §3.9 with SPEC §4's changes): the token is
-/// checked before anything about the flow is revealed, `variables` are merged into the
-/// session, and the run goes through the inbox like any message; the response waits for it.
+/// `POST /webhook?flowId=…` (docs/compatibility.md#manual-trigger, with the changes in
+/// docs/differences.md#webhook-ingestion): the token is checked before anything about the flow is
+/// revealed, `variables` are merged into the session, and the run goes through the inbox like any
+/// message; the response waits for it.
 struct ManualTrigger {
     let endpoint: WebhookEndpoint
 
@@ -56,10 +57,10 @@ struct ManualTrigger {
         case .failure(let problem): return fail(problem.status, problem.message)
         }
         guard flow.isWhatsAppChannel else { return fail(409, "Flow is not configured for WhatsApp") }
-        guard flow.status == "Active" else { return fail(409, "Flow is not active") }
+        guard flow.isActive else { return fail(409, "Flow is not active") }
 
         let item = NewInboxItem(
-            kind: WorkItemKind.trigger.rawValue, dedupeKey: nil,
+            kind: .trigger, dedupeKey: nil,
             contactKey: WorkItemKeys.contact(userId: owner.id, sender: fields.phone), userId: owner.id,
             payload: fields.payload(flowId: flow.id))
         let id: Int64
@@ -80,7 +81,8 @@ struct ManualTrigger {
     }
 }
 
-/// The manual trigger's fields after the reference's aliases (§3.1 step 4) and §3.9's checks.
+/// The manual trigger's fields after the old backend's aliases and checks
+/// (docs/compatibility.md#manual-trigger).
 struct TriggerFields: Sendable, Equatable {
     var phone: String
     var message: String

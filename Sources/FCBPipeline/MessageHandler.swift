@@ -3,8 +3,8 @@ import FlowEngine
 import WhatsAppCloud
 import FCBStore
 
-/// One inbound message (SPEC §5 "per message"): contact upsert, the inbound Message row and its
-/// `message:new`, then the flow run between typing events, then the Log snapshot.
+/// One inbound message (docs/serve.md#processing-an-item): contact upsert, the inbound Message row
+/// and its `message:new`, then the flow run between typing events, then the Log snapshot.
 struct MessageHandler: Sendable {
     let context: PipelineContext
 
@@ -60,7 +60,7 @@ struct MessageHandler: Sendable {
         }
     }
 
-    /// The inbound Message row (reference §3.3 step 5); a row already there (same wamid, an
+    /// The inbound Message row (docs/compatibility.md#messages); a row already there (same wamid, an
     /// earlier attempt) is kept as it is.
     private func storeInbound(_ message: WebhookMessage, content: InboundContent, contact: ContactRecord, at now: Date) async throws(StoreError) {
         if !message.id.isEmpty, try await context.store.message(waMessageId: message.id) != nil { return }

@@ -9,10 +9,10 @@ struct MeteredSender: FlowSender {
         let result = await inner.send(userId: userId, to: phone, message: message)
         switch result {
         case .success:
-            metrics.send(outcome: "sent", code: "")
+            metrics.send(.sent, code: "")
         case .failure(_, let status, let details):
             let code = details?["error"]?["code"]?.numberValue.flatMap { Int(exactly: $0) }.map(String.init) ?? status.map { "http_\($0)" } ?? "network"
-            metrics.send(outcome: "failed", code: code)
+            metrics.send(.failed, code: code)
         }
         return result
     }

@@ -11,7 +11,8 @@ package final class Pipeline: Sendable {
     package struct Settings: Sendable {
         package var webhook: WebhookSettings
         package var workers: InboxWorkerPool.Settings
-        /// Sessions idle longer than this are completed with `endReason: "timeout"` (SPEC §5).
+        /// Sessions idle longer than this are completed with `endReason: "timeout"`
+        /// (docs/differences.md#idle-sessions-time-out).
         package var sessionTimeout: TimeInterval
         /// The delay node's cap, in milliseconds.
         package var maxDelayMilliseconds: Int

@@ -1,8 +1,8 @@
 import Metrics
 import FCBStore
 
-/// The pipeline's figures for `/metrics` (SPEC §12), through swift-metrics: whatever factory the
-/// process bootstrapped (Prometheus in `fcb serve`) exports them.
+/// The pipeline's figures for `/metrics` (docs/configuration.md#logs-and-metrics), through
+/// swift-metrics: whatever factory the process bootstrapped (Prometheus in `fcb serve`) exports them.
 package struct PipelineMetrics: Sendable {
     package init() {}
 
@@ -11,19 +11,35 @@ package struct PipelineMetrics: Sendable {
         if duplicates > 0 { Counter(label: "fcb_inbox_duplicates_total").increment(by: duplicates) }
     }
 
-    /// One finished item: `done`, `parked`, `retry` or `deferred`, by kind.
-    func item(kind: String, outcome: String) {
-        Counter(label: "fcb_inbox_items_processed_total", dimensions: [("kind", kind), ("outcome", outcome)]).increment()
+    /// What became of one processed inbox item (label `outcome`).
+    enum ItemOutcome: String {
+        case done, parked, retry, deferred
     }
 
-    /// A flow run by result: `completed`, `paused`, `waiting`, `no_trigger`, `errored`, `failed`, `no_flow`.
-    func flowRun(_ result: String) {
-        Counter(label: "fcb_flow_runs_total", dimensions: [("result", result)]).increment()
+    /// How one flow run ended (label `result`).
+    enum FlowRunResultLabel: String {
+        case completed, paused, waiting, errored, failed
+        case noTrigger = "no_trigger"
+        case noFlow = "no_flow"
     }
 
-    /// A send by outcome, with Meta's error code when it failed.
-    func send(outcome: String, code: String) {
-        Counter(label: "fcb_sends_total", dimensions: [("outcome", outcome), ("code", code)]).increment()
+    /// How one send ended (label `outcome`).
+    enum SendOutcome: String {
+        case sent, failed
+    }
+
+    /// One finished item, by kind.
+    func item(kind: WorkItemKind, outcome: ItemOutcome) {
+        Counter(label: "fcb_inbox_items_processed_total", dimensions: [("kind", kind.stored), ("outcome", outcome.rawValue)]).increment()
+    }
+
+    func flowRun(_ result: FlowRunResultLabel) {
+        Counter(label: "fcb_flow_runs_total", dimensions: [("result", result.rawValue)]).increment()
+    }
+
+    /// A send by outcome, with Meta's error code when it failed (`http_NNN`, `network`).
+    func send(_ outcome: SendOutcome, code: String) {
+        Counter(label: "fcb_sends_total", dimensions: [("outcome", outcome.rawValue), ("code", code)]).increment()
     }
 
     func inbox(_ stats: InboxStats, wallNow: Double) {

@@ -4,8 +4,8 @@ import FCBStore
 import FCBRealtime
 
 /// The executor's store during one item: every write goes to the pipeline store, and every
-/// Message row it inserts is announced (`message:new`, SPEC §5) and picks up statuses that
-/// arrived before it (Meta's `sent` can overtake the row).
+/// Message row it inserts is announced (`message:new`, docs/compatibility.md#realtime-events) and
+/// picks up statuses that arrived before it (Meta's `sent` can overtake the row).
 struct RunStore: ExecutorStore {
     let store: any PipelineStore
     let events: any RealtimeEventSink

@@ -3,8 +3,8 @@ import FCBSupport
 import FlowEngine
 import FCBStore
 
-/// The `Log` row written after every handled inbound (reference §3.8, FE-old
-/// `recordSessionSnapshot`), which the dashboard's metrics count.
+/// The `Log` row written after every handled inbound (docs/compatibility.md#logs; the old
+/// backend's older path's `recordSessionSnapshot`), which the dashboard's metrics count.
 struct SessionSnapshot: Sendable {
     let store: any PipelineStore
     let clock: any FlowClock

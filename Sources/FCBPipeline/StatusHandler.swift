@@ -3,9 +3,10 @@ import FlowEngine
 import WhatsAppCloud
 import FCBStore
 
-/// One `statuses[]` entry (SPEC §5 "statuses"): mapped as FE live, applied monotonically to the
-/// Message and BroadcastRecipient rows, announced with `message:status`. A status for a message
-/// not stored yet is kept by the store and applied when the row appears.
+/// One `statuses[]` entry (docs/compatibility.md#delivery-statuses): mapped as the old backend's
+/// current webhook path maps it, applied monotonically to the Message and BroadcastRecipient rows,
+/// announced with `message:status`. A status for a message not stored yet is kept by the store
+/// and applied when the row appears.
 struct StatusHandler: Sendable {
     let context: PipelineContext
 

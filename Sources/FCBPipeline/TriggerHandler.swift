@@ -2,8 +2,9 @@ import Foundation
 import FlowEngine
 import FCBStore
 
-/// A manual trigger item (reference §3.9 with SPEC §4's changes): the flow is the one named,
-/// `variables` are merged into the session, a Paused session takes the message as its reply.
+/// A manual trigger item (docs/compatibility.md#manual-trigger, with the changes in
+/// docs/differences.md#webhook-ingestion): the flow is the one named, `variables` are merged into
+/// the session, a Paused session takes the message as its reply.
 /// The HTTP answer is stored on the item and handed to the waiting request.
 struct TriggerHandler: Sendable {
     let context: PipelineContext
@@ -21,7 +22,7 @@ struct TriggerHandler: Sendable {
         guard flow.isWhatsAppChannel else {
             return try await answer(item, journal, TriggerResult(status: 409, body: ["error": "Flow is not configured for WhatsApp"]))
         }
-        guard flow.status == "Active" else {
+        guard flow.isActive else {
             return try await answer(item, journal, TriggerResult(status: 409, body: ["error": "Flow is not active"]))
         }
         let now = context.clock.now()
@@ -68,7 +69,7 @@ struct TriggerHandler: Sendable {
             session.currentNodeId = nil
             session.context = .object(variables ?? [:])
             try await context.store.updateSession(
-                id: session.id, SessionPatch(status: session.status, currentNodeId: .some(nil), context: session.context), at: now)
+                id: session.id, SessionPatch(status: SessionStatus(rawValue: session.status), currentNodeId: .some(nil), context: session.context), at: now)
         } else if let variables {
             var merged = session.context?.objectValue ?? [:]
             for (key, value) in variables { merged[key] = value }

@@ -3,7 +3,7 @@ import Logging
 import WhatsAppCloud
 import FCBStore
 
-/// Settings of the webhook routes that come from the environment (SPEC §2).
+/// Settings of the webhook routes that come from the environment (docs/configuration.md#settings).
 package struct WebhookSettings: Sendable {
     /// `META_VERIFY_TOKEN`: accepted besides every user's `metaVerifyToken`.
     package var verifyToken: String?
@@ -20,9 +20,9 @@ package struct WebhookSettings: Sendable {
     }
 }
 
-/// `/webhook` and `/api/webhook` (SPEC §4): Meta's GET verification, POST deliveries verified
-/// for every tenant they touch and stored in the inbox before the 200, the manual trigger, and
-/// OPTIONS for the trigger's CORS preflight.
+/// `/webhook` and `/api/webhook` (docs/serve.md#routes): Meta's GET verification, POST deliveries
+/// verified for every tenant they touch and stored in the inbox before the 200, the manual
+/// trigger, and OPTIONS for the trigger's CORS preflight.
 package struct WebhookEndpoint: WebhookResponder {
     let store: any PipelineStore
     let settings: WebhookSettings
@@ -48,7 +48,7 @@ package struct WebhookEndpoint: WebhookResponder {
 
     // MARK: GET
 
-    /// Meta's subscription check (reference §3.1 GET), tokens compared in constant time.
+    /// Meta's subscription check (docs/compatibility.md#webhook-endpoint), tokens compared in constant time.
     func verify(_ request: WebhookRequest) async -> WebhookResponse {
         func single(_ name: String) -> String? {
             let values = request.query.filter { $0.name == name }
@@ -72,7 +72,7 @@ package struct WebhookEndpoint: WebhookResponder {
 
     // MARK: POST
 
-    /// SPEC §4 POST steps 1–6.
+    /// A delivery, checked and stored in the order of docs/serve.md#accepting-a-delivery.
     func accept(_ request: WebhookRequest) async -> WebhookResponse {
         let meta: Logger.Metadata = ["request_id": "\(request.requestId)"]
         guard request.body.count <= WebhookDelivery.maxBodyBytes else { return .error(413, "Payload too large") }

@@ -46,7 +46,7 @@ package struct WebhookResponse: Sendable, Equatable {
     package var bodyText: String { String(decoding: body, as: UTF8.self) }
 }
 
-/// The webhook routes' logic (SPEC §4): GET verification, POST acceptance into the inbox,
+/// The webhook routes' logic (docs/serve.md#routes): GET verification, POST acceptance into the inbox,
 /// the manual trigger, OPTIONS. The HTTP server maps both paths to one responder.
 package protocol WebhookResponder: Sendable {
     func respond(to request: WebhookRequest) async -> WebhookResponse

@@ -1,7 +1,7 @@
 import FlowEngine
 
 /// The conversation the dashboard shows for a session, built only from
-/// `Session.context._meta.history` (reference §1.10 "Contract with the dashboard",
+/// `Session.context._meta.history` (docs/compatibility.md#conversation-history; the dashboard's
 /// `src/server/conversations.ts`). `/history` prints it, so a flow author sees what an agent
 /// will see.
 package enum ConversationView {

@@ -359,7 +359,7 @@ package actor Simulator {
         var lines: [SimulatorLine] = []
         for session in open {
             do {
-                try await store.updateSession(id: session.id, SessionPatch(status: SessionStatus.completed.rawValue, currentNodeId: .some(nil)), at: clock.now())
+                try await store.updateSession(id: session.id, SessionPatch(status: .completed, currentNodeId: .some(nil)), at: clock.now())
                 lines.append(SimulatorLine(.event, "↺ session \(session.flowId) completed: the next message starts over with a fresh context"))
             } catch {
                 lines.append(SimulatorLine(.error, "✖ cannot reset session \(session.id): \(error)"))

@@ -270,7 +270,7 @@ package enum SimulatorFlowLoader {
 
     private static func failure(path: String, summary: String, findings: [Finding]) -> String {
         var lines = ["cannot load flow \(path): \(summary)"]
-        let loadFindings = findings.filter { $0.severity == .error && ($0.rule == "json-syntax" || $0.rule == "flow-shape") }
+        let loadFindings = findings.filter { $0.severity == .error && ($0.rule == ValidationRule.jsonSyntax.id || $0.rule == ValidationRule.flowShape.id) }
         for finding in loadFindings.prefix(10) {
             lines.append("  \(path):\(finding.line):\(finding.column): error: \(finding.message) [\(finding.rule)]")
         }

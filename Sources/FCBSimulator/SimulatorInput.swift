@@ -68,7 +68,7 @@ package enum SimulatorInput: Sendable, Equatable {
     }
 }
 
-/// The simulator's slash commands (SPEC §9).
+/// The simulator's slash commands (docs/simulate.md#commands).
 package enum SimulatorCommand: Sendable, Equatable {
     case help
     /// The session context as JSON; `_meta.history` elided unless `all`.
@@ -165,8 +165,8 @@ package struct SimulatedMedia: Sendable, Equatable {
 
     /// The inbound message `serve` would build from the webhook: type = the media kind, the
     /// media object as Meta delivers it (`id`, `mime_type`, `caption`, `filename`; `link` for a
-    /// URL), and the text SPEC §5 extracts: the caption (image, video, document), else the file
-    /// name (document), else `[kind]`.
+    /// URL), and the text fcb extracts (docs/compatibility.md#inbound-messages): the caption
+    /// (image, video, document), else the file name (document), else `[kind]`.
     package func inbound(generatedId: String) -> InboundMessage {
         var object = JSONObject()
         if let url {
@@ -303,7 +303,7 @@ package struct SimulatorChoice: Sendable, Equatable {
     }
 
     /// The inbound message WhatsApp delivers when the contact taps this choice (what `serve`
-    /// builds from an `interactive` webhook message, reference §3.3 step 7).
+    /// builds from an `interactive` webhook message; docs/compatibility.md#inbound-messages).
     package var inbound: InboundMessage {
         InboundMessage(text: title, type: "interactive", rawText: title, interactive: .init(type: replyType, id: id, title: title))
     }

@@ -112,7 +112,7 @@ extension SimulatorStorage {
             let date = clockStart.addingTimeInterval(Double(index - configuration.flows.count) / 1000)
             // An upsert: a flow stored by an earlier run keeps its createdAt.
             try await store.saveFlow(
-                FlowRecord(id: flow.name, name: flow.name, trigger: flow.trigger, status: "Active", definition: flow.definition, createdAt: date, updatedAt: date, userId: userId))
+                FlowRecord(id: flow.name, name: flow.name, trigger: flow.trigger, status: FlowRecord.activeStatus, definition: flow.definition, createdAt: date, updatedAt: date, userId: userId))
         }
         guard let existing else {
             let contact = ContactRecord(id: ids.next(), phone: phone, name: "Simulator", createdAt: clockStart, updatedAt: clockStart, userId: userId)

@@ -6,7 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// An IPv4 or IPv6 address, as resolved for an API call (SSRF guard, SPEC §6 "api node").
+/// An IPv4 or IPv6 address, as resolved for an API call (SSRF guard,
+/// docs/differences.md#api-node-status-limits-and-private-addresses).
 package enum IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// Host-order value: `127.0.0.1` is `0x7F00_0001`.
     case v4(UInt32)

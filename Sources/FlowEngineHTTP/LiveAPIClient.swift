@@ -11,7 +11,8 @@ import Musl
 import Darwin
 #endif
 
-/// The live ``APIClient``: real HTTP calls with async-http-client, guarded against SSRF (SPEC §6 "api node").
+/// The live ``APIClient``: real HTTP calls with async-http-client, guarded against SSRF
+/// (docs/differences.md#api-node-status-limits-and-private-addresses).
 ///
 /// Every hop (the first request and each redirect) goes through the same steps:
 /// 1. the URL must be an absolute `http`/`https` URL with a host and no credentials;

@@ -3,8 +3,8 @@ import Foundation
 import Synchronization
 import FCBTesting
 
-/// The serve-side SPEC §14 figures in one run against a real `fcb serve` on PostgreSQL, with
-/// the fake Graph API in this process (so reply arrivals share this process's clock):
+/// The serve-side figures of docs/targets.md#performance in one run against a real `fcb serve` on
+/// PostgreSQL, with the fake Graph API in this process (so reply arrivals share this process's clock):
 /// idle RSS; pgbench's raw inbox INSERT+COMMIT; webhook ack latency at a sustained rate;
 /// wrk's closed-loop ack throughput; end-to-end latency at a sustained rate and end-to-end
 /// throughput (inbound → 5-node flow → two sends → rows committed); loaded RSS.

@@ -1,15 +1,15 @@
-/// `fcb-bench pipeline --fcb PATH --database-url postgres://… [...]`: the serve-side SPEC §14
-/// figures (webhook ack, end to end, RSS) against a real `fcb serve` on PostgreSQL.
+/// `fcb-bench pipeline --fcb PATH --database-url postgres://… [...]`: the serve-side figures of
+/// docs/targets.md#performance (webhook ack, end to end, RSS) against a real `fcb serve` on PostgreSQL.
 struct PipelineOptions {
     var fcb = ""
     var databaseURL = ""
-    /// Sustained webhook rate for the ack-latency phase (SPEC: p99 ≤ 10 ms at 1,000/s).
+    /// Sustained webhook rate for the ack-latency phase (target: p99 ≤ 10 ms at 1,000/s).
     var ackRate = 1000
     var ackSeconds = 10
     /// wrk's closed-loop phase: connections and seconds.
     var wrkConnections = 16
     var wrkSeconds = 10
-    /// Sustained rate for the end-to-end latency phase (SPEC: ≥ 500/s, p99 ≤ 50 ms).
+    /// Sustained rate for the end-to-end latency phase (target: ≥ 500/s, p99 ≤ 50 ms).
     var e2eRate = 500
     var e2eSeconds = 10
     /// Messages posted as fast as they are acknowledged for the end-to-end throughput phase.

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The pipeline benchmark's figures, printed beside their SPEC §14 limits.
+/// The pipeline benchmark's figures, printed beside their limits (docs/targets.md#performance).
 struct PipelineReport {
     let options: PipelineOptions
     var idleRSS: Int?

@@ -3,9 +3,10 @@ import Logging
 import FCBSupport
 import WhatsAppCloud
 
-/// SPEC §14's realtime figures against a running `fcb serve`: N Socket.IO clients joined to one
-/// conversation, the server's RSS per connection, and the latency from a webhook POST to each
-/// client's `message:new`. Clients and server share the machine, so the figures include both.
+/// The realtime figures of docs/targets.md#performance against a running `fcb serve`: N Socket.IO
+/// clients joined to one conversation, the server's RSS per connection, and the latency from a
+/// webhook POST to each client's `message:new`. Clients and server share the machine, so the
+/// figures include both.
 func benchmarkSocketIO(_ options: SocketIOOptions) async -> Bool {
     var logger = Logger(label: "fcb-bench.socketio")
     logger.logLevel = .critical

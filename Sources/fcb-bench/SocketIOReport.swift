@@ -54,7 +54,7 @@ struct SocketIOReport {
     var spreads: [Double] { rounds.map(\.spread).sorted() }
     var missing: Int { rounds.reduce(0) { $0 + $1.missing } }
 
-    /// The SPEC §14 limits that decide the verdict.
+    /// The limits of docs/targets.md#performance that decide the verdict.
     var passed: Bool {
         let p99 = percentile(allLatencies, 99)
         return joined >= 5000 && missing == 0 && p99 <= 20 && (kibPerConnection(connected) ?? .infinity) <= 30
@@ -74,7 +74,7 @@ struct SocketIOReport {
         var lines = [
             "",
             "socket.io, \(options.clients) clients, \(rounds.count) rounds (\(ProcessInfo.processInfo.activeProcessorCount) cores shared by clients and server)",
-            row("figure", "measured", "SPEC limit", "ratio"),
+            row("figure", "measured", "limit", "ratio"),
             row("connections held (joined, all rounds)", "\(joined - unexpectedCloses) of \(options.clients)", "5,000", String(format: "%.2f× of limit", Double(joined - unexpectedCloses) / 5000)),
             row("handshake rate (open+CONNECT+join)", String(format: "%.0f/s", setupRate), "", String(format: "%.2f s for all", setupSeconds)),
             row("server RSS per connection (connected)", String(format: "%.1f KiB", perConn), "≤ 30 KiB", ratio(perConn, 30)),

@@ -34,7 +34,7 @@ func benchmarkStore(items: Int) async -> [String] {
 private func measureInbox(_ label: String, _ inbox: any InboxStore, items: Int) async throws -> [String] {
     let run = UUID().uuidString.prefix(6)
     func item(_ n: Int) -> NewInboxItem {
-        NewInboxItem(kind: "message", dedupeKey: "bench-\(run)-\(n)", contactKey: "contact-\(n % 50)", userId: "u", payload: ["text": .string("hola \(n)"), "n": .number(Double(n))])
+        NewInboxItem(kind: .message, dedupeKey: "bench-\(run)-\(n)", contactKey: "contact-\(n % 50)", userId: "u", payload: ["text": .string("hola \(n)"), "n": .number(Double(n))])
     }
     let clock = ContinuousClock()
     let sequential = try await clock.measure {

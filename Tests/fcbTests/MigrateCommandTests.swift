@@ -45,7 +45,7 @@ struct MigrateCommandTests {
         #expect(result.stderr.hasPrefix("error: ") && result.stderr.contains("/nonexistent/migrations"))
     }
 
-    /// The states of SPEC §11 through the binary, on a real server.
+    /// The states of docs/migrations.md#fcb-migrate-status through the binary, on a real server.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_URL"] != nil, "PostgreSQL CLI test skipped: FCB_TEST_POSTGRES_URL is not set"))
     func postgresStatesThroughTheBinary() async throws {
         guard let admin = ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_URL"], case .postgres(var settings) = try DatabaseURL(parsing: admin) else { return }

@@ -6,7 +6,8 @@ import FCBStore
 import FCBTesting
 
 /// `fcb serve` as a real process: killed with SIGKILL in the middle of a burst and restarted,
-/// and two processes sharing one PostgreSQL (SPEC §5 restart- and multi-instance safety).
+/// and two processes sharing one PostgreSQL (restart- and multi-instance safety:
+/// docs/serve.md#guarantees).
 /// The fake Graph API lives in the test process, so it counts sends across restarts.
 @Suite("fcb serve: kill -9 mid-burst, two instances on one database", .serialized)
 struct ServeCrashTests {

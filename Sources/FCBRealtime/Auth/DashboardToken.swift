@@ -3,9 +3,10 @@ import Foundation
 import FCBSupport
 import FlowEngine
 
-/// Verifies the dashboard's HS256 JSON Web Tokens (SPEC §8: Socket.IO auth when `JWT_SECRET`
-/// is set). Written on swift-crypto rather than jwt-kit because jwt-kit traps on HMAC secrets
-/// under 32 bytes in debug builds, and the dashboard's secrets may be that short.
+/// Verifies the dashboard's HS256 JSON Web Tokens (Socket.IO auth when `JWT_SECRET` is set;
+/// docs/compatibility.md#dashboard-token). Written on swift-crypto rather than jwt-kit because
+/// jwt-kit traps on HMAC secrets under 32 bytes in debug builds, and the dashboard's secrets may
+/// be that short.
 ///
 /// Checks, in order (the signature is checked before the payload is even decoded, so unsigned
 /// bytes are never interpreted beyond the header):

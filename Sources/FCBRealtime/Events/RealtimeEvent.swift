@@ -2,8 +2,8 @@ import Foundation
 import FCBSupport
 import FlowEngine
 
-/// What the dashboard hears live (reference §5.3), emitted by the pipeline. The Socket.IO
-/// server sends each to the room `conversation:<contactId>`.
+/// What the dashboard hears live (docs/compatibility.md#realtime-events), emitted by the pipeline.
+/// The Socket.IO server sends each to the room `conversation:<contactId>`.
 package enum RealtimeEvent: Sendable, Equatable {
     /// A Message row was stored (inbound, or a bot reply).
     case messageNew(MessageRecord)

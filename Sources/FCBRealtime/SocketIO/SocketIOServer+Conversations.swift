@@ -1,8 +1,8 @@
 import FlowEngine
 
-/// `join:conversation` / `leave:conversation` (reference §5.2): the argument is the bare
-/// contact id. Answers go to the ack when the client asked for one, else refusals are emitted
-/// as `join:error`.
+/// `join:conversation` / `leave:conversation` (docs/compatibility.md#realtime-events): the argument
+/// is the bare contact id. Answers go to the ack when the client asked for one, else refusals are
+/// emitted as `join:error`.
 extension SocketIOServer {
     func handleEvent(_ packet: SocketIOPacket, from session: EngineIOSession) async {
         guard let name = packet.eventName else { return }

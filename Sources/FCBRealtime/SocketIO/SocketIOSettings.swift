@@ -23,7 +23,7 @@ package struct SocketIOSettings: Sendable {
     }
 }
 
-/// The client events of the dashboard contract (reference §5.2) and the room names.
+/// The client events of the dashboard contract (docs/compatibility.md#realtime-events) and the room names.
 package enum ConversationRooms {
     package static let join = "join:conversation"
     package static let leave = "leave:conversation"

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A parsed `.env` file (SPEC §2): `KEY=value` lines as the dashboard's Node tooling writes them.
+/// A parsed `.env` file (docs/configuration.md#env-syntax): `KEY=value` lines as the dashboard's
+/// Node tooling writes them.
 ///
 /// Syntax: blank lines and `#` comment lines are skipped; `export KEY=value` is accepted; an
 /// unquoted value runs to the end of the line or to a `#` that starts a word (`a#b` keeps its

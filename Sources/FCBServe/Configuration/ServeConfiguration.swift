@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import FCBStore
 
-/// Everything `fcb serve` is configured with (SPEC §2), validated. Build it with
+/// Everything `fcb serve` is configured with (docs/configuration.md#settings), validated. Build it with
 /// `ServeConfiguration.load(flags:environment:envFilePath:)` or `ServeConfigurationLoader`.
 package struct ServeConfiguration: Sendable {
     package enum LogFormat: String, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-/// One setting of `fcb serve` (SPEC §2 plus fcb's own `FCB_*`), in the order the effective
+/// One setting of `fcb serve` (docs/configuration.md#settings), in the order the effective
 /// configuration line lists them. The raw value is the environment variable's name.
 package enum ServeSetting: String, CaseIterable, Sendable, Hashable {
     case databaseURL = "DATABASE_URL"

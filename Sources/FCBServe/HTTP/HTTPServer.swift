@@ -5,7 +5,7 @@ import Metrics
 import Prometheus
 import FCBPipeline
 
-/// The routes of `fcb serve` (SPEC §4) as a Hummingbird router:
+/// The routes of `fcb serve` (docs/serve.md#routes) as a Hummingbird router:
 /// `GET|POST|OPTIONS /webhook` and `/api/webhook` → the `WebhookResponder`; `GET /health`,
 /// `GET /ready`, `GET /metrics`; JSON 404/405 for everything else.
 package struct HTTPServer: Sendable {

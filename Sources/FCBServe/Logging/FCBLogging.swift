@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 
-/// swift-log for `fcb serve` (SPEC §12): human-readable lines on a terminal, JSON lines
-/// otherwise or with `--log-format json`. The CLI calls `bootstrap` once per process; tests build
-/// handlers with `makeHandler` instead.
+/// swift-log for `fcb serve` (docs/configuration.md#logs-and-metrics): human-readable lines on a
+/// terminal, JSON lines otherwise or with `--log-format json`. The CLI calls `bootstrap` once per
+/// process; tests build handlers with `makeHandler` instead.
 package enum FCBLogging {
     /// `auto` becomes `text` on a terminal and `json` otherwise.
     package static func resolve(_ format: ServeConfiguration.LogFormat, isTerminal: Bool) -> ServeConfiguration.LogFormat {

@@ -79,7 +79,7 @@ package struct TenantSeed: Sendable {
             let id = flowId(index)
             let existing = try await store.flow(id: id)
             try await store.saveFlow(FlowRecord(
-                id: id, name: flow.name, trigger: flow.trigger, status: "Active", definition: flow.definition,
+                id: id, name: flow.name, trigger: flow.trigger, status: FlowRecord.activeStatus, definition: flow.definition,
                 createdAt: existing?.createdAt ?? now, updatedAt: now, userId: user.id))
         }
         return flows.count

@@ -1,8 +1,8 @@
 import Foundation
 import FlowEngine
 
-/// A `Broadcast` row (reference §7.1). The dashboard creates broadcasts; fcb only moves their
-/// aggregates when statuses arrive.
+/// A `Broadcast` row (docs/compatibility.md#broadcasts). The dashboard creates broadcasts; fcb only
+/// moves their aggregates when statuses arrive.
 package struct BroadcastRecord: Sendable, Equatable {
     package var id: String
     package var title: String?

@@ -1,7 +1,7 @@
-/// The monotonic rule for `Message.status` and `BroadcastRecipient.status` (SPEC §5), shared
-/// by every store so memory, SQLite and PostgreSQL decide alike. Meta delivers statuses out of
-/// order and more than once; the reference applied whatever came last (a late `delivered`
-/// overwrote `read`).
+/// The monotonic rule for `Message.status` and `BroadcastRecipient.status`
+/// (docs/differences.md#statuses-never-go-backwards), shared by every store so memory, SQLite and
+/// PostgreSQL decide alike. Meta delivers statuses out of order and more than once; the old
+/// backend applied whatever came last (a late `delivered` overwrote `read`).
 enum DeliveryStatusRule {
     /// The ladder: a status applies only above the current one.
     static func rank(_ status: String) -> Int? {
@@ -41,7 +41,8 @@ enum DeliveryStatusRule {
     /// The error column after `status` applied: the update's error for a failure, else cleared.
     static func error(for status: String, _ error: String?) -> String? { isFailure(status) ? error : nil }
 
-    /// `BROADCAST_SUCCESS_STATUSES` and `BROADCAST_FAILURE_STATUSES` (reference §3.7).
+    /// `BROADCAST_SUCCESS_STATUSES` and `BROADCAST_FAILURE_STATUSES`
+    /// (docs/compatibility.md#delivery-statuses).
     static let success: Set<String> = ["Sent", "Delivered", "Read"]
     static let failure: Set<String> = ["Failed"]
 

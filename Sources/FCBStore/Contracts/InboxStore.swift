@@ -1,9 +1,47 @@
 import Foundation
 import FlowEngine
 
+/// The kinds of inbox items `fcb serve` writes, and the payload each carries. Stored as text in
+/// `fcb_inbox.kind`; decoded once, when a row is read.
+package enum WorkItemKind: Sendable, Hashable, CustomStringConvertible {
+    /// One inbound message: `{phoneNumberId, value: {messaging_product, metadata, contacts:[…], messages:[one]}}`.
+    case message
+    /// One status of an outbound message: `{phoneNumberId, status: {…as delivered}}`.
+    case status
+    /// A manual trigger (`POST /webhook?flowId=…`): the resolved fields of the request.
+    case trigger
+    /// Accepted and kept, but nothing to run (other subscriptions, other objects): done at once.
+    case unrouted
+    /// Accepted items that could not be decoded: parked with the decoding issues as the reason.
+    case invalid
+    /// A kind this version of fcb does not know (written by a newer one): parked, never dropped.
+    case unrecognized(String)
+
+    /// The kinds fcb writes.
+    package static let written: [WorkItemKind] = [.message, .status, .trigger, .unrouted, .invalid]
+
+    package init(stored: String) {
+        self = Self.written.first { $0.stored == stored } ?? .unrecognized(stored)
+    }
+
+    /// The column's text.
+    package var stored: String {
+        switch self {
+        case .message: "message"
+        case .status: "status"
+        case .trigger: "trigger"
+        case .unrouted: "unrouted"
+        case .invalid: "invalid"
+        case .unrecognized(let text): text
+        }
+    }
+
+    package var description: String { stored }
+}
+
 /// One unit of webhook work (a message, a status, a manual trigger), durable before the 200.
 package struct NewInboxItem: Sendable, Equatable {
-    package var kind: String
+    package var kind: WorkItemKind
     /// Makes a re-delivery a no-op (e.g. `message:<wamid>`); nil for items that are never repeated.
     package var dedupeKey: String?
     /// Items with the same key are processed strictly in order, one at a time (the contact).
@@ -11,7 +49,7 @@ package struct NewInboxItem: Sendable, Equatable {
     package var userId: String?
     package var payload: JSONValue
 
-    package init(kind: String, dedupeKey: String?, contactKey: String, userId: String? = nil, payload: JSONValue) {
+    package init(kind: WorkItemKind, dedupeKey: String?, contactKey: String, userId: String? = nil, payload: JSONValue) {
         self.kind = kind
         self.dedupeKey = dedupeKey
         self.contactKey = contactKey
@@ -20,20 +58,29 @@ package struct NewInboxItem: Sendable, Equatable {
     }
 }
 
+/// Where an inbox item is in its life; `fcb_inbox.state` holds the raw value.
 package enum InboxState: String, Sendable, CaseIterable {
     case pending, processing, done, parked
+
+    /// Decodes the column; fcb alone writes it, so anything else is a damaged row.
+    package init(stored: String) throws(StoreError) {
+        guard let state = InboxState(rawValue: stored) else {
+            throw StoreError(.invalid, "inbox item state '\(stored)' is not one of pending, processing, done, parked")
+        }
+        self = state
+    }
 }
 
 package struct InboxItem: Sendable, Equatable {
     package var id: Int64
     package var receivedAt: Date
     package var requestId: String?
-    package var kind: String
+    package var kind: WorkItemKind
     package var dedupeKey: String?
     package var contactKey: String
     package var userId: String?
     package var payload: JSONValue
-    package var state: String
+    package var state: InboxState
     /// Claims so far, including the current one.
     package var attempts: Int
     package var availableAt: Date
@@ -43,9 +90,9 @@ package struct InboxItem: Sendable, Equatable {
     package var progress: JSONValue?
 }
 
-/// The durable inbox (SPEC §5): accepted work survives crashes, re-deliveries are dropped,
-/// one contact's items run one at a time in arrival order, different contacts in parallel —
-/// also across several processes on one PostgreSQL (`FOR UPDATE SKIP LOCKED`).
+/// The durable inbox (docs/serve.md#guarantees): accepted work survives crashes, re-deliveries
+/// are dropped, one contact's items run one at a time in arrival order, different contacts in
+/// parallel — also across several processes on one PostgreSQL (`FOR UPDATE SKIP LOCKED`).
 package protocol InboxStore: Sendable {
     /// Stores `items` in one transaction. Returns each item's id, or nil when its dedupe key
     /// was already present (a duplicate delivery).

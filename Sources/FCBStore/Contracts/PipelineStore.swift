@@ -1,7 +1,7 @@
 import Foundation
 import FlowEngine
 
-/// Result of upserting a contact by `(userId, phone)` (SPEC §5).
+/// Result of upserting a contact by `(userId, phone)` (docs/compatibility.md#contacts).
 package enum ContactUpsert: Sendable, Equatable {
     case created(ContactRecord)
     /// Already there; its name was replaced when a non-empty name was given.
@@ -10,7 +10,8 @@ package enum ContactUpsert: Sendable, Equatable {
     case ownedByAnotherTenant(ownerUserId: String)
 }
 
-/// One entry of `value.statuses[]`, already mapped (reference §3.7, FE-live map).
+/// One entry of `value.statuses[]`, already mapped as the old backend's current webhook path maps
+/// it (docs/compatibility.md#delivery-statuses).
 package struct DeliveryStatusUpdate: Sendable, Equatable {
     package var waMessageId: String
     /// `Sent`, `Delivered`, `Read`, `Failed`, `Warning` or `Pending`.
@@ -60,7 +61,7 @@ package struct InboxStats: Sendable, Equatable {
 }
 
 /// Everything `fcb serve`'s pipeline reads and writes: the executor's store, tenants, the
-/// inbox, and the per-message rules of SPEC §5.
+/// inbox, and the per-message rules (docs/serve.md#processing-an-item).
 package protocol PipelineStore: FlowStore, TenantStore, InboxStore, LeaseStore {
     /// Contact upsert by `(userId, phone)`: creates `{id: newId, phone, userId, name}` with
     /// `createdAt`/`updatedAt` = `at`, or replaces the name (and bumps `updatedAt`) when `name` is

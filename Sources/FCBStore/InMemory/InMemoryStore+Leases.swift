@@ -4,9 +4,9 @@ extension InMemoryStore: LeaseStore {
     package func releaseLeases(instance: String, except current: String) async -> Int {
         inbox.withLock { box in
             var released = 0
-            for index in box.items.indices where box.items[index].state == InboxState.processing.rawValue {
+            for index in box.items.indices where box.items[index].state == .processing {
                 guard let holder = box.leases[index]?.worker, holder != current, holder.hasPrefix(instance + "/") else { continue }
-                box.items[index].state = InboxState.pending.rawValue
+                box.items[index].state = .pending
                 box.leases[index] = nil
                 released += 1
             }

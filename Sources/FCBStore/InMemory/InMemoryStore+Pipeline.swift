@@ -43,7 +43,7 @@ extension InMemoryStore: PipelineStore {
     package func deferItem(id: Int64, worker: String, progress: JSONValue?, availableAt: Date) async -> Bool {
         inbox.withLock { box in
             guard let index = box.leasedIndex(id: id, worker: worker) else { return false }
-            box.items[index].state = InboxState.pending.rawValue
+            box.items[index].state = .pending
             box.items[index].availableAt = availableAt.truncatedToMilliseconds
             box.items[index].progress = progress
             box.items[index].attempts = 0
@@ -53,14 +53,14 @@ extension InMemoryStore: PipelineStore {
     }
 
     package func parkedItems(limit: Int) async -> [InboxItem] {
-        inbox.withLock { box in Array(box.items.lazy.filter { $0.state == InboxState.parked.rawValue }.prefix(max(limit, 0))) }
+        inbox.withLock { box in Array(box.items.lazy.filter { $0.state == .parked }.prefix(max(limit, 0))) }
     }
 
     package func requeue(id: Int64, at: Date) async -> Bool {
         inbox.withLock { box in
-            guard let index = box.items.firstIndex(where: { $0.id == id }), box.items[index].state == InboxState.parked.rawValue
+            guard let index = box.items.firstIndex(where: { $0.id == id }), box.items[index].state == .parked
             else { return false }
-            box.items[index].state = InboxState.pending.rawValue
+            box.items[index].state = .pending
             box.items[index].attempts = 0
             box.items[index].availableAt = at.truncatedToMilliseconds
             return true
@@ -72,7 +72,7 @@ extension InMemoryStore: PipelineStore {
             var counts: [InboxState: Int] = [:]
             var oldest: Date?
             for item in box.items {
-                guard let state = InboxState(rawValue: item.state) else { continue }
+                let state = item.state
                 counts[state, default: 0] += 1
                 if state == .pending || state == .processing { oldest = min(oldest ?? item.receivedAt, item.receivedAt) }
             }
@@ -84,7 +84,7 @@ extension InMemoryStore: PipelineStore {
 extension InMemoryStore.Inbox {
     /// The index of an item `worker` holds the lease of.
     func leasedIndex(id: Int64, worker: String) -> Int? {
-        guard let index = items.firstIndex(where: { $0.id == id }), items[index].state == InboxState.processing.rawValue,
+        guard let index = items.firstIndex(where: { $0.id == id }), items[index].state == .processing,
               leases[index]?.worker == worker
         else { return nil }
         return index

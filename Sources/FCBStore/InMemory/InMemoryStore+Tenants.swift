@@ -34,7 +34,7 @@ extension InMemoryStore: InboxStore {
                 box.nextId += 1
                 box.items.append(InboxItem(
                     id: box.nextId, receivedAt: receivedAt, requestId: requestId, kind: item.kind, dedupeKey: item.dedupeKey,
-                    contactKey: item.contactKey, userId: item.userId, payload: item.payload, state: InboxState.pending.rawValue,
+                    contactKey: item.contactKey, userId: item.userId, payload: item.payload, state: .pending,
                     attempts: 0, availableAt: receivedAt, lastError: nil))
                 box.leases.append(nil)
                 return box.nextId
@@ -49,15 +49,15 @@ extension InMemoryStore: InboxStore {
             var claimed: [InboxItem] = []
             for index in box.items.indices where claimed.count < limit {
                 let item = box.items[index]
-                let unfinished = item.state == InboxState.pending.rawValue || item.state == InboxState.processing.rawValue
+                let unfinished = item.state == .pending || item.state == .processing
                 guard unfinished else { continue }
                 defer { blocked.insert(item.contactKey) }
                 guard !blocked.contains(item.contactKey) else { continue }
-                let due = item.state == InboxState.pending.rawValue
+                let due = item.state == .pending
                     ? item.availableAt <= now
                     : (box.leases[index]?.until ?? .distantFuture) < now
                 guard due else { continue }
-                box.items[index].state = InboxState.processing.rawValue
+                box.items[index].state = .processing
                 box.items[index].attempts += 1
                 box.leases[index] = (worker, until)
                 claimed.append(box.items[index])
@@ -67,12 +67,12 @@ extension InMemoryStore: InboxStore {
     }
 
     package func complete(id: Int64, worker: String, at: Date) async -> Bool {
-        finish(id: id, worker: worker) { $0.state = InboxState.done.rawValue }
+        finish(id: id, worker: worker) { $0.state = .done }
     }
 
     package func retry(id: Int64, worker: String, error: String, availableAt: Date) async -> Bool {
         finish(id: id, worker: worker) {
-            $0.state = InboxState.pending.rawValue
+            $0.state = .pending
             $0.availableAt = availableAt.truncatedToMilliseconds
             $0.lastError = error
         }
@@ -80,7 +80,7 @@ extension InMemoryStore: InboxStore {
 
     package func park(id: Int64, worker: String, error: String, at: Date) async -> Bool {
         finish(id: id, worker: worker) {
-            $0.state = InboxState.parked.rawValue
+            $0.state = .parked
             $0.lastError = error
         }
     }
@@ -88,7 +88,7 @@ extension InMemoryStore: InboxStore {
     private func finish(id: Int64, worker: String, _ change: (inout InboxItem) -> Void) -> Bool {
         inbox.withLock { box in
             guard let index = box.items.firstIndex(where: { $0.id == id }),
-                  box.items[index].state == InboxState.processing.rawValue, box.leases[index]?.worker == worker
+                  box.items[index].state == .processing, box.leases[index]?.worker == worker
             else { return false }
             change(&box.items[index])
             box.leases[index] = nil
@@ -101,7 +101,7 @@ extension InMemoryStore: InboxStore {
     package func inboxCounts() async -> [InboxState: Int] {
         inbox.withLock { box in
             var counts: [InboxState: Int] = [:]
-            for item in box.items { if let state = InboxState(rawValue: item.state) { counts[state, default: 0] += 1 } }
+            for item in box.items { counts[item.state, default: 0] += 1 }
             return counts
         }
     }

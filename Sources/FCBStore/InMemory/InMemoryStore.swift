@@ -52,7 +52,7 @@ package final class InMemoryStore: FlowStore {
     package func openSession(contactId: String) async -> SessionRecord? {
         state.withLock { s in
             s.sessions.values
-                .filter { $0.contactId == contactId && ($0.status == "Active" || $0.status == "Paused") }
+                .filter { $0.contactId == contactId && ($0.status == SessionStatus.active.rawValue || $0.status == SessionStatus.paused.rawValue) }
                 .max { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
         }
     }
@@ -75,7 +75,7 @@ package final class InMemoryStore: FlowStore {
         try state.withLock { s throws(StoreError) in
             guard var session = s.sessions[id] else { throw StoreError(.notFound, "session \(id) not found") }
             s.sessions[id] = nil  // keep the record uniquely referenced while it is patched
-            if let status = patch.status { session.status = status }
+            if let status = patch.status { session.status = status.rawValue }
             if let node = patch.currentNodeId { session.currentNodeId = node }
             if let context = patch.context { session.context = context }
             session.updatedAt = at
@@ -143,7 +143,7 @@ package final class InMemoryStore: FlowStore {
 
     package func activeFlows(userId: String) async -> [FlowRecord] {
         state.withLock { s in
-            s.flows.values.filter { $0.userId == userId && $0.status == "Active" }
+            s.flows.values.filter { $0.userId == userId && $0.isActive }
                 .sorted { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
         }
     }

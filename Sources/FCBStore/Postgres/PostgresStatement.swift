@@ -66,7 +66,7 @@ struct PostgresStatement: Sendable {
 }
 
 /// PostgreSQL TEXT and JSONB cannot hold U+0000; WhatsApp text can. It is stored as U+FFFD so
-/// the row is written rather than the whole message lost (SPEC §13).
+/// the row is written rather than the whole message lost (docs/targets.md#bad-input).
 enum PostgresText {
     static func sanitized(_ text: String) -> String {
         text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text

@@ -63,7 +63,8 @@ package struct SQLQuery: Sendable, Equatable, ExpressibleByStringInterpolation {
     }
 }
 
-/// fcb's own tables (SPEC §3.2): schema `fcb` on PostgreSQL, prefixed names in the SQLite file.
+/// fcb's own tables (docs/compatibility.md#fcbs-own-tables): schema `fcb` on PostgreSQL, prefixed
+/// names in the SQLite file.
 package enum FCBTable: String, Sendable, CaseIterable {
     case schemaVersion = "schema_version"
     case inbox

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Where the data lives, parsed from `DATABASE_URL` (SPEC §2): `postgres://` / `postgresql://`
-/// (Prisma's URL form, including its query options), `sqlite:PATH`, `sqlite::memory:`.
+/// Where the data lives, parsed from `DATABASE_URL` (docs/configuration.md#settings): `postgres://`
+/// / `postgresql://` (Prisma's URL form, including its query options), `sqlite:PATH`,
+/// `sqlite::memory:`.
 package enum DatabaseURL: Sendable, Equatable {
     case postgres(PostgresSettings)
     case sqlite(path: String)

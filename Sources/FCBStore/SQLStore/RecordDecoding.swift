@@ -65,8 +65,8 @@ extension InboxItem {
         guard let payload = try row.json("payload") else { throw StoreError(.invalid, "inbox item without payload") }
         self.init(
             id: Int64(try row.int("id")), receivedAt: try row.date("received_at"), requestId: try row.optionalString("request_id"),
-            kind: try row.string("kind"), dedupeKey: try row.optionalString("dedupe_key"), contactKey: try row.string("contact_key"),
-            userId: try row.optionalString("user_id"), payload: payload, state: try row.string("state"),
+            kind: WorkItemKind(stored: try row.string("kind")), dedupeKey: try row.optionalString("dedupe_key"), contactKey: try row.string("contact_key"),
+            userId: try row.optionalString("user_id"), payload: payload, state: try InboxState(stored: row.string("state")),
             attempts: try row.int("attempts"), availableAt: try row.date("available_at"), lastError: try row.optionalString("last_error"),
             progress: try row.json("progress"))
     }

@@ -37,7 +37,7 @@ extension SQLStore {
 
     package func updateSession(id: String, _ patch: SessionPatch, at: Date) async throws(StoreError) {
         var assignments: SQLQuery = #""updatedAt" = \#(at)"#
-        if let status = patch.status { assignments = #"\#(fragment: assignments), "status" = \#(status)"# }
+        if let status = patch.status { assignments = #"\#(fragment: assignments), "status" = \#(status.rawValue)"# }
         if let node = patch.currentNodeId { assignments = #"\#(fragment: assignments), "currentNodeId" = \#(node)"# }
         if let context = patch.context { assignments = #"\#(fragment: assignments), "context" = \#(context)"# }
         let updated = try await database.query(#"UPDATE "Session" SET \#(fragment: assignments) WHERE "id" = \#(id) RETURNING "id""#)

@@ -10,7 +10,7 @@ extension SQLStore {
         for (index, item) in items.enumerated() {
             let separator: SQLQuery = index == 0 ? "" : ", "
             values = """
-                \(fragment: values)\(fragment: separator)(\(receivedAt), \(requestId), \(item.kind), \(item.dedupeKey), \(item.contactKey),
+                \(fragment: values)\(fragment: separator)(\(receivedAt), \(requestId), \(item.kind.stored), \(item.dedupeKey), \(item.contactKey),
                     \(item.userId), \(item.payload), \(receivedAt))
                 """
         }

@@ -1,8 +1,8 @@
 import Foundation
 import FlowEngine
 
-/// Delivery statuses (SPEC §5, reference §3.7) on the Message row, the tenant's broadcast
-/// recipients and their Broadcast's aggregates, each status in one transaction. On PostgreSQL
+/// Delivery statuses (docs/compatibility.md#delivery-statuses) on the Message row, the tenant's
+/// broadcast recipients and their Broadcast's aggregates, each status in one transaction. On PostgreSQL
 /// a transaction-scoped advisory lock per WhatsApp message id makes concurrent statuses of one
 /// message take turns, and closes the gap between "no row yet, keep the status" and
 /// ``applyPendingStatuses(waMessageId:)`` run by whoever inserts the row.

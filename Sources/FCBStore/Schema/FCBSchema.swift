@@ -1,8 +1,9 @@
 import FlowEngine
 
-/// fcb's own tables (SPEC §3.2), versioned by fcb: schema `fcb` on PostgreSQL (invisible to
-/// Prisma's drift checks on `public`), `fcb_`-prefixed tables in the SQLite file. On SQLite
-/// version 1 also creates the dashboard's tables, since no Prisma manages that file.
+/// fcb's own tables (docs/compatibility.md#fcbs-own-tables), versioned by fcb: schema `fcb` on
+/// PostgreSQL (invisible to Prisma's drift checks on `public`), `fcb_`-prefixed tables in the
+/// SQLite file. On SQLite version 1 also creates the dashboard's tables, since no Prisma manages
+/// that file.
 package enum FCBSchema {
     package struct Version: Sendable {
         package let number: Int

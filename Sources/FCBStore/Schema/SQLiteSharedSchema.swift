@@ -1,6 +1,6 @@
-/// The dashboard's Prisma schema (reference §7.1) laid out for SQLite, for the embedded default.
-/// Same table, column, index and constraint names as on PostgreSQL, so the same statements and
-/// the same error messages serve both. Timestamps are ISO-8601 text in UTC with milliseconds;
+/// The dashboard's Prisma schema (docs/compatibility.md#columns) laid out for SQLite, for the
+/// embedded default. Same table, column, index and constraint names as on PostgreSQL, so the same
+/// statements and the same error messages serve both. Timestamps are ISO-8601 text in UTC with milliseconds;
 /// `Json` columns hold JSON text.
 enum SQLiteSharedSchema {
     static let now = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"

@@ -59,7 +59,7 @@ package struct ConversationEngine: Sendable {
         var flow: FlowRecord?
         if let open = try await store.openSession(contactId: contact.id) {
             let openFlow = try await store.flow(id: open.flowId)
-            if let openFlow, openFlow.isWhatsAppChannel, openFlow.status == "Active" {
+            if let openFlow, openFlow.isWhatsAppChannel, openFlow.isActive {
                 if clock.now().timeIntervalSince(open.updatedAt) > sessionTimeout {
                     try await expire(open)
                 } else {
@@ -80,7 +80,7 @@ package struct ConversationEngine: Sendable {
         if var existing = session {
             if existing.status == SessionStatus.completed.rawValue || existing.status == SessionStatus.errored.rawValue {
                 let fresh = JSONValue.object(initialContext ?? [:])
-                let patch = SessionPatch(status: SessionStatus.active.rawValue, currentNodeId: .some(nil), context: fresh)
+                let patch = SessionPatch(status: .active, currentNodeId: .some(nil), context: fresh)
                 try await store.updateSession(id: existing.id, patch, at: now)
                 existing.status = SessionStatus.active.rawValue
                 existing.currentNodeId = nil
@@ -106,7 +106,7 @@ package struct ConversationEngine: Sendable {
     private func expire(_ session: SessionRecord) async throws {
         var context = session.context?.objectValue ?? [:]
         context["endReason"] = "timeout"
-        let patch = SessionPatch(status: SessionStatus.completed.rawValue, currentNodeId: .some(nil), context: .object(context))
+        let patch = SessionPatch(status: .completed, currentNodeId: .some(nil), context: .object(context))
         try await store.updateSession(id: session.id, patch, at: clock.now())
     }
 }

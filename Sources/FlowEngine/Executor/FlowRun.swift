@@ -76,7 +76,7 @@ struct FlowRun {
     mutating func flushSession() async throws(FlowRunError) {
         guard let write = pending else { return }
         // The context as it is now: later than (and containing) what each held write saw.
-        let patch = SessionPatch(status: write.status?.rawValue, currentNodeId: write.currentNodeId, context: write.context ? .object(context) : nil)
+        let patch = SessionPatch(status: write.status, currentNodeId: write.currentNodeId, context: write.context ? .object(context) : nil)
         let now = env.clock.now()
         do {
             try await env.store.updateSession(id: session.id, patch, at: now)

@@ -51,9 +51,11 @@ package struct InboundMessage: Sendable, Equatable {
 
 /// Limits and switches of one executor.
 package struct ExecutorOptions: Sendable {
-    /// Node visits allowed per run; the visit after `maxSteps + 1` fails (reference: `steps++ > 500`).
+    /// Node visits allowed per run; the visit after `maxSteps + 1` fails (the old executor's
+    /// `steps++ > 500`; docs/compatibility.md#guards).
     package var maxSteps = 500
-    /// Delays are capped at this many milliseconds (configurable, default 60 s; docs/differences.md#delays-are-resume-times).
+    /// Delays are capped at this many milliseconds (configurable, default 60 s;
+    /// docs/differences.md#delays-are-resume-times).
     package var maxDelayMilliseconds = 60_000
     /// Entries kept in `_meta.history` and `inputHistory`.
     package var historyLimit = 50
@@ -117,7 +119,7 @@ package enum FlowRunError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// How a run ended.
 package enum FlowRunResult: Sendable, Equatable {
-    /// No trigger matched; nothing was written (reference A10).
+    /// No trigger matched; nothing was written (docs/compatibility.md#where-a-run-starts, B).
     case noTrigger
     /// Waiting for the contact at an options or handoff node.
     case paused(nodeId: String)

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Rows of the dashboard's Prisma schema (docs/compatibility.md#tables), as fcb reads and writes them.
-/// Statuses stay strings: the schema has no enums, and foreign values must survive a round trip.
+/// Statuses read from these rows stay strings: the schema has no enums, the dashboard writes
+/// them too, and foreign values must survive a round trip. What fcb writes is typed
+/// (``SessionStatus``, ``SessionPatch``).
 
 package struct SessionRecord: Sendable, Equatable {
     package var id: String
@@ -38,12 +40,12 @@ package enum SessionStatus: String, Sendable, CaseIterable {
 
 /// The fields one session update writes; `nil` leaves a field as it is.
 package struct SessionPatch: Sendable, Equatable {
-    package var status: String?
+    package var status: SessionStatus?
     /// `.some(nil)` clears the current node.
     package var currentNodeId: String??
     package var context: JSONValue?
 
-    package init(status: String? = nil, currentNodeId: String?? = nil, context: JSONValue? = nil) {
+    package init(status: SessionStatus? = nil, currentNodeId: String?? = nil, context: JSONValue? = nil) {
         self.status = status
         self.currentNodeId = currentNodeId
         self.context = context
@@ -107,6 +109,9 @@ package struct ContactRecord: Sendable, Equatable {
 }
 
 package struct FlowRecord: Sendable, Equatable {
+    /// The dashboard's status of a flow that runs (`Flow.status`; others are e.g. `Draft`).
+    package static let activeStatus = "Active"
+
     package var id: String
     package var name: String
     package var trigger: String
@@ -121,7 +126,7 @@ package struct FlowRecord: Sendable, Equatable {
     package var userId: String
 
     package init(
-        id: String, name: String, trigger: String = "default", status: String = "Active", definition: JSONValue? = nil,
+        id: String, name: String, trigger: String = "default", status: String = FlowRecord.activeStatus, definition: JSONValue? = nil,
         channel: String? = "whatsapp", createdAt: Date, updatedAt: Date, metaFlowId: String? = nil, metaFlowToken: String? = nil,
         metaFlowVersion: String? = nil, userId: String
     ) {
@@ -145,6 +150,9 @@ package struct FlowRecord: Sendable, Equatable {
         let trimmed = channel.trimmingJSWhitespace()
         return trimmed.isEmpty || trimmed.jsLowercased() == "whatsapp"
     }
+
+    /// Runs for new conversations and keeps its open sessions going.
+    package var isActive: Bool { status == Self.activeStatus }
 }
 
 package struct LogRecord: Sendable, Equatable {

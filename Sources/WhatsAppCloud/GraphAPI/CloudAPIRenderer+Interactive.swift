@@ -1,7 +1,7 @@
 import FlowEngine
 
 /// Reply-button and list messages, with Meta's interactive limits checked before anything is
-/// sent (reference §4.4, peers-and-limits "Interactive limits"). Lengths are counted in
+/// sent (docs/compatibility.md#interactive-limits). Lengths are counted in
 /// user-perceived characters (`String.count`), which is what Meta counts.
 extension CloudAPIRenderer {
     typealias Limits = WhatsAppLimits

@@ -3,9 +3,9 @@ import FlowEngine
 /// Turns an ``OutboundMessage`` into the JSON body fcb POSTs to
 /// `POST {graph}/{version}/{phoneNumberId}/messages`.
 ///
-/// The shapes follow the reference's `client.ts` (reference §4.2): the body is built first and
-/// `messaging_product: "whatsapp"` is appended as its **last** key, so the serialised text is
-/// byte-for-byte what the Node system sent. Where fcb deliberately departs from `client.ts`:
+/// The shapes follow the old backend's `client.ts` (docs/compatibility.md#message-bodies): the body
+/// is built first and `messaging_product: "whatsapp"` is appended as its **last** key, so the
+/// serialised text is byte-for-byte what the Node system sent. Where fcb deliberately departs from `client.ts`:
 /// - interactive messages (buttons, lists) are checked against Meta's limits and rejected with a
 ///   400 ``CloudAPIRenderError`` instead of being sent for Meta to refuse (the executor already
 ///   fits them, so this is a safety net);
@@ -74,7 +74,7 @@ package enum CloudAPIRenderer {
 
     // MARK: - Template
 
-    /// `{name, language:{code}, components?}` (reference §4.2 `client.ts`).
+    /// `{name, language:{code}, components?}` (`client.ts`; docs/compatibility.md#message-bodies).
     ///
     /// `index` stays a JSON number as `client.ts` sent it. Meta's own samples show both `0` and
     /// `"0"` for button components, its reference describes it only as the button's position

@@ -1,7 +1,8 @@
 import FlowEngine
 
-/// The error texts a failed send leaves on its `Message` row (reference §4.3, the `meta.ts`
-/// column, which the dashboard's replies and broadcasts use), plus the SPEC §7 additions.
+/// The error texts a failed send leaves on its `Message` row (docs/compatibility.md#send-errors:
+/// `meta.ts`'s normalisation, which the dashboard's replies and broadcasts use), plus fcb's
+/// additions (docs/differences.md#sending).
 package enum GraphAPIErrorText {
     package static let missingCredentials = "Missing Meta API credentials"
     package static let invalidPhone = "Invalid destination phone number"
@@ -13,8 +14,8 @@ package enum GraphAPIErrorText {
     /// 133010, and registering with the tenant's PIN failed (meta.ts wording).
     package static let registrationFailed =
         "No se pudo registrar automáticamente el número de WhatsApp con el PIN configurado. Verifica el PIN en Ajustes → WhatsApp Cloud o regístralo manualmente desde Meta."
-    /// 131047 (SPEC §7: no retry, a clear error). In Spanish like the other texts the
-    /// dashboard shows its users.
+    /// 131047 (no retry, a clear error: docs/differences.md#131047-is-a-clear-error). In Spanish
+    /// like the other texts the dashboard shows its users.
     package static let outsideCustomerServiceWindow =
         "Pasaron más de 24 horas desde el último mensaje del contacto: fuera de esa ventana WhatsApp solo acepta plantillas aprobadas (error 131047 de Meta)."
 

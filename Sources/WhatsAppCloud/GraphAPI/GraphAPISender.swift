@@ -2,7 +2,7 @@ import Logging
 import FCBSupport
 import FlowEngine
 
-/// Sends flow messages through the WhatsApp Cloud API (SPEC §7):
+/// Sends flow messages through the WhatsApp Cloud API (docs/differences.md#sending):
 /// `POST {META_GRAPH_URL}/{version}/{phoneNumberId}/messages` with the tenant's bearer token and
 /// the exact body ``CloudAPIRenderer`` produces.
 ///

@@ -16,10 +16,10 @@ package enum WebhookSignature {
         Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret.utf8)))))
     }
 
-    /// The digests a header offers, parsed as the reference does (§3.1 step 7): split on `,`,
-    /// trim each segment, split it on `=` into algorithm and digest; keep segments whose
-    /// algorithm (trimmed, any case) is `sha256` and whose digest (trimmed) is hex of even
-    /// length. Upper-case hex is fine.
+    /// The digests a header offers, parsed as the old backend does
+    /// (docs/compatibility.md#webhook-endpoint): split on `,`, trim each segment, split it on `=`
+    /// into algorithm and digest; keep segments whose algorithm (trimmed, any case) is `sha256`
+    /// and whose digest (trimmed) is hex of even length. Upper-case hex is fine.
     package static func candidates(in header: String) -> [[UInt8]] {
         header.split(separator: ",", omittingEmptySubsequences: false).compactMap { segment -> [UInt8]? in
             // JavaScript's `segment.split("=")` then `[algorithm, digest]`: the part after a

@@ -5,7 +5,7 @@ import Testing
 @testable import FCBStore
 
 
-@Suite("best-flow selection (reference §3.6)")
+@Suite("best-flow selection (docs/compatibility.md#flow-selection)")
 struct FlowSelectorTests {
     func flow(_ id: String, _ trigger: String, updated: Double) -> FlowRecord {
         let date = Date(timeIntervalSince1970: updated)
@@ -32,7 +32,7 @@ struct FlowSelectorTests {
     }
 }
 
-@Suite("conversation routing (reference §3.5, SPEC §5)")
+@Suite("conversation routing (docs/compatibility.md#routing-a-message-to-a-session)")
 struct ConversationEngineTests {
     struct Setup {
         let store = InMemoryStore()

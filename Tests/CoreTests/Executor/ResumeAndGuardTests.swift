@@ -42,7 +42,7 @@ struct ResumeAndGuardTests {
         let before = try await h.session(context: ["keep": true])
         let outcome = try await h.send("chau")
         #expect(outcome.result == .noTrigger)
-        #expect(await h.storedSession() == before)  // A10: untouched
+        #expect(await h.storedSession() == before)  // untouched (docs/compatibility.md#where-a-run-starts, B)
         #expect(try await h.send(nil).result == .noTrigger)
     }
 
@@ -86,7 +86,7 @@ struct ResumeAndGuardTests {
         #expect(outcome.result == .errored(reason: "paused node 'gone' is not in the flow"))
         let session = try #require(await h.storedSession())
         #expect(session.status == "Errored" && session.currentNodeId == "gone")
-        #expect(session.context == ["a": 1])  // A1: no inbound recorded
+        #expect(session.context == ["a": 1])  // no inbound recorded (docs/compatibility.md#where-a-run-starts, A.1)
     }
 
     @Test func resumeTargetMissingErrors() async throws {

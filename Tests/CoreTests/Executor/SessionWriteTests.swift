@@ -67,7 +67,7 @@ struct SessionWriteTests {
         #expect(outcome.steps == 5)
         // Trigger, assign and condition are pure: 3 writes instead of one before and one after each node.
         #expect(store.patches.map(\.currentNodeId) == [.some("hola"), .some("eco"), .some(nil)])
-        #expect(store.patches.map(\.status) == [nil, nil, "Completed"])
+        #expect(store.patches.map(\.status) == [nil, nil, .completed])
         #expect(store.patches.allSatisfy { $0.context != nil })
         // Each send found the session already at its own node, with the context as it was then.
         #expect(sender.atSends.map(\.node) == ["hola", "eco"])
@@ -87,7 +87,7 @@ struct SessionWriteTests {
         #expect(outcome.result == .completed)
         #expect(sender.atSends.isEmpty)
         #expect(store.patches.count == 1)
-        #expect(store.patches.first?.status == "Completed")
+        #expect(store.patches.first?.status == .completed)
         #expect(store.patches.first?.context?["x"] == .string("1"))
     }
 

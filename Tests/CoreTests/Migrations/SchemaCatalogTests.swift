@@ -14,7 +14,7 @@ struct SchemaCatalogTests {
         #expect(actual.tables.map(\.columns.count) == [12, 10, 7, 15, 11, 7, 13, 8, 2, 2, 12])
     }
 
-    /// Spot checks of §7.1 read straight from the parsed catalog.
+    /// Spot checks of docs/compatibility.md#columns read straight from the parsed catalog.
     @Test func catalogRowsAreParsed() throws {
         let actual = try catalog()
         let message = try #require(actual[table: "Message"])

@@ -20,7 +20,7 @@ func waitUntil(_ condition: () async throws -> Bool) async throws {
     Issue.record("condition not met within 60 s")
 }
 
-/// Signed deliveries through the whole pipeline on every store backend (SPEC §4, §5).
+/// Signed deliveries through the whole pipeline on every store backend (docs/serve.md).
 @Suite("Pipeline: deliveries to rows, sends and events")
 struct PipelineFlowTests {
     static let menuFlow = [(name: "Menú", trigger: "hola", definition: TestFlows.menu)]
@@ -256,7 +256,7 @@ struct PipelineFlowTests {
             #expect(await h.sentTexts() == ["¡Hola! ¿En qué te ayudo?", "Elegí una opción"])
             let parked = try await h.store.parkedItems(limit: 10)
             #expect(parked.count == 1)
-            #expect(parked.first?.kind == "invalid")
+            #expect(parked.first?.kind == .invalid)
             #expect(parked.first?.lastError?.contains("/entry/0/changes/0/value/messages/1/text/body") == true, "\(parked.first?.lastError ?? "")")
             #expect(parked.first?.payload["item"]?["id"] == "wamid.BAD")
         }

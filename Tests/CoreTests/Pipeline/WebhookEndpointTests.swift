@@ -4,8 +4,8 @@ import FCBStore
 import FCBPipeline
 import FCBTesting
 
-/// The webhook routes' answers (SPEC §4, reference §3.1): exact statuses and bodies, and
-/// nothing stored unless accepted.
+/// The webhook routes' answers (docs/compatibility.md#webhook-endpoint,
+/// docs/serve.md#accepting-a-delivery): exact statuses and bodies, and nothing stored unless accepted.
 @Suite("Webhook endpoint: verification, acceptance, manual trigger")
 struct WebhookEndpointTests {
     static let flows = [(name: "Menú", trigger: "hola", definition: TestFlows.menu)]

@@ -3,8 +3,8 @@ import Testing
 import FlowEngine
 import FCBStore
 
-/// SPEC §5 contact upsert by `(userId, phone)`: the name moves only when a non-empty, different
-/// one arrives; a phone owned by another tenant is an answer, not an error.
+/// Contact upsert by `(userId, phone)` (docs/compatibility.md#contacts): the name moves only when
+/// a non-empty, different one arrives; a phone owned by another tenant is an answer, not an error.
 @Suite("Pipeline: contact upsert")
 struct ContactUpsertTests {
     @Test(arguments: StoreBackendKind.available)
@@ -118,13 +118,13 @@ struct FCBSchemaUpgradeTests {
                 "ALTER TABLE \(inbox) DROP COLUMN \"progress\"", "DROP TABLE \(pending)", "DELETE FROM \(versions) WHERE version >= 2",
             ])
             #expect(try await FCBSchema.currentVersion(on: sql.database) == 1)
-            let ids = try await sql.enqueue([NewInboxItem(kind: "message", dedupeKey: "m:1", contactKey: "A", payload: ["n": 1])], receivedAt: instant(), requestId: nil)
+            let ids = try await sql.enqueue([NewInboxItem(kind: .message, dedupeKey: "m:1", contactKey: "A", payload: ["n": 1])], receivedAt: instant(), requestId: nil)
             let id = try #require(ids.first ?? nil)
 
             #expect(try await FCBSchema.install(on: sql.database) == [2, 3])
             #expect(try await FCBSchema.currentVersion(on: sql.database) == 3)
             let item = try #require(try await store.inboxItem(id: id))
-            #expect(item.progress == nil && item.state == "pending")
+            #expect(item.progress == nil && item.state == .pending)
             #expect(try await store.applyStatus(DeliveryStatusUpdate(waMessageId: "wamid.X", status: "Sent", timestamp: instant()), userId: "u").deferred)
         }
     }

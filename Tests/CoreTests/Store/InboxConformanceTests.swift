@@ -5,7 +5,7 @@ import FCBStore
 @Suite("Inbox conformance")
 struct InboxConformanceTests {
     static func item(_ contact: String, _ key: String?, _ text: String = "") -> NewInboxItem {
-        NewInboxItem(kind: "message", dedupeKey: key, contactKey: contact, userId: "cuser1", payload: ["text": .string(text), "n": 1])
+        NewInboxItem(kind: .message, dedupeKey: key, contactKey: contact, userId: "cuser1", payload: ["text": .string(text), "n": 1])
     }
 
     @Test(arguments: StoreBackendKind.available)
@@ -18,9 +18,9 @@ struct InboxConformanceTests {
 
             let firstId = try #require(ids[0])
             let first = try #require(try await store.inboxItem(id: firstId))
-            #expect(first.kind == "message" && first.dedupeKey == "m:1" && first.contactKey == "A" && first.userId == "cuser1")
+            #expect(first.kind == .message && first.dedupeKey == "m:1" && first.contactKey == "A" && first.userId == "cuser1")
             #expect(first.requestId == "req-1" && first.receivedAt == instant() && first.availableAt == instant())
-            #expect(first.state == "pending" && first.attempts == 0 && first.lastError == nil)
+            #expect(first.state == .pending && first.attempts == 0 && first.lastError == nil)
             #expect(first.payload.isEquivalent(to: ["text": "hola ñ", "n": 1]))
             #expect(try await store.inboxCounts() == [.pending: 4])
             #expect(try await store.enqueue([], receivedAt: instant(), requestId: nil).isEmpty)
@@ -47,7 +47,7 @@ struct InboxConformanceTests {
 
             let batch = try await store.claim(limit: 10, worker: "w1", now: instant(1), lease: .seconds(30))
             #expect(batch.map(\.id) == [a1, b1, c1])
-            #expect(batch.allSatisfy { $0.state == "processing" && $0.attempts == 1 })
+            #expect(batch.allSatisfy { $0.state == .processing && $0.attempts == 1 })
             #expect(try await store.claim(limit: 10, worker: "w2", now: instant(1), lease: .seconds(30)).isEmpty)
 
             #expect(try await store.complete(id: a1, worker: "w1", at: instant(2)))
@@ -74,7 +74,7 @@ struct InboxConformanceTests {
             #expect(try await store.park(id: ids[0], worker: "w", error: "invalid payload", at: instant(61)))
             #expect(try await store.claim(limit: 5, worker: "w", now: instant(61), lease: .seconds(30)).map(\.id) == [ids[1]])
             let parked = try #require(try await store.inboxItem(id: ids[0]))
-            #expect(parked.state == "parked" && parked.lastError == "invalid payload")
+            #expect(parked.state == .parked && parked.lastError == "invalid payload")
             #expect(try await store.retry(id: ids[0], worker: "w", error: "x", availableAt: instant()) == false)
         }
     }

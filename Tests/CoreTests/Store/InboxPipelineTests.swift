@@ -22,7 +22,7 @@ struct InboxPipelineTests {
             #expect(try await store.saveProgress(id: id, worker: "other", progress: ["step": 9]) == false)
             let saved = try #require(try await store.inboxItem(id: id))
             #expect(try #require(saved.progress).isEquivalent(to: journal))
-            #expect(saved.state == "processing" && saved.attempts == 1)
+            #expect(saved.state == .processing && saved.attempts == 1)
 
             // A crashed worker's item comes back with its journal.
             let reclaimed = try await store.claim(limit: 1, worker: "w2", now: instant(31), lease: .seconds(30))
@@ -54,7 +54,7 @@ struct InboxPipelineTests {
             #expect(try await store.deferItem(id: a1, worker: "other", progress: journal, availableAt: instant(60)) == false)
             #expect(try await store.deferItem(id: a1, worker: "w", progress: journal, availableAt: instant(60)))
             let waiting = try #require(try await store.inboxItem(id: a1))
-            #expect(waiting.state == "pending" && waiting.attempts == 0 && waiting.availableAt == instant(60))
+            #expect(waiting.state == .pending && waiting.attempts == 0 && waiting.availableAt == instant(60))
             #expect(try #require(waiting.progress).isEquivalent(to: journal))
             #expect(try await store.deferItem(id: a1, worker: "w", progress: nil, availableAt: instant(61)) == false)  // lease gone
 
@@ -85,7 +85,7 @@ struct InboxPipelineTests {
             let parked = try await store.parkedItems(limit: 10)
             #expect(parked.map(\.id) == [a1, c1])
             #expect(parked.map(\.lastError) == ["invalid payload", "phone owned by another tenant"])
-            #expect(parked.allSatisfy { $0.state == "parked" && $0.attempts == 1 })
+            #expect(parked.allSatisfy { $0.state == .parked && $0.attempts == 1 })
             #expect(parked.last?.progress == ["step": 3])
             #expect(try await store.parkedItems(limit: 1).map(\.id) == [a1])
             #expect(try await store.parkedItems(limit: 0).isEmpty)
@@ -96,7 +96,7 @@ struct InboxPipelineTests {
             #expect(try await store.requeue(id: a1, at: instant(100)))
             #expect(try await store.requeue(id: a1, at: instant(100)) == false)
             let back = try #require(try await store.inboxItem(id: a1))
-            #expect(back.state == "pending" && back.attempts == 0 && back.availableAt == instant(100) && back.lastError == "invalid payload")
+            #expect(back.state == .pending && back.attempts == 0 && back.availableAt == instant(100) && back.lastError == "invalid payload")
             #expect(try await store.parkedItems(limit: 10).map(\.id) == [c1])
 
             // Back at the head of A: a2 waits behind it again until it is due and done.

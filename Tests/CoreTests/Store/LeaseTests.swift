@@ -18,7 +18,7 @@ struct LeaseTests {
 
             #expect(try await store.releaseLeases(instance: "host:3000", except: "host:3000/boot2") == 1)
             let released = try #require(try await store.inboxItem(id: ids[0]))
-            #expect(released.state == "pending")
+            #expect(released.state == .pending)
             #expect(try await store.claim(limit: 5, worker: "host:3000/boot2", now: instant(61), lease: .seconds(30)).map(\.id) == [ids[0]])
             // The current start's own leases and other instances' stay; a name that is a prefix of another does not match it.
             #expect(try await store.releaseLeases(instance: "host:3000", except: "host:3000/boot2") == 0)

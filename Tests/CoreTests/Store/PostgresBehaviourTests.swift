@@ -50,7 +50,7 @@ struct PostgresBehaviourTests {
             let contacts = (0..<12).map { "contact-\($0)" }
             var items: [NewInboxItem] = []
             for n in 0..<240 {
-                items.append(NewInboxItem(kind: "message", dedupeKey: "m\(n)", contactKey: contacts[n % contacts.count], payload: ["n": .number(Double(n))]))
+                items.append(NewInboxItem(kind: .message, dedupeKey: "m\(n)", contactKey: contacts[n % contacts.count], payload: ["n": .number(Double(n))]))
             }
             _ = try await a.enqueue(items, receivedAt: instant(), requestId: nil)
 
@@ -164,8 +164,8 @@ struct PostgresBehaviourTests {
         #expect(error2.kind == .unavailable && error2.message.contains("does not exist"), "\(error2.message)")
     }
 
-    /// SPEC §13: the database goes away mid-run — a clear error, nothing half-written, and the
-    /// store works again once the server is back.
+    /// The database goes away mid-run (docs/targets.md#bad-input): a clear error, nothing
+    /// half-written, and the store works again once the server is back.
     @Test(.enabled(if: PrivatePostgresCluster.isAvailable)) func serverStoppedMidOperation() async throws {
         let cluster = try PrivatePostgresCluster.start()
         defer { cluster.destroy() }

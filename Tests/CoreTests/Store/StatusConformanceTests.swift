@@ -3,8 +3,9 @@ import Testing
 import FlowEngine
 import FCBStore
 
-/// SPEC §5 statuses on every backend: monotonic on Message and BroadcastRecipient rows, exact
-/// broadcast aggregates, tenants kept apart, and statuses that arrive before their message.
+/// Delivery statuses (docs/compatibility.md#delivery-statuses) on every backend: monotonic on
+/// Message and BroadcastRecipient rows, exact broadcast aggregates, tenants kept apart, and
+/// statuses that arrive before their message.
 @Suite("Pipeline: delivery statuses")
 struct StatusConformanceTests {
     static func status(_ status: String, _ at: Double, _ wamid: String = "wamid.OUT1", error: String? = nil, conversation: String? = nil) -> DeliveryStatusUpdate {

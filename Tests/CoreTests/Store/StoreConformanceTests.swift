@@ -108,7 +108,7 @@ struct StoreConformanceTests {
             #expect(try await store.sessions(contactId: "nobody").isEmpty)
 
             // A patch changes only what it names and always bumps updatedAt.
-            try await store.updateSession(id: first.id, SessionPatch(status: "Completed"), at: instant(2))
+            try await store.updateSession(id: first.id, SessionPatch(status: .completed), at: instant(2))
             var expected = first
             expected.status = "Completed"
             expected.updatedAt = instant(2)
@@ -120,10 +120,10 @@ struct StoreConformanceTests {
             try await store.updateSession(id: first.id, SessionPatch(), at: instant(4))
             #expect(try await store.session(id: first.id)?.updatedAt == instant(4))
 
-            try await store.updateSession(id: paused.id, SessionPatch(status: "Completed"), at: instant(6))
+            try await store.updateSession(id: paused.id, SessionPatch(status: .completed), at: instant(6))
             #expect(try await store.openSession(contactId: seed.contact.id) == nil)
 
-            let missing = await storeError { try await store.updateSession(id: "nope", SessionPatch(status: "Active"), at: instant()) }
+            let missing = await storeError { try await store.updateSession(id: "nope", SessionPatch(status: .active), at: instant()) }
             #expect(missing == StoreError(.notFound, "session nope not found"))
             var clash = first
             clash.id = "csession00000000000000003"

@@ -5,7 +5,8 @@ import FCBStore
 
 typealias FullStore = PipelineStore & BroadcastStore
 
-/// The backends every store test runs against (SPEC §3.3: same tests, every backend).
+/// The backends every store test runs against (same tests, every backend:
+/// docs/targets.md#one-behaviour-on-every-backend).
 enum StoreBackendKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case memory, sqlite, postgres
 

@@ -2,8 +2,8 @@ import Testing
 @testable import WhatsAppCloud
 
 
-/// SPEC §5 text extraction: FE live `extractUserText` (reference §3.4) with captions, file
-/// names, nfm_reply and template buttons, and stored-only types.
+/// Text extraction (docs/compatibility.md#inbound-messages): the old backend's `extractUserText`
+/// with captions, file names, nfm_reply and template buttons, and stored-only types.
 @Suite("Inbound text extraction")
 struct InboundContentTests {
     func message(_ json: String) throws -> WebhookMessage {
@@ -128,7 +128,8 @@ struct InboundContentTests {
         #expect(!empty.runsFlows)
         // A text message with a command label and no body.
         #expect(try content(#"{"from":"1","id":"w","type":"text","command":{"title":"Ayuda"}}"#).text == "Ayuda")
-        // An image with a command label uses the label before the caption (FE live quirk).
+        // An image with a command label uses the label before the caption (a quirk of the old
+        // backend's current webhook path).
         #expect(try content(#"{"from":"1","id":"w","type":"image","image":{"caption":"c"},"command":{"name":"n"}}"#).text == "n")
     }
 }

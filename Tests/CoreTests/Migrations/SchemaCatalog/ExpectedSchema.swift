@@ -1,7 +1,7 @@
 @testable import FCBStore
 /// The `public` schema that `prisma/migrations` produces and `prisma/schema.prisma` describes
-/// (reference §7.1), as the PostgreSQL catalog reports it. Read from a real PostgreSQL 15 after
-/// applying all six migrations, and checked line by line against §7.1.
+/// (docs/compatibility.md#columns), as the PostgreSQL catalog reports it. Read from a real
+/// PostgreSQL 15 after applying all six migrations, and checked line by line against that table.
 ///
 /// Conventions it encodes: `@default(cuid())` and `@updatedAt` have no database default;
 /// `@default(now())` is `CURRENT_TIMESTAMP`; required relations are ON DELETE RESTRICT ON UPDATE
