@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "WhatsAppCloud", targets: ["WhatsAppCloud"]),
         .library(name: "FCBRealtime", targets: ["FCBRealtime"]),
+        .library(name: "FCBPipeline", targets: ["FCBPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

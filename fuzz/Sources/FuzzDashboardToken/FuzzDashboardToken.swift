@@ -1,6 +1,6 @@
 import Foundation
 import FuzzSupport
-@testable import Core
+@testable import FCBRealtime
 
 /// The dashboard's HS256 token verifier (`Realtime/Auth/DashboardToken.swift`), as the
 /// Socket.IO handshake uses it. First byte even: the rest is a raw token (segment splitting,

@@ -1,5 +1,5 @@
 import FuzzSupport
-@testable import Core
+@testable import FCBRealtime
 
 /// Engine.IO packet decoding (`Realtime/EngineIO/EngineIOPacket.swift`, `EngineIOPayload.swift`):
 /// the bytes as a long-polling POST body (split on 0x1E, size-checked, UTF-8-checked) and as

@@ -1,7 +1,7 @@
 import FuzzSupport
-@testable import Core
+@testable import FlowEngine
 
-/// The condition-expression parser and evaluator (`Sources/Core/Expression`).
+/// The condition-expression parser and evaluator (`Sources/FlowEngine/Expression`).
 /// Input layout: `expression` or `expression \0 context-JSON`. The expression is parsed with
 /// the default limits and, when it parses, evaluated against the JSON context (or, when none
 /// parses, a fixed context shaped like the one the executor builds), as a value and as a

@@ -1,7 +1,7 @@
 import FuzzSupport
-@testable import Core
+@testable import FlowEngine
 
-/// Flow JSON loading and validation (`Sources/Core/Flow`, `Sources/Core/Validation`): the
+/// Flow JSON loading and validation (`Sources/FlowEngine/Flow`, `Sources/FlowEngine/Validation`): the
 /// bytes of a flow file run through what `fcb validate-flow` does (strict validation with
 /// positions, then the JSON, SARIF and text reports), and through what the executor does with
 /// a stored definition (`FlowDefinition.sanitize(jsonText:)` then `ExecutionGraph`).

@@ -1,7 +1,7 @@
 import FuzzSupport
-@testable import Core
+@testable import FlowEngine
 
-/// The strict JSON parser (`Sources/Core/JSON`): any bytes either parse or throw a
+/// The strict JSON parser (`Sources/FlowEngine/JSON`): any bytes either parse or throw a
 /// `JSONSyntaxError` whose offset lies inside the input. A parsed document serialises to JSON
 /// that parses again and serialises to the same text (idempotent round trip).
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,5 +1,5 @@
 import FuzzSupport
-@testable import Core
+@testable import WhatsAppCloud
 
 /// `X-Hub-Signature-256` parsing and verification (`Webhook/WebhookSignature.swift`) and the
 /// `fcb verify-signature` diagnosis (`Webhook/SignatureDiagnosis.swift`).

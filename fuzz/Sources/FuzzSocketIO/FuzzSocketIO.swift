@@ -1,5 +1,5 @@
 import FuzzSupport
-@testable import Core
+@testable import FCBRealtime
 
 /// Socket.IO packet decoding (`Realtime/SocketIO/SocketIOPacketDecoding.swift`): the text of
 /// an Engine.IO message, as `SocketIOServer` receives it. Errors must be one of the typed

@@ -1,7 +1,9 @@
 import FuzzSupport
-@testable import Core
+@testable import WhatsAppCloud
+@testable import FCBPipeline
+@testable import FlowEngine
 
-/// Webhook decoding (`Sources/Core/Webhook`) and splitting (`Pipeline/DeliverySplitter.swift`):
+/// Webhook decoding (`Sources/WhatsAppCloud/Webhook`) and splitting (`Sources/FCBPipeline/DeliverySplitter.swift`):
 /// the body bytes go through `WebhookDelivery(body:)` exactly as `POST /webhook` does; a
 /// decoded delivery is split into inbox items with every `phone_number_id` it names routed to
 /// a tenant (so the message/status paths run, not only the unrouted one), and each item's
