@@ -1,7 +1,7 @@
-import Foundation
-import FlowEngine
-import WhatsAppCloud
 import FCBStore
+import FlowEngine
+import Foundation
+import WhatsAppCloud
 
 /// Splits an accepted delivery into per-message work items (docs/serve.md#work-items): one per
 /// message (queued by tenant and sender), one per status, one per unroutable change or invalid
@@ -33,15 +33,17 @@ struct DeliverySplitter {
         }
         for invalid in delivery.invalidItems {
             let issues = invalid.issues.map { JSONValue.string($0.description) }
-            items.append(NewInboxItem(
-                kind: .invalid, dedupeKey: nil, contactKey: "invalid",
-                payload: ["pointer": .string(invalid.pointer.description), "item": invalid.raw, "issues": .array(issues)]))
+            items.append(
+                NewInboxItem(
+                    kind: .invalid, dedupeKey: nil, contactKey: "invalid",
+                    payload: ["pointer": .string(invalid.pointer.description), "item": invalid.raw, "issues": .array(issues)]))
         }
         if items.isEmpty {
             // A delivery with no changes at all is still kept, as delivered.
-            items.append(NewInboxItem(
-                kind: .unrouted, dedupeKey: nil, contactKey: "unrouted",
-                payload: ["reason": "no changes", "delivery": delivery.raw]))
+            items.append(
+                NewInboxItem(
+                    kind: .unrouted, dedupeKey: nil, contactKey: "unrouted",
+                    payload: ["reason": "no changes", "delivery": delivery.raw]))
         }
         return items
     }
@@ -73,8 +75,10 @@ struct DeliverySplitter {
     private func unrouted(change: WebhookChange, delivery: WebhookDelivery, reason: String) -> NewInboxItem {
         NewInboxItem(
             kind: .unrouted, dedupeKey: nil, contactKey: "unrouted",
-            payload: ["reason": .string(reason), "object": delivery.object.map(JSONValue.string) ?? .null,
-                      "field": change.field.map(JSONValue.string) ?? .null, "value": change.value?.raw ?? .null])
+            payload: [
+                "reason": .string(reason), "object": delivery.object.map(JSONValue.string) ?? .null,
+                "field": change.field.map(JSONValue.string) ?? .null, "value": change.value?.raw ?? .null,
+            ])
     }
 
     private func unroutedReason(_ change: WebhookChange, isWhatsApp: Bool) -> String {

@@ -1,6 +1,6 @@
-import Foundation
-import FlowEngine
 import FCBStore
+import FlowEngine
+import Foundation
 
 /// The flow part of a message or trigger item: continue an interrupted or delayed run from the
 /// item's progress, or start one, then record what happened (typing events, Log snapshot).

@@ -1,9 +1,9 @@
+import FCBStore
+import FCBSupport
 import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
-import FCBSupport
-import FCBStore
 
 /// The pipeline's workers (docs/serve.md#guarantees): claim due items at the head of their
 /// contact's queue (never two of one contact at once, also across instances), process up to

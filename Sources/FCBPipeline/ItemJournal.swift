@@ -1,7 +1,7 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Synchronization
-import FlowEngine
-import FCBStore
 
 /// The send journal of one inbox item: each send is written to the item's progress before it
 /// leaves, so a run resumed after a crash recognises the send it was in the middle of.

@@ -1,9 +1,9 @@
-import Foundation
-import Logging
+import FCBRealtime
+import FCBStore
 import FCBSupport
 import FlowEngine
-import FCBStore
-import FCBRealtime
+import Foundation
+import Logging
 
 /// What to do with an item after processing it.
 enum ItemDisposition: Sendable, Equatable {

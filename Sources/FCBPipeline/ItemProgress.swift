@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
 import FCBSupport
 import FlowEngine
+import Foundation
 
 /// Where an item's work stands, kept on the inbox row (`progress`) so that a restart — or
 /// another instance — continues instead of starting over (docs/differences.md#restart-safe-runs).

@@ -1,8 +1,8 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Logging
-import FlowEngine
 import WhatsAppCloud
-import FCBStore
 
 /// `POST /webhook?flowId=…` (docs/compatibility.md#manual-trigger, with the changes in
 /// docs/differences.md#webhook-ingestion): the token is checked before anything about the flow is
@@ -125,8 +125,9 @@ struct TriggerFields: Sendable, Equatable {
         }
         let type = first(["type", "messageType"]) ?? (interactive?.type != nil ? "interactive" : "text")
         let rawText = first(["rawText", "raw", "message", "text"]) ?? message
-        return .success(TriggerFields(
-            phone: phone, message: message, name: name, variables: variables, type: type, rawText: rawText, interactive: interactive))
+        return .success(
+            TriggerFields(
+                phone: phone, message: message, name: name, variables: variables, type: type, rawText: rawText, interactive: interactive))
     }
 
     func payload(flowId: String) -> JSONValue {

@@ -1,7 +1,7 @@
-import Foundation
-import FlowEngine
-import WhatsAppCloud
 import FCBStore
+import FlowEngine
+import Foundation
+import WhatsAppCloud
 
 /// One inbound message (docs/serve.md#processing-an-item): contact upsert, the inbound Message row
 /// and its `message:new`, then the flow run between typing events, then the Log snapshot.
@@ -74,7 +74,7 @@ struct MessageHandler: Sendable {
             status: "Delivered", statusUpdatedAt: now, createdAt: now, contactId: contact.id, userId: contact.userId)
         do {
             try await context.store.insertMessage(row)
-        } catch where error.kind == .conflict {
+        } catch  where error.kind == .conflict {
             return
         }
         context.events.publish(.messageNew(row))

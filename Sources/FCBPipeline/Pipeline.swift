@@ -1,9 +1,9 @@
-import Foundation
-import Logging
+import FCBRealtime
+import FCBStore
 import FCBSupport
 import FlowEngine
-import FCBStore
-import FCBRealtime
+import Foundation
+import Logging
 
 /// `fcb serve`'s processing side assembled: the webhook responder that stores deliveries, the
 /// worker pool that runs them, and the realtime event bus they report to.

@@ -1,5 +1,5 @@
-import Metrics
 import FCBStore
+import Metrics
 
 /// The pipeline's figures for `/metrics` (docs/configuration.md#logs-and-metrics), through
 /// swift-metrics: whatever factory the process bootstrapped (Prometheus in `fcb serve`) exports them.

@@ -1,7 +1,7 @@
-import Foundation
-import FlowEngine
-import FCBStore
 import FCBRealtime
+import FCBStore
+import FlowEngine
+import Foundation
 
 /// The executor's store during one item: every write goes to the pipeline store, and every
 /// Message row it inserts is announced (`message:new`, docs/compatibility.md#realtime-events) and
@@ -21,8 +21,9 @@ struct RunStore: ExecutorStore {
         guard let waMessageId = message.waMessageId else { return }
         for applied in try await store.applyPendingStatuses(waMessageId: waMessageId) {
             if let updated = applied.updatedMessage {
-                events.publish(.messageStatus(
-                    messageId: updated.id, waMessageId: waMessageId, status: updated.status, contactId: updated.contactId, userId: updated.userId))
+                events.publish(
+                    .messageStatus(
+                        messageId: updated.id, waMessageId: waMessageId, status: updated.status, contactId: updated.contactId, userId: updated.userId))
             }
         }
     }

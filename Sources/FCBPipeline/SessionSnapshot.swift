@@ -1,7 +1,7 @@
-import Foundation
+import FCBStore
 import FCBSupport
 import FlowEngine
-import FCBStore
+import Foundation
 
 /// The `Log` row written after every handled inbound (docs/compatibility.md#logs; the old
 /// backend's older path's `recordSessionSnapshot`), which the dashboard's metrics count.
@@ -22,7 +22,7 @@ struct SessionSnapshot: Sendable {
             contactId: session.contactId, flowId: session.flowId)
         do {
             try await store.insertLog(log)
-        } catch where error.kind == .conflict {
+        } catch  where error.kind == .conflict {
             // Already written by an attempt that stopped before finishing the item.
         }
     }

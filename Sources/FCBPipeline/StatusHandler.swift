@@ -1,7 +1,7 @@
-import Foundation
-import FlowEngine
-import WhatsAppCloud
 import FCBStore
+import FlowEngine
+import Foundation
+import WhatsAppCloud
 
 /// One `statuses[]` entry (docs/compatibility.md#delivery-statuses): mapped as the old backend's
 /// current webhook path maps it, applied monotonically to the Message and BroadcastRecipient rows,
@@ -13,9 +13,10 @@ struct StatusHandler: Sendable {
     func handle(_ item: InboxItem) async throws(StoreError) -> ItemDisposition {
         guard let userId = item.userId else { return .park("status item has no tenant") }
         guard let raw = item.payload["status"],
-            let status = (try? WebhookDelivery(value: [
-                "object": "whatsapp_business_account", "entry": [["changes": [["field": "messages", "value": ["statuses": [raw]]]]]],
-            ]))?.statusEvents.first?.status
+            let status =
+                (try? WebhookDelivery(value: [
+                    "object": "whatsapp_business_account", "entry": [["changes": [["field": "messages", "value": ["statuses": [raw]]]]]],
+                ]))?.statusEvents.first?.status
         else {
             return .park("stored status can no longer be decoded")
         }
@@ -29,8 +30,9 @@ struct StatusHandler: Sendable {
             error: failing ? status.errorText : nil, conversationId: status.conversation?.id.flatMap(nonBlank))
         let applied = try await context.store.applyStatus(update, userId: userId)
         if let message = applied.updatedMessage {
-            context.events.publish(.messageStatus(
-                messageId: message.id, waMessageId: status.id, status: message.status, contactId: message.contactId, userId: message.userId))
+            context.events.publish(
+                .messageStatus(
+                    messageId: message.id, waMessageId: status.id, status: message.status, contactId: message.contactId, userId: message.userId))
         }
         if applied.deferred {
             context.logger.debug("status for a message not stored yet; kept until it is", metadata: ["wamid": "\(status.id)"])

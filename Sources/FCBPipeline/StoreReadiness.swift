@@ -1,5 +1,5 @@
-import Foundation
 import FCBStore
+import Foundation
 
 /// `/ready`: the database answers, fcb's schema is at the version this build needs, and the
 /// dashboard's tables exist (on PostgreSQL they come from `fcb migrate-deploy` or Prisma).

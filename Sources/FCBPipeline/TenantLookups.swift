@@ -1,5 +1,5 @@
-import WhatsAppCloud
 import FCBStore
+import WhatsAppCloud
 
 /// `replay-webhook --tenant`: the tenant's `User.metaAppSecret`, found by user id or by the
 /// WhatsApp phone number id the dashboard stored for it.
@@ -44,8 +44,8 @@ package struct StoreCredentialsSource: TenantCredentialsSource {
 
     package func credentials(forUserId userId: String) async throws -> TenantCredentials? {
         guard let user = try await store.user(id: userId),
-              let token = user.metaAccessToken, !token.isEmpty,
-              let number = user.metaPhoneNumberId, !number.isEmpty
+            let token = user.metaAccessToken, !token.isEmpty,
+            let number = user.metaPhoneNumberId, !number.isEmpty
         else { return nil }
         return TenantCredentials(accessToken: token, phoneNumberId: number, pin: user.metaPhonePin)
     }

@@ -1,6 +1,6 @@
-import Foundation
-import FlowEngine
 import FCBStore
+import FlowEngine
+import Foundation
 
 /// A manual trigger item (docs/compatibility.md#manual-trigger, with the changes in
 /// docs/differences.md#webhook-ingestion): the flow is the one named, `variables` are merged into
@@ -97,9 +97,11 @@ struct TriggerHandler: Sendable {
             // Finished by an attempt that stopped before answering, and it failed.
             return TriggerResult(status: 500, body: ["error": "Failed to execute flow"])
         default:
-            return TriggerResult(status: 200, body: [
-                "success": true, "flowId": .string(flow.id), "sessionId": .string(session.id), "contactId": .string(contact.id),
-            ])
+            return TriggerResult(
+                status: 200,
+                body: [
+                    "success": true, "flowId": .string(flow.id), "sessionId": .string(session.id), "contactId": .string(contact.id),
+                ])
         }
     }
 }

@@ -1,7 +1,7 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Synchronization
-import FlowEngine
-import FCBStore
 
 /// A finished manual trigger's HTTP answer, kept on its inbox item (`progress.result`).
 struct TriggerResult: Sendable, Equatable {

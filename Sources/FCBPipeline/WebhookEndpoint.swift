@@ -1,7 +1,7 @@
+import FCBStore
 import Foundation
 import Logging
 import WhatsAppCloud
-import FCBStore
 
 /// Settings of the webhook routes that come from the environment (docs/configuration.md#settings).
 package struct WebhookSettings: Sendable {

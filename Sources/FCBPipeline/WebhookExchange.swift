@@ -3,7 +3,11 @@ import Foundation
 /// One HTTP request to `/webhook` or `/api/webhook`, as the webhook logic sees it: independent
 /// of the HTTP server, so the same rules are tested in-process and served by Hummingbird.
 package struct WebhookRequest: Sendable {
-    package enum Method: String, Sendable { case get = "GET", post = "POST", options = "OPTIONS" }
+    package enum Method: String, Sendable {
+        case get = "GET"
+        case post = "POST"
+        case options = "OPTIONS"
+    }
 
     package var method: Method
     /// Query parameters in order; a name may repeat (Express gives an array then).

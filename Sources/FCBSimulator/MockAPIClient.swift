@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// Answers `api` nodes from fixtures instead of the network (`fcb simulate --mock-api FILE`).
 ///
@@ -85,7 +85,8 @@ package struct MockAPIClient: APIClient {
             throw SimulatorError("--mock-api \(source):\(location.line):\(location.column): not valid JSON: \(error.message)")
         }
         guard case .array(let items) = root else {
-            throw SimulatorError("--mock-api \(source): expected a JSON array of fixtures like [{\"url\": \"https://api.example.com/*\", \"status\": 200, \"body\": {}}]")
+            throw SimulatorError(
+                "--mock-api \(source): expected a JSON array of fixtures like [{\"url\": \"https://api.example.com/*\", \"status\": 200, \"body\": {}}]")
         }
         var fixtures: [Fixture] = []
         for (index, item) in items.enumerated() {

@@ -1,7 +1,7 @@
-import Foundation
+import FCBStore
 import FCBSupport
 import FlowEngine
-import FCBStore
+import Foundation
 
 /// `fcb simulate`: one contact chatting with a demo tenant's flows, offline.
 ///
@@ -343,7 +343,10 @@ package actor Simulator {
         if session.status == SessionStatus.active.rawValue || session.status == SessionStatus.paused.rawValue {
             let idle = max(0, Int(clock.now().timeIntervalSince(session.updatedAt) * 1000))
             lines.append(
-                SimulatorLine(.info, "idle: \(SimulatorDuration.format(milliseconds: idle)) of the \(SimulatorDuration.format(milliseconds: Int(configuration.settings.sessionTimeout * 1000))) session timeout"))
+                SimulatorLine(
+                    .info,
+                    "idle: \(SimulatorDuration.format(milliseconds: idle)) of the \(SimulatorDuration.format(milliseconds: Int(configuration.settings.sessionTimeout * 1000))) session timeout"
+                ))
         }
         return lines
     }
@@ -378,9 +381,14 @@ package actor Simulator {
             let timeout = Int(configuration.settings.sessionTimeout * 1000)
             let limit = SimulatorDuration.format(milliseconds: timeout)
             if idle > timeout {
-                lines.append(SimulatorLine(.event, "   session \(open.flowId) idle \(SimulatorDuration.format(milliseconds: idle)) > \(limit): the next message completes it (endReason \"timeout\") and starts over"))
+                lines.append(
+                    SimulatorLine(
+                        .event,
+                        "   session \(open.flowId) idle \(SimulatorDuration.format(milliseconds: idle)) > \(limit): the next message completes it (endReason \"timeout\") and starts over"
+                    ))
             } else {
-                lines.append(SimulatorLine(.event, "   session \(open.flowId) idle \(SimulatorDuration.format(milliseconds: idle)) of \(limit) before it times out"))
+                lines.append(
+                    SimulatorLine(.event, "   session \(open.flowId) idle \(SimulatorDuration.format(milliseconds: idle)) of \(limit) before it times out"))
             }
         }
         return lines

@@ -1,6 +1,6 @@
-import Foundation
 import FlowEngine
 import FlowEngineHTTP
+import Foundation
 import WhatsAppCloud
 
 /// A problem that stops `fcb simulate` before the conversation starts (unreadable flow, bad
@@ -138,7 +138,9 @@ package enum SimulatorSetup {
     /// its header supplies `from`, `context`, `mock-api` (relative to the transcript's folder)
     /// and the display options unless the command line gives them; the clock is always virtual.
     /// `--db` is refused with a transcript: a check replays from an empty conversation.
-    package static func configuration(_ options: SimulatorOptions, transcript: Transcript? = nil, transcriptPath: String? = nil) throws(SimulatorError) -> SimulatorConfiguration {
+    package static func configuration(
+        _ options: SimulatorOptions, transcript: Transcript? = nil, transcriptPath: String? = nil
+    ) throws(SimulatorError) -> SimulatorConfiguration {
         if options.db != nil, transcript != nil {
             throw SimulatorError(Self.checkWithDatabase)
         }
@@ -205,7 +207,9 @@ package enum SimulatorContext {
                 "\(source) is not valid JSON (\(error.message) at column \(location.column)); give an object such as '{\"contact_name\":\"Ada\"}'")
         }
         guard case .object(let object) = value else {
-            throw SimulatorError("\(source) must be a JSON object such as '{\"contact_name\":\"Ada\"}', not \(value.isNull ? "null" : (value.typeName == "array" ? "an array" : "a \(value.typeName)"))")
+            throw SimulatorError(
+                "\(source) must be a JSON object such as '{\"contact_name\":\"Ada\"}', not \(value.isNull ? "null" : (value.typeName == "array" ? "an array" : "a \(value.typeName)"))"
+            )
         }
         return object
     }

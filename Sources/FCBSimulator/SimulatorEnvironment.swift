@@ -1,7 +1,7 @@
-import Foundation
-import Synchronization
 import FCBSupport
 import FlowEngine
+import Foundation
+import Synchronization
 import WhatsAppCloud
 
 /// What the simulator's injected sender, API client and clock saw during the current turn, in
@@ -20,7 +20,12 @@ final class TurnLog: Sendable {
     func append(_ entry: Entry) { entries.withLock { $0.append(entry) } }
 
     /// Returns the turn's entries and starts a new turn.
-    func drain() -> [Entry] { entries.withLock { current in defer { current = [] }; return current } }
+    func drain() -> [Entry] {
+        entries.withLock { current in
+            defer { current = [] }
+            return current
+        }
+    }
 }
 
 /// The simulator's ``FlowSender``: renders each message with ``CloudAPIRenderer`` exactly as

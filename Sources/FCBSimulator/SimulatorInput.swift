@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// One line typed in the simulator: a message from the contact or a slash command.
 package enum SimulatorInput: Sendable, Equatable {
@@ -41,7 +41,9 @@ package enum SimulatorInput: Sendable, Equatable {
         case "/timeout":
             return argument.isEmpty ? .command(.timeout) : .invalid("usage: /timeout   (moves the clock past the session timeout)")
         case "/advance":
-            guard !argument.isEmpty else { return .invalid("usage: /advance DURATION, e.g. /advance 30s, /advance 5m, /advance 2h, /advance 1d, /advance 1h30m") }
+            guard !argument.isEmpty else {
+                return .invalid("usage: /advance DURATION, e.g. /advance 30s, /advance 5m, /advance 2h, /advance 1d, /advance 1h30m")
+            }
             guard let milliseconds = SimulatorDuration.parse(argument) else {
                 return .invalid("cannot read \"\(argument)\" as a duration: use a number with a unit, e.g. 30s, 5m, 2h, 1d or 1h30m (ms, s, m, h, d)")
             }
@@ -50,7 +52,9 @@ package enum SimulatorInput: Sendable, Equatable {
             guard let number = Int(argument), number >= 1 else { return .invalid("usage: /click N   (N is the number shown next to a button or list row)") }
             return .command(.click(number))
         case "/text", "/say":
-            guard !argument.isEmpty else { return .invalid("usage: /text MESSAGE   (sends MESSAGE as plain text, even if it looks like a command or a button number)") }
+            guard !argument.isEmpty else {
+                return .invalid("usage: /text MESSAGE   (sends MESSAGE as plain text, even if it looks like a command or a button number)")
+            }
             return .command(.text(argument))
         case "/send-media", "/media":
             switch SimulatedMedia.parse(argument) {

@@ -1,6 +1,6 @@
-import Foundation
-import FlowEngine
 import FCBSupport
+import FlowEngine
+import Foundation
 
 /// One line of simulator output. The kind only decides the colour on a terminal; transcripts
 /// keep the text.

@@ -1,7 +1,7 @@
-import Foundation
+import FCBStore
 import FCBSupport
 import FlowEngine
-import FCBStore
+import Foundation
 
 /// Where a ``Simulator`` keeps its conversation: an ``InMemoryStore`` with sequential ids (the
 /// default: every run starts empty and prints the same bytes), or a SQLite file (`--db`) with
@@ -27,7 +27,8 @@ struct SimulatorStorage: Sendable {
         }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw SimulatorError("--db \(path): is a directory; give the path of a SQLite file, e.g. --db \((path as NSString).appendingPathComponent("sim.sqlite"))")
+            throw SimulatorError(
+                "--db \(path): is a directory; give the path of a SQLite file, e.g. --db \((path as NSString).appendingPathComponent("sim.sqlite"))")
         }
         let database: SQLStore
         do {
@@ -61,7 +62,9 @@ extension SimulatorStorage {
     ///
     /// - Parameter start: the clock's start when nothing was stored before; with `--db` the
     ///   virtual clock continues one second after the contact's last stored activity.
-    func prepare(_ configuration: SimulatorConfiguration, userId: String, start: Date, virtualClock: Bool) async throws(SimulatorError)
+    func prepare(
+        _ configuration: SimulatorConfiguration, userId: String, start: Date, virtualClock: Bool
+    ) async throws(SimulatorError)
         -> SimulatorStart
     {
         do {
@@ -72,7 +75,9 @@ extension SimulatorStorage {
         }
     }
 
-    private func prepareStore(_ configuration: SimulatorConfiguration, userId: String, start: Date, virtualClock: Bool) async throws(StoreError)
+    private func prepareStore(
+        _ configuration: SimulatorConfiguration, userId: String, start: Date, virtualClock: Bool
+    ) async throws(StoreError)
         -> SimulatorStart
     {
         let phone = configuration.settings.from
@@ -81,7 +86,9 @@ extension SimulatorStorage {
         let existing = try await store.contact(phone: phone)
         if let existing, existing.userId != userId {
             throw StoreError(
-                .conflict, "the phone +\(phone) belongs to contact \(existing.id) of user \(existing.userId), not to the simulator's user \(userId); use another --from or another file")
+                .conflict,
+                "the phone +\(phone) belongs to contact \(existing.id) of user \(existing.userId), not to the simulator's user \(userId); use another --from or another file"
+            )
         }
         for flow in configuration.flows {
             if let stored = try await store.flow(id: flow.name), stored.userId != userId {
@@ -112,7 +119,9 @@ extension SimulatorStorage {
             let date = clockStart.addingTimeInterval(Double(index - configuration.flows.count) / 1000)
             // An upsert: a flow stored by an earlier run keeps its createdAt.
             try await store.saveFlow(
-                FlowRecord(id: flow.name, name: flow.name, trigger: flow.trigger, status: FlowRecord.activeStatus, definition: flow.definition, createdAt: date, updatedAt: date, userId: userId))
+                FlowRecord(
+                    id: flow.name, name: flow.name, trigger: flow.trigger, status: FlowRecord.activeStatus, definition: flow.definition, createdAt: date,
+                    updatedAt: date, userId: userId))
         }
         guard let existing else {
             let contact = ContactRecord(id: ids.next(), phone: phone, name: "Simulator", createdAt: clockStart, updatedAt: clockStart, userId: userId)
@@ -152,10 +161,12 @@ extension SimulatorStorage {
             node = "node \(id)" + (type.map { " (\($0.rawValue))" } ?? "")
         }
         var lines = [
-            SimulatorLine(.event, "💾 \(file): resuming session \(session.flowId), \(session.status) at \(node), last activity \(ISOTimestamp.string(session.updatedAt))")
+            SimulatorLine(
+                .event, "💾 \(file): resuming session \(session.flowId), \(session.status) at \(node), last activity \(ISOTimestamp.string(session.updatedAt))")
         ]
         if let choices, !choices.isEmpty {
-            lines.append(SimulatorLine(.event, "   the last bot message's choices still work: " + choices.map { "[\($0.number)] \($0.title)" }.joined(separator: " · ")))
+            lines.append(
+                SimulatorLine(.event, "   the last bot message's choices still work: " + choices.map { "[\($0.number)] \($0.title)" }.joined(separator: " · ")))
         }
         return lines
     }

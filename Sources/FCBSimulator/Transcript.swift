@@ -229,7 +229,10 @@ package struct Transcript: Sendable, Equatable {
             var parts: [String] = []
             for part in (full as NSString).standardizingPath.split(separator: "/") {
                 if part == "." { continue }
-                if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+                if part == ".." {
+                    if !parts.isEmpty { parts.removeLast() }
+                    continue
+                }
                 parts.append(String(part))
             }
             return parts

@@ -36,7 +36,8 @@ package enum TranscriptCheck {
         if diff.isEmpty {
             return Result(
                 matches: true,
-                summary: "✓ \(name): \(expected.turns.count) input\(expected.turns.count == 1 ? "" : "s") and \(outputCount) output line\(outputCount == 1 ? "" : "s") match",
+                summary:
+                    "✓ \(name): \(expected.turns.count) input\(expected.turns.count == 1 ? "" : "s") and \(outputCount) output line\(outputCount == 1 ? "" : "s") match",
                 diff: "", actual: actual)
         }
         let ops = TranscriptDiff.operations(expected: expectedLines, actual: actualLines)

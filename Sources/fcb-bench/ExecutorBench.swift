@@ -1,7 +1,7 @@
-import Foundation
+import FCBStore
 import FCBSupport
 import FlowEngine
-import FCBStore
+import Foundation
 
 /// A sender that accepts everything instantly.
 struct NullSender: FlowSender {
@@ -51,7 +51,8 @@ func benchmarkExecutor(runs: Int) async -> [String] {
         var best = Double.infinity
         // One long-lived executor, as in `fcb serve`: parsed flows and expressions are reused.
         let store = storeFactory()
-        let environment = ExecutionEnvironment(clock: VirtualClock(), ids: SequentialIDGenerator(), sender: NullSender(), api: RefusingAPIClient(), store: store)
+        let environment = ExecutionEnvironment(
+            clock: VirtualClock(), ids: SequentialIDGenerator(), sender: NullSender(), api: RefusingAPIClient(), store: store)
         let executor = FlowExecutor(environment: environment)
         for run in 0...runs {
             let session = SessionRecord(id: "s\(run)", createdAt: created, updatedAt: created, contactId: "c\(run)", flowId: "f")

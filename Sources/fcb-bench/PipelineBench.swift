@@ -1,7 +1,7 @@
 import AsyncHTTPClient
+import FCBTesting
 import Foundation
 import Synchronization
-import FCBTesting
 
 /// The serve-side figures of docs/targets.md#performance in one run against a real `fcb serve` on
 /// PostgreSQL, with the fake Graph API in this process (so reply arrivals share this process's clock):
@@ -35,8 +35,10 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
             do {
                 let server = try await ServeProcess.start(
                     executable: options.fcb,
-                    arguments: ["--database-url", options.databaseURL, "--seed", seed, "--workers", String(workers),
-                                "--log-level", "warning", "--env-file", work + "/empty.env"],
+                    arguments: [
+                        "--database-url", options.databaseURL, "--seed", seed, "--workers", String(workers),
+                        "--log-level", "warning", "--env-file", work + "/empty.env",
+                    ],
                     environment: ["META_GRAPH_URL": fake.url, "FCB_ENV": "development"],
                     clearing: ["DATABASE_URL", "META_APP_SECRET", "META_VERIFY_TOKEN", "META_ACCESS_TOKEN", "JWT_SECRET"],
                     logPath: work + "/serve-\(name).log")
@@ -66,14 +68,18 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         report.ack = await openLoopPost(client: client, url: webhookA, rate: options.ackRate, count: ackCount) { index in
             PipelineFixture.delivery(phase: "ack", index: index, contacts: contacts)
         }
-        say(String(format: "ack at %d/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.1f ms (%@)", options.ackRate, options.ackSeconds,
-                   report.ack.percentile(50), report.ack.percentile(99), report.ack.latencies.last ?? .nan, report.ack.statusSummary))
+        say(
+            String(
+                format: "ack at %d/s for %d s: p50 %.2f ms, p99 %.2f ms, max %.1f ms (%@)", options.ackRate, options.ackSeconds,
+                report.ack.percentile(50), report.ack.percentile(99), report.ack.latencies.last ?? .nan, report.ack.statusSummary))
         // 3. wrk: closed loop, as fast as acks come back.
         if options.wrkSeconds > 0, let wrk = which("wrk") {
             report.wrk = await runWrk(wrk, url: webhookA, options: options, work: work)
             if let w = report.wrk {
-                say(String(format: "wrk -c%d %d s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d", options.wrkConnections, options.wrkSeconds,
-                           w.requestsPerSecond, w.p50, w.p99, w.non2xx))
+                say(
+                    String(
+                        format: "wrk -c%d %d s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, non-2xx %d", options.wrkConnections, options.wrkSeconds,
+                        w.requestsPerSecond, w.p50, w.p99, w.non2xx))
             }
         } else if options.wrkSeconds > 0 {
             say("wrk not found (apt-get install wrk): closed-loop throughput skipped")
@@ -91,7 +97,9 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         let sampler = RSSSampler(pid: String(server.pid))
         try? await Task.sleep(for: .seconds(3))
         report.idleRSS = ProcessSample.vmRSS(pid: String(server.pid))
-        say("serve pid \(server.pid) on \(server.baseURL) (--workers \(options.workers)), fake Graph on \(fake.url); idle RSS \(report.idleRSS.map { "\($0) KiB" } ?? "?")")
+        say(
+            "serve pid \(server.pid) on \(server.baseURL) (--workers \(options.workers)), fake Graph on \(fake.url); idle RSS \(report.idleRSS.map { "\($0) KiB" } ?? "?")"
+        )
         let samplerTask = Task { await sampler.run() }
         defer { samplerTask.cancel() }
         let webhook = server.baseURL + "/webhook"
@@ -106,9 +114,11 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         report.e2eLatencies = replies.latencies(phase: "e2e", due: due.values)
         report.e2eMissing = e2eCount - report.e2eLatencies.count
         report.e2eRowsSeconds = await database.waitForEchoRows(phase: "e2e", count: e2eCount)
-        say(String(format: "end to end at %d/s for %d s: acks %@; p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d replies missing",
-                   options.e2eRate, options.e2eSeconds, e2eLoad.statusSummary, percentile(report.e2eLatencies, 50),
-                   percentile(report.e2eLatencies, 99), report.e2eLatencies.last ?? .nan, report.e2eMissing))
+        say(
+            String(
+                format: "end to end at %d/s for %d s: acks %@; p50 %.1f ms, p99 %.1f ms, max %.1f ms; %d replies missing",
+                options.e2eRate, options.e2eSeconds, e2eLoad.statusSummary, percentile(report.e2eLatencies, 50),
+                percentile(report.e2eLatencies, 99), report.e2eLatencies.last ?? .nan, report.e2eMissing))
 
         // 5. End-to-end throughput: a burst posted as fast as acknowledged; until the last echo
         //    reply arrived and its rows are committed.
@@ -122,9 +132,11 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         report.burstSeconds = Double(lastReply - burstStart) / 1e9
         report.burstReceived = replies.count(phase: "burst")
         report.burstAckSeconds = burst.seconds
-        say(String(format: "burst of %d: acked in %.2f s (%@), last echo reply after %.2f s → %.0f messages/s end to end",
-                   options.burst, burst.seconds, burst.statuses.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", "),
-                   report.burstSeconds, report.burstRate))
+        say(
+            String(
+                format: "burst of %d: acked in %.2f s (%@), last echo reply after %.2f s → %.0f messages/s end to end",
+                options.burst, burst.seconds, burst.statuses.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", "),
+                report.burstSeconds, report.burstRate))
 
         samplerTask.cancel()
         report.peakRSS = sampler.peak

@@ -48,7 +48,9 @@ struct PipelineDatabase {
         guard (try? script.write(toFile: path, atomically: true, encoding: .utf8)) != nil else { return [] }
         var runs: [PgbenchRun] = []
         for clients in [1, 16] {
-            guard let out = await runCommandDetached(pgbench, ["-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-f", path, url]) else { continue }
+            guard let out = await runCommandDetached(pgbench, ["-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-f", path, url]) else {
+                continue
+            }
             for line in out.split(separator: "\n") where line.hasPrefix("tps = ") {
                 if let tps = Double(line.dropFirst("tps = ".count).split(separator: " ").first ?? "") { runs.append(PgbenchRun(clients: clients, tps: tps)) }
             }

@@ -28,37 +28,66 @@ struct PipelineReport {
     var rows: [(String, String, String, String)] {
         var rows: [(String, String, String, String)] = []
         func mib(_ kib: Int?) -> String { kib.map { String(format: "%.1f MiB", Double($0) / 1024) } ?? "?" }
-        rows.append(("idle RSS (fcb serve, PostgreSQL)", mib(idleRSS), "≤ 60 MiB", idleRSS.map { String(format: "%.2f× of limit", Double($0) / 1024 / 60) } ?? "?"))
+        rows.append(
+            ("idle RSS (fcb serve, PostgreSQL)", mib(idleRSS), "≤ 60 MiB", idleRSS.map { String(format: "%.2f× of limit", Double($0) / 1024 / 60) } ?? "?"))
         let ackP99 = ack.percentile(99)
-        rows.append(("webhook ack p99 at \(options.ackRate)/s (open loop, --workers 0)", String(format: "%.2f ms", ackP99), "≤ 10 ms", String(format: "%.2f× of limit", ackP99 / 10)))
-        rows.append(("webhook ack p50 / max", String(format: "%.2f / %.1f ms", ack.percentile(50), ack.latencies.last ?? .nan), "", "\(ack.ok) of \(ack.sent) answered 200"))
+        rows.append(
+            (
+                "webhook ack p99 at \(options.ackRate)/s (open loop, --workers 0)", String(format: "%.2f ms", ackP99), "≤ 10 ms",
+                String(format: "%.2f× of limit", ackP99 / 10)
+            ))
+        rows.append(
+            (
+                "webhook ack p50 / max", String(format: "%.2f / %.1f ms", ack.percentile(50), ack.latencies.last ?? .nan), "",
+                "\(ack.ok) of \(ack.sent) answered 200"
+            ))
         if let wrk {
-            rows.append(("webhook ack throughput (wrk -c\(options.wrkConnections))", String(format: "%.0f/s", wrk.requestsPerSecond), "≥ 50 % of pgbench",
-                         pgbench16.map { String(format: "%.0f %% of pgbench (16 clients)", wrk.requestsPerSecond / $0 * 100) } ?? "no pgbench"))
+            rows.append(
+                (
+                    "webhook ack throughput (wrk -c\(options.wrkConnections))", String(format: "%.0f/s", wrk.requestsPerSecond), "≥ 50 % of pgbench",
+                    pgbench16.map { String(format: "%.0f %% of pgbench (16 clients)", wrk.requestsPerSecond / $0 * 100) } ?? "no pgbench"
+                ))
             rows.append(("  wrk latency p50 / p99", String(format: "%.2f / %.2f ms", wrk.p50, wrk.p99), "", "non-2xx \(wrk.non2xx)"))
         }
         for run in pgbench {
             rows.append(("  pgbench inbox INSERT+COMMIT, \(run.clients) client(s)", String(format: "%.0f/s", run.tps), "", "baseline"))
         }
         let e2eP99 = percentile(e2eLatencies, 99)
-        rows.append(("end to end p99 at \(options.e2eRate)/s (5 nodes, 2 sends)", String(format: "%.1f ms", e2eP99), "≤ 50 ms", String(format: "%.2f× of limit", e2eP99 / 50)))
-        rows.append(("  end to end p50 / max", String(format: "%.1f / %.1f ms", percentile(e2eLatencies, 50), e2eLatencies.last ?? .nan), "", "\(e2eMissing) replies missing"))
-        rows.append(("end to end throughput (burst of \(options.burst))", String(format: "%.0f messages/s", burstRate), "≥ 500/s", String(format: "%.2f× of limit", burstRate / 500)))
+        rows.append(
+            (
+                "end to end p99 at \(options.e2eRate)/s (5 nodes, 2 sends)", String(format: "%.1f ms", e2eP99), "≤ 50 ms",
+                String(format: "%.2f× of limit", e2eP99 / 50)
+            ))
+        rows.append(
+            (
+                "  end to end p50 / max", String(format: "%.1f / %.1f ms", percentile(e2eLatencies, 50), e2eLatencies.last ?? .nan), "",
+                "\(e2eMissing) replies missing"
+            ))
+        rows.append(
+            (
+                "end to end throughput (burst of \(options.burst))", String(format: "%.0f messages/s", burstRate), "≥ 500/s",
+                String(format: "%.2f× of limit", burstRate / 500)
+            ))
         rows.append(("loaded RSS (peak during the run)", mib(peakRSS), "", "after: \(mib(afterRSS))"))
         return rows
     }
 
     func table() -> [String] {
         var lines = ["", "fcb serve on PostgreSQL, \(options.workers) workers (load generator, fake Graph API, PostgreSQL and server share 2 cores)"]
-        lines.append("measurement".padding(toLength: 52, withPad: " ", startingAt: 0) + "figure".padding(toLength: 20, withPad: " ", startingAt: 0)
-                     + "limit".padding(toLength: 20, withPad: " ", startingAt: 0) + "ratio")
+        lines.append(
+            "measurement".padding(toLength: 52, withPad: " ", startingAt: 0) + "figure".padding(toLength: 20, withPad: " ", startingAt: 0)
+                + "limit".padding(toLength: 20, withPad: " ", startingAt: 0) + "ratio")
         for (name, figure, limit, ratio) in rows {
-            lines.append(name.padding(toLength: 52, withPad: " ", startingAt: 0) + figure.padding(toLength: 20, withPad: " ", startingAt: 0)
-                         + limit.padding(toLength: 20, withPad: " ", startingAt: 0) + ratio)
+            lines.append(
+                name.padding(toLength: 52, withPad: " ", startingAt: 0) + figure.padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + limit.padding(toLength: 20, withPad: " ", startingAt: 0) + ratio)
         }
-        lines.append(String(format: "ack phases: %@ deliveries stored by the accept-only instance; e2e rows committed %@ after the last reply; burst acked in %.2f s; %d Graph requests; server %@",
-                            acceptedRows.map(String.init) ?? "?", e2eRowsSeconds.map { String(format: "%.2f s", $0) } ?? "NOT", burstAckSeconds,
-                            graphRequests, serverAlive ? "alive" : "EXITED"))
+        lines.append(
+            String(
+                format:
+                    "ack phases: %@ deliveries stored by the accept-only instance; e2e rows committed %@ after the last reply; burst acked in %.2f s; %d Graph requests; server %@",
+                acceptedRows.map(String.init) ?? "?", e2eRowsSeconds.map { String(format: "%.2f s", $0) } ?? "NOT", burstAckSeconds,
+                graphRequests, serverAlive ? "alive" : "EXITED"))
         return lines
     }
 

@@ -1,6 +1,6 @@
+import FCBSupport
 import Foundation
 import Logging
-import FCBSupport
 import WhatsAppCloud
 
 /// The realtime figures of docs/targets.md#performance against a running `fcb serve`: N Socket.IO
@@ -69,7 +69,9 @@ func benchmarkSocketIO(_ options: SocketIOOptions) async -> Bool {
         report.unexpectedCloses = s.unexpectedCloses
         report.pingsAnswered = s.pingsAnswered
         report.strayReceipts = s.strayReceipts
-        say("server after the rounds: \(report.afterRounds.description); clients answered \(s.pingsAnswered) pings, received \(s.eventsReceived) events, \(s.unexpectedCloses) closed unexpectedly")
+        say(
+            "server after the rounds: \(report.afterRounds.description); clients answered \(s.pingsAnswered) pings, received \(s.eventsReceived) events, \(s.unexpectedCloses) closed unexpectedly"
+        )
 
         // 4. Close every client and watch the server let go.
         let closeStart = monotonicNanos()
@@ -81,7 +83,10 @@ func benchmarkSocketIO(_ options: SocketIOOptions) async -> Bool {
         report.closeSeconds = Double(monotonicNanos() - closeStart) / 1e9
         try? await Task.sleep(for: .seconds(1))
         report.afterClose = ProcessSample(pid: pid)
-        say(String(format: "closed: clients %@ in %.2f s; server now: %@", allEnded ? "all ended" : "NOT all ended", report.closeSeconds, report.afterClose.description))
+        say(
+            String(
+                format: "closed: clients %@ in %.2f s; server now: %@", allEnded ? "all ended" : "NOT all ended", report.closeSeconds,
+                report.afterClose.description))
         group.cancelAll()
         await group.waitForAll()
     }

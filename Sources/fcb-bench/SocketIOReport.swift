@@ -75,7 +75,9 @@ struct SocketIOReport {
             "",
             "socket.io, \(options.clients) clients, \(rounds.count) rounds (\(ProcessInfo.processInfo.activeProcessorCount) cores shared by clients and server)",
             row("figure", "measured", "limit", "ratio"),
-            row("connections held (joined, all rounds)", "\(joined - unexpectedCloses) of \(options.clients)", "5,000", String(format: "%.2f× of limit", Double(joined - unexpectedCloses) / 5000)),
+            row(
+                "connections held (joined, all rounds)", "\(joined - unexpectedCloses) of \(options.clients)", "5,000",
+                String(format: "%.2f× of limit", Double(joined - unexpectedCloses) / 5000)),
             row("handshake rate (open+CONNECT+join)", String(format: "%.0f/s", setupRate), "", String(format: "%.2f s for all", setupSeconds)),
             row("server RSS per connection (connected)", String(format: "%.1f KiB", perConn), "≤ 30 KiB", ratio(perConn, 30)),
             row("server RSS per connection (after rounds)", String(format: "%.1f KiB", perConnAfter), "≤ 30 KiB", ratio(perConnAfter, 30)),

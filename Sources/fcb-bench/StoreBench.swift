@@ -1,12 +1,12 @@
-import Foundation
 import FCBStore
+import Foundation
 
 /// The webhook ack path's durable write: one inbox item per transaction, committed, on each
 /// backend — sequentially and with 16 writers — then a claim/complete drain.
 func benchmarkStore(items: Int) async -> [String] {
     var lines = ["inbox: \(items) single-item enqueues (durable commit each), then claim+complete in batches of 16"]
     var targets: [(String, DatabaseURL)] = [
-        ("sqlite file", .sqlite(path: FileManager.default.temporaryDirectory.appendingPathComponent("fcb-bench-\(UUID().uuidString.prefix(8)).sqlite").path)),
+        ("sqlite file", .sqlite(path: FileManager.default.temporaryDirectory.appendingPathComponent("fcb-bench-\(UUID().uuidString.prefix(8)).sqlite").path))
     ]
     if let url = ProcessInfo.processInfo.environment["FCB_BENCH_POSTGRES_URL"], let parsed = try? DatabaseURL(parsing: url) {
         targets.append(("postgres", parsed))
@@ -34,7 +34,9 @@ func benchmarkStore(items: Int) async -> [String] {
 private func measureInbox(_ label: String, _ inbox: any InboxStore, items: Int) async throws -> [String] {
     let run = UUID().uuidString.prefix(6)
     func item(_ n: Int) -> NewInboxItem {
-        NewInboxItem(kind: .message, dedupeKey: "bench-\(run)-\(n)", contactKey: "contact-\(n % 50)", userId: "u", payload: ["text": .string("hola \(n)"), "n": .number(Double(n))])
+        NewInboxItem(
+            kind: .message, dedupeKey: "bench-\(run)-\(n)", contactKey: "contact-\(n % 50)", userId: "u",
+            payload: ["text": .string("hola \(n)"), "n": .number(Double(n))])
     }
     let clock = ContinuousClock()
     let sequential = try await clock.measure {
@@ -64,6 +66,6 @@ private func measureInbox(_ label: String, _ inbox: any InboxStore, items: Int) 
         return String(format: "%8.0f/s", Double(count) / max(seconds, 1e-9))
     }
     return [
-        "  \(label.padding(toLength: 22, withPad: " ", startingAt: 0)) enqueue 1 writer \(rate(items, sequential))   16 writers \(rate(items, concurrent))   claim+complete \(rate(drained, drain))",
+        "  \(label.padding(toLength: 22, withPad: " ", startingAt: 0)) enqueue 1 writer \(rate(items, sequential))   16 writers \(rate(items, concurrent))   claim+complete \(rate(drained, drain))"
     ]
 }

@@ -57,10 +57,14 @@ func runWrk(_ wrk: String, url: String, options: PipelineOptions, work: String) 
         return nil
     }
     let threads = 2
-    guard let out = await runCommandDetached(wrk, [
-        "-t", String(threads), "-c", String(options.wrkConnections), "-d", "\(options.wrkSeconds)s", "--latency", "--timeout", "30s",
-        "-s", scriptPath, url, "--", requestsPath, String(threads),
-    ]) else { return nil }
+    guard
+        let out = await runCommandDetached(
+            wrk,
+            [
+                "-t", String(threads), "-c", String(options.wrkConnections), "-d", "\(options.wrkSeconds)s", "--latency", "--timeout", "30s",
+                "-s", scriptPath, url, "--", requestsPath, String(threads),
+            ])
+    else { return nil }
     var result = WrkResult(generated: count)
     for raw in out.split(separator: "\n") {
         let line = raw.trimmingCharacters(in: .whitespaces)

@@ -1,7 +1,7 @@
+import FlowEngine
 // Benchmarks for fcb's foundation (run in release: `bench/run.sh`). Never part of the tests:
 // timings on a shared 2-core machine are reported side by side, not asserted.
 import Foundation
-import FlowEngine
 
 /// A realistic flow of `count` nodes: trigger → (message → options → condition → assign → api
 /// → media → delay …) chains, every node connected, conditions and placeholders included.
@@ -15,7 +15,9 @@ func generateFlow(nodes count: Int) -> String {
         edges.append(#"    {"id": "e\#(edgeNumber)", "source": "\#(source)", "target": "\#(target)", "sourceHandle": \#(h), "targetHandle": null}"#)
     }
     func add(_ id: String, _ type: String, _ data: String, _ i: Int) {
-        nodes.append(#"    {"id": "\#(id)", "type": "\#(type)", "position": {"x": \#(i % 40 * 250), "y": \#(i / 40 * 180)}, "data": \#(data), "width": 220, "height": 96}"#)
+        nodes.append(
+            #"    {"id": "\#(id)", "type": "\#(type)", "position": {"x": \#(i % 40 * 250), "y": \#(i / 40 * 180)}, "data": \#(data), "width": 220, "height": 96}"#
+        )
     }
     var i = 0
     var chain = 0
@@ -28,21 +30,40 @@ func generateFlow(nodes count: Int) -> String {
         while i < count - 1 && step < 40 {
             let id = p + "n\(step)"
             switch step % 8 {
-            case 0: add(id, "message", #"{"name": "Saludo", "text": "Hola {{contact.name}}, bienvenido a la tienda número \#(chain). ¿En qué te ayudamos hoy?"}"#, i)
-            case 1: add(id, "options", #"{"name": "Menú", "text": "Elegí una opción:", "options": ["Ver productos", "Estado de pedido", "Hablar con alguien"]}"#, i)
-            case 2: add(id, "condition", #"{"name": "¿Cliente?", "expression": "context.lastSelectedOptionIndex === 0 && Number(context.total) > 100 || context.input?.toLowerCase?.().includes('ok')"}"#, i)
+            case 0:
+                add(
+                    id, "message", #"{"name": "Saludo", "text": "Hola {{contact.name}}, bienvenido a la tienda número \#(chain). ¿En qué te ayudamos hoy?"}"#, i
+                )
+            case 1:
+                add(id, "options", #"{"name": "Menú", "text": "Elegí una opción:", "options": ["Ver productos", "Estado de pedido", "Hablar con alguien"]}"#, i)
+            case 2:
+                add(
+                    id, "condition",
+                    #"{"name": "¿Cliente?", "expression": "context.lastSelectedOptionIndex === 0 && Number(context.total) > 100 || context.input?.toLowerCase?.().includes('ok')"}"#,
+                    i)
             case 3: add(id, "assign", #"{"name": "Guardar", "key": "pedido.estado", "value": "{{lastUserMessageTrimmed}}"}"#, i)
-            case 4: add(id, "api", #"{"name": "Consultar", "url": "https://api.example.com/orders/{{pedido.id}}", "method": "GET", "headers": {"Authorization": "Bearer {{token}}"}, "assignTo": "order"}"#, i)
-            case 5: add(id, "media", #"{"name": "Catálogo", "mediaType": "document", "url": "https://cdn.example.com/catalogo.pdf", "caption": "Catálogo {{mes}}"}"#, i)
+            case 4:
+                add(
+                    id, "api",
+                    #"{"name": "Consultar", "url": "https://api.example.com/orders/{{pedido.id}}", "method": "GET", "headers": {"Authorization": "Bearer {{token}}"}, "assignTo": "order"}"#,
+                    i)
+            case 5:
+                add(
+                    id, "media",
+                    #"{"name": "Catálogo", "mediaType": "document", "url": "https://cdn.example.com/catalogo.pdf", "caption": "Catálogo {{mes}}"}"#, i)
             case 6: add(id, "delay", #"{"name": "Pausa", "seconds": 2}"#, i)
             default: add(id, "message", #"{"name": "Aviso", "text": "Tu pedido {{order.id}} está {{order.status}}."}"#, i)
             }
             let previousIsOptions = step % 8 == 2
             let previousIsCondition = step % 8 == 3
             if previousIsOptions {
-                addEdge(previous, id, "opt-0"); addEdge(previous, id, "opt-1"); addEdge(previous, id, "opt-2"); addEdge(previous, id, "no-match")
+                addEdge(previous, id, "opt-0")
+                addEdge(previous, id, "opt-1")
+                addEdge(previous, id, "opt-2")
+                addEdge(previous, id, "no-match")
             } else if previousIsCondition {
-                addEdge(previous, id, "true"); addEdge(previous, id, "false")
+                addEdge(previous, id, "true")
+                addEdge(previous, id, "false")
             } else {
                 addEdge(previous, id)
             }
@@ -53,9 +74,13 @@ func generateFlow(nodes count: Int) -> String {
         if i < count {
             add(p + "end", "end", #"{"reason": "fin"}"#, i)
             if step % 8 == 2 {
-                addEdge(previous, p + "end", "opt-0"); addEdge(previous, p + "end", "opt-1"); addEdge(previous, p + "end", "opt-2"); addEdge(previous, p + "end", "no-match")
+                addEdge(previous, p + "end", "opt-0")
+                addEdge(previous, p + "end", "opt-1")
+                addEdge(previous, p + "end", "opt-2")
+                addEdge(previous, p + "end", "no-match")
             } else if step % 8 == 3 {
-                addEdge(previous, p + "end", "true"); addEdge(previous, p + "end", "false")
+                addEdge(previous, p + "end", "true")
+                addEdge(previous, p + "end", "false")
             } else {
                 addEdge(previous, p + "end")
             }
@@ -140,12 +165,21 @@ print(row("parse only: fcb JSONParser (positions)", positioned, limit: "", ratio
 print(row("parse only: fcb JSONValue", plain, limit: "", ratio: String(format: "%.2f× Foundation", plain.median / foundation.median)))
 print(row("validate-flow (parse + all rules)", validation, limit: "≤ 200 ms", ratio: String(format: "%.2f× of limit", validation.median / 200)))
 print(row("validate-flow vs parse (Foundation)", validation, limit: "≤ 3× parse", ratio: String(format: "%.2f× parse", validation.median / foundation.median)))
-print(row("validate-flow vs parse (fcb JSONParser)", validation, limit: "≤ 3× parse", ratio: String(format: "%.2f× parse", validation.median / positioned.median)))
+print(
+    row("validate-flow vs parse (fcb JSONParser)", validation, limit: "≤ 3× parse", ratio: String(format: "%.2f× parse", validation.median / positioned.median))
+)
 appendSummary([
-    ("validate-flow, \(nodeCount) nodes (in process)", String(format: "%.1f ms", validation.median), "≤ 200 ms", String(format: "%.2f× of limit", validation.median / 200)),
-    ("validate-flow vs parse (Foundation)", String(format: "%.2f× parse", validation.median / foundation.median), "≤ 3× parse",
-     String(format: "%.2f× of limit", validation.median / foundation.median / 3)),
-    ("validate-flow vs parse (fcb JSONParser)", String(format: "%.2f× parse", validation.median / positioned.median), "≤ 3× parse",
-     String(format: "%.2f× of limit", validation.median / positioned.median / 3)),
+    (
+        "validate-flow, \(nodeCount) nodes (in process)", String(format: "%.1f ms", validation.median), "≤ 200 ms",
+        String(format: "%.2f× of limit", validation.median / 200)
+    ),
+    (
+        "validate-flow vs parse (Foundation)", String(format: "%.2f× parse", validation.median / foundation.median), "≤ 3× parse",
+        String(format: "%.2f× of limit", validation.median / foundation.median / 3)
+    ),
+    (
+        "validate-flow vs parse (fcb JSONParser)", String(format: "%.2f× parse", validation.median / positioned.median), "≤ 3× parse",
+        String(format: "%.2f× of limit", validation.median / positioned.median / 3)
+    ),
 ])
 if sink == 42 { print("") }

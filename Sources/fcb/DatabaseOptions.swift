@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FCBStore
+import Foundation
 
 /// `--database-url`, shared by the commands that open the database.
 struct DatabaseOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FCBTesting
+import Foundation
 
 /// Tools for developing fcb itself; hidden from `fcb --help` and the completions (the generated
 /// man page still lists it: generate-manual does not skip hidden commands).
@@ -63,7 +63,8 @@ struct FakeGraphCommand: AsyncParsableCommand {
             if body.count > 200 { body = body.prefix(200) + "…" }
             FileHandleWriter.standardOutput("#\(request.sequence) \(request.method) \(request.path) → \(status) \(body)\n")
         }
-        FileHandleWriter.standardOutput("fake Graph API listening on \(fake.url) (\(rules.count) scripted rule\(rules.count == 1 ? "" : "s")); Ctrl-C stops it\n")
+        FileHandleWriter.standardOutput(
+            "fake Graph API listening on \(fake.url) (\(rules.count) scripted rule\(rules.count == 1 ? "" : "s")); Ctrl-C stops it\n")
         await SignalWaiter.waitForTermination()
         let count = await fake.requestCount
         await fake.stop()

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Foundation
-import FlowEngine
 import FCBStore
 import FCBSupport
+import FlowEngine
+import Foundation
 
 struct InboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

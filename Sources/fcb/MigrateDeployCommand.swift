@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FCBStore
+import Foundation
 
 struct MigrateDeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

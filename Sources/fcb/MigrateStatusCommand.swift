@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
-import FCBSupport
 import FCBStore
+import FCBSupport
+import Foundation
 
 struct MigrateStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +41,8 @@ struct MigrateStatusCommand: AsyncParsableCommand {
             let status = try await database.withOpenedStore { store, _ in
                 try await MigrationRunner(database: store.database).status(directory: directory)
             }
-            output = json
+            output =
+                json
                 ? MigrationStatusJSON.render(status, migrationsPath: migrations, version: FCBVersion.current)
                 : MigrationStatusText.render(status, migrationsPath: migrations)
             exitCode = status.exitCode

@@ -1,10 +1,10 @@
 import ArgumentParser
-import Foundation
+import FCBPipeline
+import FCBStore
 import FCBSupport
 import FlowEngine
+import Foundation
 import WhatsAppCloud
-import FCBStore
-import FCBPipeline
 
 struct ReplayWebhookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
 import ArgumentParser
+import FCBServe
 import Foundation
 import Logging
 import Metrics
 import Prometheus
-import FCBServe
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,15 +34,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("HTTP port for webhooks, health and metrics (env PORT, default 3000; 0 picks a free port).", valueName: "port"))
     var port: String?
 
-    @Option(help: ArgumentHelp(
-        "A separate port for Socket.IO (env WEBSOCKET_PORT; default: Socket.IO is served on --port).",
-        discussion: "The dashboard's NEXT_PUBLIC_WEBHOOK_WS_URL points here. 0 picks a free port; a value equal to --port means one listener.",
-        valueName: "port"))
+    @Option(
+        help: ArgumentHelp(
+            "A separate port for Socket.IO (env WEBSOCKET_PORT; default: Socket.IO is served on --port).",
+            discussion: "The dashboard's NEXT_PUBLIC_WEBHOOK_WS_URL points here. 0 picks a free port; a value equal to --port means one listener.",
+            valueName: "port"))
     var websocketPort: String?
 
-    @Option(help: ArgumentHelp(
-        "Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).",
-        discussion: "Prisma's URL form is accepted, including ?schema= and sslmode=.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Database: postgres://USER:PASS@HOST/DB or sqlite:PATH (env DATABASE_URL, default sqlite:./fcb.sqlite).",
+            discussion: "Prisma's URL form is accepted, including ?schema= and sslmode=.", valueName: "url"))
     var databaseURL: String?
 
     @Option(help: ArgumentHelp("PEM certificate (chain) for HTTPS (env TLS_CERT); needs --tls-key.", valueName: "file"), completion: .file())
@@ -51,54 +53,63 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PEM private key for HTTPS, unencrypted (env TLS_KEY); needs --tls-cert.", valueName: "file"), completion: .file())
     var tlsKey: String?
 
-    @Option(help: ArgumentHelp(
-        "Log format: auto, text or json (env FCB_LOG_FORMAT, default auto).",
-        discussion: "auto writes human-readable lines when standard error is a terminal and JSON lines otherwise.", valueName: "format"),
+    @Option(
+        help: ArgumentHelp(
+            "Log format: auto, text or json (env FCB_LOG_FORMAT, default auto).",
+            discussion: "auto writes human-readable lines when standard error is a terminal and JSON lines otherwise.", valueName: "format"),
         completion: .list(["auto", "text", "json"]))
     var logFormat: String?
 
-    @Option(help: ArgumentHelp(
-        "Log level: trace, debug, info, notice, warning, error or critical (env FCB_LOG_LEVEL, default info).", valueName: "level"),
+    @Option(
+        help: ArgumentHelp(
+            "Log level: trace, debug, info, notice, warning, error or critical (env FCB_LOG_LEVEL, default info).", valueName: "level"),
         completion: .list(["trace", "debug", "info", "notice", "warning", "error", "critical"]))
     var logLevel: String?
 
-    @Option(help: ArgumentHelp(
-        "Pipeline workers processing accepted deliveries (env FCB_WORKERS, default 8; 0 = accept only, other instances process).",
-        valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Pipeline workers processing accepted deliveries (env FCB_WORKERS, default 8; 0 = accept only, other instances process).",
+            valueName: "n"))
     var workers: String?
 
-    @Option(help: ArgumentHelp(
-        "Seconds of inactivity after which a conversation starts over (env FCB_SESSION_TIMEOUT, default 86400).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds of inactivity after which a conversation starts over (env FCB_SESSION_TIMEOUT, default 86400).", valueName: "seconds"))
     var sessionTimeout: String?
 
     @Option(help: ArgumentHelp("Longest delay a flow's delay node may wait, in seconds (env FCB_MAX_DELAY, default 60).", valueName: "seconds"))
     var maxDelay: String?
 
-    @Option(help: ArgumentHelp(
-        "The .env file to read (default: .env in the working directory, skipped when absent).",
-        discussion: "A file named here must exist. Real environment variables win over it.", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp(
+            "The .env file to read (default: .env in the working directory, skipped when absent).",
+            discussion: "A file named here must exist. Real environment variables win over it.", valueName: "file"), completion: .file())
     var envFile: String?
 
-    @Option(help: ArgumentHelp(
-        "Create or update a tenant and its flows from a seed file before serving.",
-        discussion: "The format is in docs/serve.md (examples/demo.json is one). The tenant is created once; its flows are updated on every start.",
-        valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp(
+            "Create or update a tenant and its flows from a seed file before serving.",
+            discussion: "The format is in docs/serve.md (examples/demo.json is one). The tenant is created once; its flows are updated on every start.",
+            valueName: "file"), completion: .file())
     var seed: String?
 
-    @Flag(help: ArgumentHelp(
-        "Demo mode: seed examples/demo.json and send replies to a local fake Graph API that logs them (never to Meta).",
-        discussion: "Replay examples/webhooks/text-hola.json against it to see the bot answer (README, Quick start)."))
+    @Flag(
+        help: ArgumentHelp(
+            "Demo mode: seed examples/demo.json and send replies to a local fake Graph API that logs them (never to Meta).",
+            discussion: "Replay examples/webhooks/text-hola.json against it to see the bot answer (README, Quick start)."))
     var demo = false
 
-    @Option(help: ArgumentHelp(
-        "This process's name on the inbox items it works on (default HOST:PORT).",
-        discussion: "A restart with the same name takes its interrupted items back at once; give each instance sharing a database its own.",
-        valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "This process's name on the inbox items it works on (default HOST:PORT).",
+            discussion: "A restart with the same name takes its interrupted items back at once; give each instance sharing a database its own.",
+            valueName: "name"))
     var instanceId: String?
 
     var flags: [ServeSetting: String] {
         let pairs: [(ServeSetting, String?)] = [
-            (.host, host), (.port, port), (.websocketPort, websocketPort), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey), (.logFormat, logFormat),
+            (.host, host), (.port, port), (.websocketPort, websocketPort), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey),
+            (.logFormat, logFormat),
             (.logLevel, logLevel), (.workers, workers), (.sessionTimeout, sessionTimeout), (.maxDelay, maxDelay),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })

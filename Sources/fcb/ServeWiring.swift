@@ -1,14 +1,14 @@
+import FCBPipeline
+import FCBRealtime
+import FCBServe
+import FCBSimulator
+import FCBStore
+import FCBTesting
+import FlowEngineHTTP
 import Foundation
 import Logging
 import ServiceLifecycle
-import FlowEngineHTTP
 import WhatsAppCloud
-import FCBStore
-import FCBRealtime
-import FCBPipeline
-import FCBServe
-import FCBSimulator
-import FCBTesting
 
 /// What `fcb serve` runs behind its HTTP layer.
 struct ServeComponents {
@@ -48,7 +48,8 @@ enum ServeWiring {
             if let seedPath = extras.seedPath {
                 let seed = try TenantSeed.load(path: seedPath)
                 let written = try await seed.apply(to: store)
-                logger.notice("seeded tenant \(seed.user.id) (phone_number_id \(seed.user.metaPhoneNumberId ?? "none")) with \(written) flow(s) from \(seedPath)")
+                logger.notice(
+                    "seeded tenant \(seed.user.id) (phone_number_id \(seed.user.metaPhoneNumberId ?? "none")) with \(written) flow(s) from \(seedPath)")
             }
         } catch let problem as TenantSeed.Problem {
             await store.close()

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
-import FCBSupport
 import FCBSimulator
+import FCBSupport
+import Foundation
 
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -63,7 +63,10 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The contact's phone number (default 5491100000000).", valueName: "phone"))
     var from: String?
 
-    @Option(help: ArgumentHelp("Keep the conversation in this SQLite file (created if missing); the next run with it resumes the open session. Not with --check.", valueName: "path"), completion: .file())
+    @Option(
+        help: ArgumentHelp(
+            "Keep the conversation in this SQLite file (created if missing); the next run with it resumes the open session. Not with --check.",
+            valueName: "path"), completion: .file())
     var db: String?
 
     @Option(
@@ -75,13 +78,18 @@ struct SimulateCommand: AsyncParsableCommand {
     @Flag(help: "Really sleep in delay nodes (wall clock) instead of advancing the virtual clock.")
     var realTime = false
 
-    @Option(help: ArgumentHelp("Read the inputs from this file, one per line (# comments; slash commands allowed; a transcript works too).", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Read the inputs from this file, one per line (# comments; slash commands allowed; a transcript works too).", valueName: "file"),
+        completion: .file())
     var script: String?
 
-    @Option(help: ArgumentHelp("Write the conversation to this transcript file at the end (with --check: the replayed conversation).", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Write the conversation to this transcript file at the end (with --check: the replayed conversation).", valueName: "file"),
+        completion: .file())
     var record: String?
 
-    @Option(help: ArgumentHelp("Replay this transcript and fail with a diff when the bot's replies differ (exit 1).", valueName: "transcript"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Replay this transcript and fail with a diff when the bot's replies differ (exit 1).", valueName: "transcript"), completion: .file())
     var check: String?
 
     @Flag(help: "Also print the exact Graph API JSON body of every message sent.")

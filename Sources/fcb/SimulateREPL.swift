@@ -1,6 +1,6 @@
 import CReadline
-import Foundation
 import FCBSimulator
+import Foundation
 
 /// Where the simulator's input lines come from.
 protocol SimulateLineSource {

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Foundation
 import FCBSupport
 import FlowEngine
+import Foundation
 
 struct ValidateFlowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,7 +72,9 @@ struct ValidateFlowCommand: ParsableCommand {
         if listRules {
             for rule in ValidationRule.all {
                 let severity = rule.severity == .info ? "note" : rule.severity.rawValue
-                FileHandleWriter.standardOutput("\(rule.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(rule.summary)\n")
+                FileHandleWriter.standardOutput(
+                    "\(rule.id.padding(toLength: 26, withPad: " ", startingAt: 0)) \(severity.padding(toLength: 8, withPad: " ", startingAt: 0)) \(rule.summary)\n"
+                )
             }
             return
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FlowEngine
+import Foundation
 import WhatsAppCloud
 
 struct VerifySignatureCommand: AsyncParsableCommand {
@@ -88,7 +88,8 @@ struct VerifySignatureCommand: AsyncParsableCommand {
             let which = diagnosis.candidateCount > 1 ? " (candidate \(candidate + 1) of \(diagnosis.candidateCount))" : ""
             out += "valid: the signature matches \(path) (\(bytes) bytes)\(which)\n"
         case .mismatch, .noUsableCandidate, .emptySecret:
-            let candidates = diagnosis.candidateCount > 1 ? "none of the \(diagnosis.candidateCount) sha256= candidates matches" : "the signature does not match"
+            let candidates =
+                diagnosis.candidateCount > 1 ? "none of the \(diagnosis.candidateCount) sha256= candidates matches" : "the signature does not match"
             out += "invalid: \(candidates) \(path) (\(bytes) bytes) with this secret\n"
             out += diagnosis.causes.count == 1 ? "likely cause:\n" : "likely causes:\n"
             for cause in diagnosis.causes { out += "  - \(cause)\n" }

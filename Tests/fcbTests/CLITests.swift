@@ -41,7 +41,8 @@ struct CLI {
         let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
         let stderrData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
     }
 }
 
@@ -70,7 +71,8 @@ struct CLITests {
     }
 
     @Test func strictTurnsWarningsIntoFailure() throws {
-        let flow = #"{"nodes":[{"id":"t","type":"trigger","data":{"keyword":"hola"}},{"id":"m","type":"message","data":{"text":"x"}}],"edges":[{"id":"e","source":"t","target":"m"}]}"#
+        let flow =
+            #"{"nodes":[{"id":"t","type":"trigger","data":{"keyword":"hola"}},{"id":"m","type":"message","data":{"text":"x"}}],"edges":[{"id":"e","source":"t","target":"m"}]}"#
         let lenient = try CLI.run(["validate-flow", "-"], stdin: Data(flow.utf8))
         #expect(lenient.status == 0)
         #expect(lenient.stdout.hasPrefix("<stdin>:1:"))
@@ -159,7 +161,8 @@ struct CLITests {
         #expect(piped.stdout == result.stdout)
         // The recorded transcript replays cleanly.
         let recorded = try String(contentsOfFile: record, encoding: .utf8)
-        #expect(recorded.hasPrefix("# fcb simulate transcript v1\n# flows: examples/flows/seed-options.json\n# from: 5491100000000\n\n# the seed flow\n> Hola\n"))
+        #expect(
+            recorded.hasPrefix("# fcb simulate transcript v1\n# flows: examples/flows/seed-options.json\n# from: 5491100000000\n\n# the seed flow\n> Hola\n"))
         let check = try CLI.run(["simulate", "examples/flows/seed-options.json", "--check", record])
         #expect(check.status == 0)
         #expect(check.stdout == "✓ \(record): 3 inputs and 9 output lines match\n")
@@ -173,7 +176,8 @@ struct CLITests {
 
     @Test func simulateCheckFailsWithADiff() throws {
         let original = try String(contentsOf: CLI.root.appendingPathComponent("examples/transcripts/seed-options.transcript"), encoding: .utf8)
-        let wrong = try Self.temporaryFile("wrong.transcript", original.replacingOccurrences(of: "< bot: Welcome! How can I help?\n", with: "< bot: Welcome!\n"))
+        let wrong = try Self.temporaryFile(
+            "wrong.transcript", original.replacingOccurrences(of: "< bot: Welcome! How can I help?\n", with: "< bot: Welcome!\n"))
         defer { try? FileManager.default.removeItem(atPath: wrong) }
         let result = try CLI.run(["simulate", "examples/flows/seed-options.json", "--check", wrong])
         #expect(result.status == 1)
@@ -203,7 +207,8 @@ struct CLITests {
         #expect(badDB.stdout == "")
         #expect(
             badDB.stderr
-                == "error: --db /nonexistent-fcb-dir/sim.sqlite: cannot open sqlite:/nonexistent-fcb-dir/sim.sqlite: directory /nonexistent-fcb-dir does not exist\n")
+                == "error: --db /nonexistent-fcb-dir/sim.sqlite: cannot open sqlite:/nonexistent-fcb-dir/sim.sqlite: directory /nonexistent-fcb-dir does not exist\n"
+        )
         let broken = try CLI.run(["simulate", "examples/flows/broken-flow.json"])
         #expect(broken.status == 2)
         #expect(broken.stderr.hasPrefix("error: cannot load flow examples/flows/broken-flow.json: Invalid flow definition"))
@@ -275,7 +280,8 @@ struct ClosedStdoutTests {
     /// would), not trap in Foundation.
     @Test func aClosedPipeEndsTheCommandQuietly() throws {
         // Thousands of result lines (a refused loopback port answers at once): far more than a pipe holds.
-        let script = "\"$0\" replay-webhook examples/webhooks/text-hola.json --repeat 3000 --url http://127.0.0.1:1/webhook --secret x"
+        let script =
+            "\"$0\" replay-webhook examples/webhooks/text-hola.json --repeat 3000 --url http://127.0.0.1:1/webhook --secret x"
             + " | head -c 1 > /dev/null; echo \"status=${PIPESTATUS[0]}\""
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")

@@ -35,7 +35,8 @@ struct ExitCodeTests {
         Case(["--version"], 0),
         // validate-flow
         Case(["validate-flow"], 2, "error: Give at least one flow file", usage: "Usage: fcb validate-flow"),
-        Case(["validate-flow", "--format", "yaml", "x.json"], 2, "error: The value 'yaml' is invalid for '--format <format>'", usage: "Usage: fcb validate-flow"),
+        Case(
+            ["validate-flow", "--format", "yaml", "x.json"], 2, "error: The value 'yaml' is invalid for '--format <format>'", usage: "Usage: fcb validate-flow"),
         Case(["validate-flow", "--ignore", "nope", "x.json"], 2, "error: Unknown rule id 'nope'", usage: "Usage: fcb validate-flow"),
         Case(["validate-flow", "does/not/exist.json"], 2),
         Case(["validate-flow", "examples/flows/broken-flow.json"], 1),

@@ -1,6 +1,6 @@
+import FCBStore
 import Foundation
 import Testing
-import FCBStore
 
 @Suite("fcb migrate-status / migrate-deploy", .serialized)
 struct MigrateCommandTests {
@@ -15,7 +15,10 @@ struct MigrateCommandTests {
 
         let missing = try CLI.run(["migrate-status", "--database-url", url])
         #expect(missing.status == 1)
-        #expect(missing.stdout == "Database: \(url) (SQLite: fcb's embedded schema, no Prisma migration history)\nSchema: not created (latest version 3).\nRun `fcb migrate-deploy` (or start `fcb serve`) to create it.\n")
+        #expect(
+            missing.stdout
+                == "Database: \(url) (SQLite: fcb's embedded schema, no Prisma migration history)\nSchema: not created (latest version 3).\nRun `fcb migrate-deploy` (or start `fcb serve`) to create it.\n"
+        )
         #expect(!FileManager.default.fileExists(atPath: path), "status must not create the database")
 
         let deploy = try CLI.run(["migrate-deploy"], environment: ["DATABASE_URL": url])
@@ -30,8 +33,14 @@ struct MigrateCommandTests {
     }
 
     @Test(arguments: [
-        ("mysql://root@h/db", "error: --database-url: unsupported database URL scheme \"mysql\": use postgres://, postgresql://, sqlite:PATH or sqlite::memory:\n"),
-        ("postgres://u@127.0.0.1:1/x?sslmode=disable", "error: cannot connect to database postgres://u@127.0.0.1:1/x (tls disable): connection refused (is the server running and listening there?)\n"),
+        (
+            "mysql://root@h/db",
+            "error: --database-url: unsupported database URL scheme \"mysql\": use postgres://, postgresql://, sqlite:PATH or sqlite::memory:\n"
+        ),
+        (
+            "postgres://u@127.0.0.1:1/x?sslmode=disable",
+            "error: cannot connect to database postgres://u@127.0.0.1:1/x (tls disable): connection refused (is the server running and listening there?)\n"
+        ),
     ])
     func unusableDatabasesExitTwo(url: String, message: String) throws {
         let result = try CLI.run(["migrate-status", "--database-url", url])
@@ -48,7 +57,9 @@ struct MigrateCommandTests {
     /// The states of docs/migrations.md#fcb-migrate-status through the binary, on a real server.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_URL"] != nil, "PostgreSQL CLI test skipped: FCB_TEST_POSTGRES_URL is not set"))
     func postgresStatesThroughTheBinary() async throws {
-        guard let admin = ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_URL"], case .postgres(var settings) = try DatabaseURL(parsing: admin) else { return }
+        guard let admin = ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_URL"], case .postgres(var settings) = try DatabaseURL(parsing: admin) else {
+            return
+        }
         let name = "fcb_cli_\(UUID().uuidString.prefix(8).lowercased())"
         let backend = try PostgresBackend(settings: settings)
         try await backend.query(SQLQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))

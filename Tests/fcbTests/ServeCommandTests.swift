@@ -131,10 +131,15 @@ struct ServeCommandTests {
     }
 
     @Test(arguments: [
-        (["--port", "http"], [String: String](), nil as String?, #"error: invalid --port "http": expected a port number from 0 to 65535 (0 picks a free port)"#),
+        (
+            ["--port", "http"], [String: String](), nil as String?,
+            #"error: invalid --port "http": expected a port number from 0 to 65535 (0 picks a free port)"#
+        ),
         (["--tls-cert", "c.pem"], [:], nil, "error: TLS_CERT is set but TLS_KEY is not: give both PEM files for HTTPS, or neither for plain HTTP"),
-        ([], ["FCB_ENV": "production"], nil,
-         "error: JWT_SECRET is not set and the environment is production: refusing to accept unauthenticated Socket.IO connections (set JWT_SECRET to the dashboard's secret)"),
+        (
+            [], ["FCB_ENV": "production"], nil,
+            "error: JWT_SECRET is not set and the environment is production: refusing to accept unauthenticated Socket.IO connections (set JWT_SECRET to the dashboard's secret)"
+        ),
         ([], [:], "PORT=1\nnonsense\n", #"error: .env:2: expected KEY=value, found "nonsense""#),
         (["--env-file", "prod.env"], [:], nil, "error: prod.env: no such file (given with --env-file)"),
         (["--tls-cert", "c.pem", "--tls-key", "k.pem", "--port", "0"], ["JWT_SECRET": "x"], nil, "error: TLS_CERT c.pem: no such file"),
@@ -151,7 +156,10 @@ struct ServeCommandTests {
     @Test func helpListsEveryFlag() throws {
         let result = try CLI.run(["serve", "--help"])
         #expect(result.status == 0)
-        for flag in ["--host", "--port", "--database-url", "--tls-cert", "--tls-key", "--log-format", "--log-level", "--workers", "--session-timeout", "--max-delay", "--env-file"] {
+        for flag in [
+            "--host", "--port", "--database-url", "--tls-cert", "--tls-key", "--log-format", "--log-level", "--workers", "--session-timeout", "--max-delay",
+            "--env-file",
+        ] {
             #expect(result.stdout.contains(flag), "\(flag)")
         }
     }

@@ -1,9 +1,9 @@
-import Foundation
-import Testing
-import FlowEngine
-import WhatsAppCloud
 import FCBStore
 import FCBTesting
+import FlowEngine
+import Foundation
+import Testing
+import WhatsAppCloud
 
 /// `fcb serve` as a real process: killed with SIGKILL in the middle of a burst and restarted,
 /// and two processes sharing one PostgreSQL (restart- and multi-instance safety:
@@ -26,7 +26,9 @@ struct ServeCrashTests {
             try await body("sqlite:" + path)
             return
         }
-        guard let admin = ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_URL"], case .postgres(let settings) = try DatabaseURL(parsing: admin) else { return }
+        guard let admin = ProcessInfo.processInfo.environment["FCB_TEST_POSTGRES_URL"], case .postgres(let settings) = try DatabaseURL(parsing: admin) else {
+            return
+        }
         let name = "fcb_serve_\(UUID().uuidString.prefix(8).lowercased())"
         let backend = try PostgresBackend(settings: settings)
         try await backend.query(SQLQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
@@ -73,18 +75,27 @@ struct ServeCrashTests {
         let text = "c\(contact)-m\(index)"
         let body: JSONValue = [
             "object": "whatsapp_business_account",
-            "entry": [[
-                "id": "1",
-                "changes": [[
-                    "field": "messages",
-                    "value": [
-                        "messaging_product": "whatsapp",
-                        "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(phoneNumberId)],
-                        "contacts": [["wa_id": .string(phone), "profile": ["name": .string("Contact \(contact)")]]],
-                        "messages": [["from": .string(phone), "id": .string("wamid.CRASH.\(text)"), "timestamp": "1767225660", "type": "text", "text": ["body": .string(text)]]],
+            "entry": [
+                [
+                    "id": "1",
+                    "changes": [
+                        [
+                            "field": "messages",
+                            "value": [
+                                "messaging_product": "whatsapp",
+                                "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(phoneNumberId)],
+                                "contacts": [["wa_id": .string(phone), "profile": ["name": .string("Contact \(contact)")]]],
+                                "messages": [
+                                    [
+                                        "from": .string(phone), "id": .string("wamid.CRASH.\(text)"), "timestamp": "1767225660", "type": "text",
+                                        "text": ["body": .string(text)],
+                                    ]
+                                ],
+                            ],
+                        ]
                     ],
-                ]],
-            ]],
+                ]
+            ],
         ]
         return Array(body.serialized().utf8)
     }
@@ -103,7 +114,8 @@ struct ServeCrashTests {
         let port = try port ?? freeLoopbackPort()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-serve-\(instance)-\(UUID().uuidString.prefix(6)).log").path
         return try await ServeProcess.start(
-            executable: CLI.binary.path, port: port, arguments: ["--database-url", url, "--seed", seed, "--instance-id", instance, "--workers", "4", "--log-format", "json"],
+            executable: CLI.binary.path, port: port,
+            arguments: ["--database-url", url, "--seed", seed, "--instance-id", instance, "--workers", "4", "--log-format", "json"],
             environment: ["META_GRAPH_URL": fake.url, "META_APP_SECRET": "", "META_VERIFY_TOKEN": "", "FCB_ENV": "development"], logPath: log)
     }
 
@@ -132,7 +144,9 @@ struct ServeCrashTests {
     static func replies(_ fake: FakeGraphAPI) async -> [String: [String]] {
         var byRecipient: [String: [String]] = [:]
         for request in await fake.messageRequests(phoneNumberId: phoneNumberId) {
-            guard let json = try? JSONValue(parsing: request.body), let to = json["to"]?.stringValue, let text = json["text"]?["body"]?.stringValue else { continue }
+            guard let json = try? JSONValue(parsing: request.body), let to = json["to"]?.stringValue, let text = json["text"]?["body"]?.stringValue else {
+                continue
+            }
             byRecipient[to, default: []].append(text)
         }
         return byRecipient
@@ -206,13 +220,16 @@ struct ServeCrashTests {
             #expect(unknown.count <= 4)
             #expect(try await store.inboxCounts()[.parked] == nil)
             let takenBack = server.log.components(separatedBy: "took back ").dropFirst().first?.prefix(while: \.isNumber) ?? "0"
-            print("crash test (\(kind)): \(deliveries.count) deliveries, \(acked.count) acknowledged before the kill, \(takenBack) item(s) taken back by the restarted process, \(sent) replies sent, \(unknown.count) send(s) cut by the kill, 0 duplicates")
+            print(
+                "crash test (\(kind)): \(deliveries.count) deliveries, \(acked.count) acknowledged before the kill, \(takenBack) item(s) taken back by the restarted process, \(sent) replies sent, \(unknown.count) send(s) cut by the kill, 0 duplicates"
+            )
             await store.close()
         }
     }
 
-    @Test("two fcb serve processes on one PostgreSQL share a burst: each message once, per-contact order kept",
-          .enabled(if: ServeCrashTests.postgresAvailable, "PostgreSQL test skipped: FCB_TEST_POSTGRES_URL is not set"))
+    @Test(
+        "two fcb serve processes on one PostgreSQL share a burst: each message once, per-contact order kept",
+        .enabled(if: ServeCrashTests.postgresAvailable, "PostgreSQL test skipped: FCB_TEST_POSTGRES_URL is not set"))
     func twoInstances() async throws {
         try await Self.withDatabase("postgres") { url in
             let seed = try Self.writeSeed()

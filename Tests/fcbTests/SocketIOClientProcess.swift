@@ -1,6 +1,6 @@
 import FCBTesting
-import Foundation
 import FlowEngine
+import Foundation
 
 /// The python-socketio driver (`Tests/interop/socketio_client.py`) as a child process: every
 /// JSON line it prints is collected by a reader thread; the test waits for lines with bounded

@@ -1,6 +1,6 @@
+import FCBTesting
 import Foundation
 import Testing
-import FCBTesting
 
 /// Two `fcb serve` processes on one PostgreSQL: a delivery processed by one reaches a dashboard
 /// socket connected to the other (LISTEN/NOTIFY), in both directions, with exact payloads.
@@ -19,7 +19,8 @@ struct SocketIOFanoutTests {
             var clients: [SocketIOClientProcess] = []
             do {
                 let phone = "5491177700077"
-                try await Interop.post(Interop.textDelivery(Interop.tenantA, phone: phone, wamid: "wamid.FANOUT.first", text: "hola"), tenant: Interop.tenantA, to: a)
+                try await Interop.post(
+                    Interop.textDelivery(Interop.tenantA, phone: phone, wamid: "wamid.FANOUT.first", text: "hola"), tenant: Interop.tenantA, to: a)
                 let (contact, _) = try await Interop.waitForExchange(fixture, phone: phone, wamid: "wamid.FANOUT.first")
 
                 let onB = try Interop.client("fanout-on-b", b, transports: "websocket", ["--join", contact.id, "--events", "6"])
@@ -29,7 +30,8 @@ struct SocketIOFanoutTests {
                 for client in clients { _ = try await client.wait(kind: "joined") }
 
                 // Processed by A (posted to A): B's client hears it through PostgreSQL.
-                try await Interop.post(Interop.textDelivery(Interop.tenantA, phone: phone, wamid: "wamid.FANOUT.second", text: "que tal"), tenant: Interop.tenantA, to: a)
+                try await Interop.post(
+                    Interop.textDelivery(Interop.tenantA, phone: phone, wamid: "wamid.FANOUT.second", text: "que tal"), tenant: Interop.tenantA, to: a)
                 let onBEvents = try await onB.waitForEvents(5)
                 let onAEvents = try await onA.waitForEvents(5)
                 let (_, rows) = try await Interop.waitForExchange(fixture, phone: phone, wamid: "wamid.FANOUT.second")
@@ -39,8 +41,12 @@ struct SocketIOFanoutTests {
                 // A status posted to B: A's client hears it.
                 let reply = rows[1]
                 let wamid = try #require(reply.waMessageId)
-                try await Interop.post(Interop.statusDelivery(Interop.tenantA, phone: phone, wamid: wamid, status: "read", timestamp: 1_767_225_800), tenant: Interop.tenantA, to: b)
-                let expected = Interop.canonical(["messageId": .string(reply.id), "waMessageId": .string(wamid), "status": "Read", "contactId": .string(contact.id)])
+                try await Interop.post(
+                    Interop.statusDelivery(Interop.tenantA, phone: phone, wamid: wamid, status: "read", timestamp: 1_767_225_800), tenant: Interop.tenantA,
+                    to: b)
+                let expected = Interop.canonical([
+                    "messageId": .string(reply.id), "waMessageId": .string(wamid), "status": "Read", "contactId": .string(contact.id),
+                ])
                 for client in clients {
                     let events = try await client.waitForEvents(6)
                     #expect(events.map(\.name) == ["message:new", "typing:start", "message:new", "message:new", "typing:stop", "message:status"])

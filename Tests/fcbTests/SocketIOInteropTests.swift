@@ -1,10 +1,10 @@
+import FCBSimulator
+import FCBStore
+import FCBTesting
+import FlowEngine
 import Foundation
 import Testing
-import FlowEngine
 import WhatsAppCloud
-import FCBStore
-import FCBSimulator
-import FCBTesting
 
 /// The real python-socketio client (`Tests/interop/socketio_client.py`) against the real
 /// `fcb serve` binary: every transport, upgrade, reconnection after a restart, JWT auth and
@@ -77,7 +77,9 @@ struct SocketIOInteropTests {
         func remove() { try? FileManager.default.removeItem(at: dir) }
     }
 
-    static func startServe(_ fixture: Fixture, fake: FakeGraphAPI, port: Int? = nil, seed: Tenant? = tenantA, jwt: String? = nil, tag: String) async throws -> ServeProcess {
+    static func startServe(
+        _ fixture: Fixture, fake: FakeGraphAPI, port: Int? = nil, seed: Tenant? = tenantA, jwt: String? = nil, tag: String
+    ) async throws -> ServeProcess {
         let port = try port ?? freeLoopbackPort()
         var arguments = ["--database-url", fixture.databaseURL, "--workers", "2", "--log-format", "json"]
         if let seed { arguments += ["--seed", fixture.seedURL(seed).path] }
@@ -95,18 +97,24 @@ struct SocketIOInteropTests {
     static func textDelivery(_ tenant: Tenant, phone: String, wamid: String, text: String) -> [UInt8] {
         let body: JSONValue = [
             "object": "whatsapp_business_account",
-            "entry": [[
-                "id": "1",
-                "changes": [[
-                    "field": "messages",
-                    "value": [
-                        "messaging_product": "whatsapp",
-                        "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(tenant.phoneNumberId)],
-                        "contacts": [["wa_id": .string(phone), "profile": ["name": "Interop"]]],
-                        "messages": [["from": .string(phone), "id": .string(wamid), "timestamp": "1767225660", "type": "text", "text": ["body": .string(text)]]],
+            "entry": [
+                [
+                    "id": "1",
+                    "changes": [
+                        [
+                            "field": "messages",
+                            "value": [
+                                "messaging_product": "whatsapp",
+                                "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(tenant.phoneNumberId)],
+                                "contacts": [["wa_id": .string(phone), "profile": ["name": "Interop"]]],
+                                "messages": [
+                                    ["from": .string(phone), "id": .string(wamid), "timestamp": "1767225660", "type": "text", "text": ["body": .string(text)]]
+                                ],
+                            ],
+                        ]
                     ],
-                ]],
-            ]],
+                ]
+            ],
         ]
         return Array(body.serialized().utf8)
     }
@@ -114,17 +122,23 @@ struct SocketIOInteropTests {
     static func statusDelivery(_ tenant: Tenant, phone: String, wamid: String, status: String, timestamp: Int) -> [UInt8] {
         let body: JSONValue = [
             "object": "whatsapp_business_account",
-            "entry": [[
-                "id": "1",
-                "changes": [[
-                    "field": "messages",
-                    "value": [
-                        "messaging_product": "whatsapp",
-                        "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(tenant.phoneNumberId)],
-                        "statuses": [["id": .string(wamid), "status": .string(status), "timestamp": .string(String(timestamp)), "recipient_id": .string(phone)]],
+            "entry": [
+                [
+                    "id": "1",
+                    "changes": [
+                        [
+                            "field": "messages",
+                            "value": [
+                                "messaging_product": "whatsapp",
+                                "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(tenant.phoneNumberId)],
+                                "statuses": [
+                                    ["id": .string(wamid), "status": .string(status), "timestamp": .string(String(timestamp)), "recipient_id": .string(phone)]
+                                ],
+                            ],
+                        ]
                     ],
-                ]],
-            ]],
+                ]
+            ],
         ]
         return Array(body.serialized().utf8)
     }
@@ -137,7 +151,9 @@ struct SocketIOInteropTests {
 
     /// Waits (bounded) until the contact's inbound message `wamid` and `replies` outbound rows
     /// after it are stored; returns the contact and the rows of that exchange (inbound first).
-    static func waitForExchange(_ fixture: Fixture, phone: String, wamid: String, replies: Int = 2) async throws -> (contact: ContactRecord, rows: [MessageRecord]) {
+    static func waitForExchange(
+        _ fixture: Fixture, phone: String, wamid: String, replies: Int = 2
+    ) async throws -> (contact: ContactRecord, rows: [MessageRecord]) {
         let store = try await SQLStore.open(try DatabaseURL(parsing: fixture.databaseURL), installSchema: false)
         defer { Task { await store.close() } }
         let deadline = ContinuousClock.now + .seconds(30)
@@ -172,8 +188,9 @@ struct SocketIOInteropTests {
         var seconds = time_t(millis / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                      Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
     }
 
     static func expectedRow(_ m: MessageRecord) -> [String: JSONValue] {
@@ -238,7 +255,8 @@ struct SocketIOInteropTests {
 
     static func checkJoinAck(_ line: JSONValue, contactId: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(line["contactId"] == .string(contactId), sourceLocation: sourceLocation)
-        #expect(canonical(line["ack"] ?? .null) == canonical(["ok": true, "room": .string("conversation:" + contactId)]), "\(line)", sourceLocation: sourceLocation)
+        #expect(
+            canonical(line["ack"] ?? .null) == canonical(["ok": true, "room": .string("conversation:" + contactId)]), "\(line)", sourceLocation: sourceLocation)
     }
 
     // MARK: - Metrics
@@ -252,7 +270,9 @@ struct SocketIOInteropTests {
     }
 
     /// Polls `/metrics` (bounded) until `fcb_socketio_connections` is `expected`.
-    static func waitForConnections(_ expected: Double, on server: ServeProcess, seconds: Int = 20, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func waitForConnections(
+        _ expected: Double, on server: ServeProcess, seconds: Int = 20, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         var last: Double?
         while ContinuousClock.now < deadline {
@@ -301,16 +321,20 @@ struct SocketIOInteropTests {
             // Statuses for the first reply, one delivery at a time (so each is announced).
             let reply = rows[1]
             let wamid = try #require(reply.waMessageId)
-            try await Self.post(Self.statusDelivery(Self.tenantA, phone: phone, wamid: wamid, status: "delivered", timestamp: 1_767_225_700), tenant: Self.tenantA, to: server)
+            try await Self.post(
+                Self.statusDelivery(Self.tenantA, phone: phone, wamid: wamid, status: "delivered", timestamp: 1_767_225_700), tenant: Self.tenantA, to: server)
             let afterDelivered = try await sio.waitForEvents(6)
-            try await Self.post(Self.statusDelivery(Self.tenantA, phone: phone, wamid: wamid, status: "read", timestamp: 1_767_225_710), tenant: Self.tenantA, to: server)
+            try await Self.post(
+                Self.statusDelivery(Self.tenantA, phone: phone, wamid: wamid, status: "read", timestamp: 1_767_225_710), tenant: Self.tenantA, to: server)
             let all = try await sio.waitForEvents(7)
             #expect(afterDelivered.count == 6)
             for (event, status) in zip(all[5...], ["Delivered", "Read"]) {
                 #expect(event.name == "message:status")
-                #expect(Self.canonical(event.data) == Self.canonical([
-                    "messageId": .string(reply.id), "waMessageId": .string(wamid), "status": .string(status), "contactId": .string(contact.id),
-                ]), "\(event.data)")
+                #expect(
+                    Self.canonical(event.data)
+                        == Self.canonical([
+                            "messageId": .string(reply.id), "waMessageId": .string(wamid), "status": .string(status), "contactId": .string(contact.id),
+                        ]), "\(event.data)")
             }
             let stored = try await Self.rows(contactId: contact.id, fixture).first { $0.id == reply.id }
             #expect(stored?.status == "Read")
@@ -360,7 +384,8 @@ struct SocketIOInteropTests {
             try await Self.post(Self.textDelivery(Self.tenantA, phone: phone, wamid: "wamid.INTEROP.r0", text: "uno"), tenant: Self.tenantA, to: server)
             let (contact, _) = try await Self.waitForExchange(fixture, phone: phone, wamid: "wamid.INTEROP.r0")
 
-            let sio = try Self.client("reconnect-\(transports)", server, transports: transports, ["--join", contact.id, "--reconnect", "--connects", "2", "--events", "10"])
+            let sio = try Self.client(
+                "reconnect-\(transports)", server, transports: transports, ["--join", contact.id, "--reconnect", "--connects", "2", "--events", "10"])
             client = sio
             Self.checkJoinAck(try await sio.wait(kind: "joined")[0], contactId: contact.id)
             try await Self.post(Self.textDelivery(Self.tenantA, phone: phone, wamid: "wamid.INTEROP.r1", text: "antes"), tenant: Self.tenantA, to: server)
@@ -410,7 +435,8 @@ struct SocketIOInteropTests {
         let server = try await Self.startServe(fixture, fake: fake, seed: nil, jwt: Self.jwtSecret, tag: "auth")
         var clients: [SocketIOClientProcess] = []
         do {
-            let phoneA = "5491177700003", phoneB = "5491177700004"
+            let phoneA = "5491177700003"
+            let phoneB = "5491177700004"
             try await Self.post(Self.textDelivery(Self.tenantA, phone: phoneA, wamid: "wamid.INTEROP.a0", text: "soy a"), tenant: Self.tenantA, to: server)
             try await Self.post(Self.textDelivery(Self.tenantB, phone: phoneB, wamid: "wamid.INTEROP.b0", text: "soy b"), tenant: Self.tenantB, to: server)
             let contactA = try await Self.waitForExchange(fixture, phone: phoneA, wamid: "wamid.INTEROP.a0").contact
@@ -419,9 +445,11 @@ struct SocketIOInteropTests {
 
             // Accepted, through each of the three places a token may be.
             for via in ["auth", "bearer", "query"] {
-                let sio = try Self.client("auth-\(via)", server, [
-                    "--jwt-secret", Self.jwtSecret, "--jwt-user", Self.tenantA.id, "--jwt-exp", "600", "--jwt-via", via, "--join", contactA.id,
-                ])
+                let sio = try Self.client(
+                    "auth-\(via)", server,
+                    [
+                        "--jwt-secret", Self.jwtSecret, "--jwt-user", Self.tenantA.id, "--jwt-exp", "600", "--jwt-via", via, "--join", contactA.id,
+                    ])
                 clients.append(sio)
                 Self.checkJoinAck(try await sio.wait(kind: "joined")[0], contactId: contactA.id)
                 #expect(sio.lines(kind: "connect_error").isEmpty, "\(via)")
@@ -447,9 +475,12 @@ struct SocketIOInteropTests {
             }
 
             // Tenant A's token: B's contact refused, its own accepted; only A's events arrive.
-            let sio = try Self.client("auth-cross", server, [
-                "--jwt-secret", Self.jwtSecret, "--jwt-user", Self.tenantA.id, "--jwt-exp", "600", "--join", contactB.id, "--join", contactA.id, "--events", "5",
-            ])
+            let sio = try Self.client(
+                "auth-cross", server,
+                [
+                    "--jwt-secret", Self.jwtSecret, "--jwt-user", Self.tenantA.id, "--jwt-exp", "600", "--join", contactB.id, "--join", contactA.id, "--events",
+                    "5",
+                ])
             clients.append(sio)
             let joined = try await sio.wait(kind: "joined", count: 2)
             #expect(joined[0]["contactId"] == .string(contactB.id))
@@ -458,7 +489,8 @@ struct SocketIOInteropTests {
             #expect(Set(joined[0]["ack"]?.objectValue?.keys.map { $0 } ?? []) == ["ok", "error"])
             Self.checkJoinAck(joined[1], contactId: contactA.id)
             // B's exchange first (stored, so its events were published), then A's.
-            try await Self.post(Self.textDelivery(Self.tenantB, phone: phoneB, wamid: "wamid.INTEROP.b1", text: "secreto de b"), tenant: Self.tenantB, to: server)
+            try await Self.post(
+                Self.textDelivery(Self.tenantB, phone: phoneB, wamid: "wamid.INTEROP.b1", text: "secreto de b"), tenant: Self.tenantB, to: server)
             _ = try await Self.waitForExchange(fixture, phone: phoneB, wamid: "wamid.INTEROP.b1")
             try await Self.post(Self.textDelivery(Self.tenantA, phone: phoneA, wamid: "wamid.INTEROP.a1", text: "para a"), tenant: Self.tenantA, to: server)
             let events = try await sio.waitForEvents(5)

@@ -1,9 +1,9 @@
+import FCBTesting
+import FlowEngine
 import Foundation
 import Synchronization
 import Testing
-import FlowEngine
 import WhatsAppCloud
-import FCBTesting
 
 /// `fcb verify-signature`, `fcb replay-webhook` and `fcb dev fake-graph`, as built.
 @Suite("fcb verify-signature and replay-webhook", .serialized)
@@ -28,15 +28,21 @@ struct WebhookCLITests {
         let signed = try await Self.run(["verify-signature", Self.hola, "--secret", "demo-secret", "--sign"])
         #expect(signed.status == 0)
         #expect(signed.stdout == Self.holaSignature + "\n")
-        let valid = try await Self.run(["verify-signature", Self.hola, "--secret", "demo-secret", "--signature", Self.holaSignature.uppercased().replacingOccurrences(of: "SHA256", with: "sha256")])
+        let valid = try await Self.run([
+            "verify-signature", Self.hola, "--secret", "demo-secret", "--signature",
+            Self.holaSignature.uppercased().replacingOccurrences(of: "SHA256", with: "sha256"),
+        ])
         #expect(valid.status == 0)
-        #expect(valid.stdout == """
-            expected: \(Self.holaSignature)
-            given:    \(Self.holaSignature.uppercased().replacingOccurrences(of: "SHA256", with: "sha256"))
-            valid: the signature matches \(Self.hola) (966 bytes)
+        #expect(
+            valid.stdout == """
+                expected: \(Self.holaSignature)
+                given:    \(Self.holaSignature.uppercased().replacingOccurrences(of: "SHA256", with: "sha256"))
+                valid: the signature matches \(Self.hola) (966 bytes)
 
-            """)
-        let piped = try await Self.run(["verify-signature", "-", "--signature", Self.holaSignature], stdin: Data(contentsOf: CLI.root.appendingPathComponent(Self.hola)), environment: ["META_APP_SECRET": "demo-secret"])
+                """)
+        let piped = try await Self.run(
+            ["verify-signature", "-", "--signature", Self.holaSignature], stdin: Data(contentsOf: CLI.root.appendingPathComponent(Self.hola)),
+            environment: ["META_APP_SECRET": "demo-secret"])
         #expect(piped.status == 0)
         #expect(piped.stdout.hasSuffix("valid: the signature matches <stdin> (966 bytes)\n"))
     }
@@ -70,7 +76,10 @@ struct WebhookCLITests {
             (["verify-signature", "--secret", "s", "--signature", "sha256=00"], "error: give the body file"),
             (["verify-signature", Self.hola, "--secret", "s"], "error: give --signature sha256=… to check, or --sign"),
             (["verify-signature", Self.hola, "--signature", "sha256=00"], "error: give --secret (or set META_APP_SECRET)"),
-            (["verify-signature", "does/not/exist.json", "--secret", "s", "--signature", "sha256=00"], "error: does/not/exist.json: no such file or directory"),
+            (
+                ["verify-signature", "does/not/exist.json", "--secret", "s", "--signature", "sha256=00"],
+                "error: does/not/exist.json: no such file or directory"
+            ),
             (["verify-signature", "examples/webhooks", "--secret", "s", "--sign"], "error: examples/webhooks is a directory"),
             (["verify-signature", Self.hola, "--secret", "", "--sign"], "error: the secret is empty"),
             (["verify-signature", Self.hola, "--secret", "s", "--sign", "--signature", "sha256=00"], "error: --sign prints a signature"),
@@ -107,7 +116,6 @@ struct WebhookCLITests {
 
     // MARK: - replay-webhook
 
-
     static func exampleBodies() throws -> [String: [UInt8]] {
         let directory = CLI.root.appendingPathComponent("examples/webhooks")
         var bodies: [String: [UInt8]] = [:]
@@ -121,7 +129,9 @@ struct WebhookCLITests {
         try await FakeGraphAPI.withRunning { fake in
             let bodies = try Self.exampleBodies()
             #expect(bodies.count == 23)
-            let result = try await Self.run(["replay-webhook", "examples/webhooks/", "--url", fake.url + "/webhook", "--secret", "demo-secret", "--repeat", "3", "--shuffle"])
+            let result = try await Self.run([
+                "replay-webhook", "examples/webhooks/", "--url", fake.url + "/webhook", "--secret", "demo-secret", "--repeat", "3", "--shuffle",
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             let received = await fake.requests(path: "/webhook")
             #expect(received.count == 69)
@@ -150,7 +160,8 @@ struct WebhookCLITests {
             var orders: [[[UInt8]]] = []
             for _ in 0..<2 {
                 await fake.clearRequests()
-                let result = try await Self.run(["replay-webhook", "examples/webhooks/", "--url", fake.url + "/hook", "--seed", "1234"], environment: ["META_APP_SECRET": "env-secret"])
+                let result = try await Self.run(
+                    ["replay-webhook", "examples/webhooks/", "--url", fake.url + "/hook", "--seed", "1234"], environment: ["META_APP_SECRET": "env-secret"])
                 #expect(result.status == 0)
                 #expect(result.stderr == "shuffled with seed 1234 (repeat this order with --seed 1234)\n")
                 #expect(result.stdout.hasSuffix("(signed with the secret from META_APP_SECRET): 23 answered 2xx, 0 failed\n"))
@@ -166,7 +177,10 @@ struct WebhookCLITests {
 
     @Test func synthesisedTextAndRewrites() async throws {
         try await FakeGraphAPI.withRunning { fake in
-            let text = try await Self.run(["replay-webhook", "--text", "hola", "--from", "+54 9 11 5555-0303", "--phone-number-id", "999", "--name", "Ana", "--url", fake.url + "/webhook", "--secret", "s"])
+            let text = try await Self.run([
+                "replay-webhook", "--text", "hola", "--from", "+54 9 11 5555-0303", "--phone-number-id", "999", "--name", "Ana", "--url", fake.url + "/webhook",
+                "--secret", "s",
+            ])
             #expect(text.status == 0, "\(text.stderr)")
             #expect(text.stdout.hasPrefix(#"[1/1] --text "hola" → 200 OK ("#))
             let request = try #require(await fake.requests().first)
@@ -179,7 +193,10 @@ struct WebhookCLITests {
             #expect(WebhookSignature.verify(body: request.body, secret: "s", header: request.header("X-Hub-Signature-256") ?? "").isValid)
 
             await fake.clearRequests()
-            let rewritten = try await Self.run(["replay-webhook", Self.hola, "--url", fake.url + "/webhook", "--secret", "s", "--repeat", "2", "--rewrite", "from=5491155550404,id=fresh,timestamp=now"])
+            let rewritten = try await Self.run([
+                "replay-webhook", Self.hola, "--url", fake.url + "/webhook", "--secret", "s", "--repeat", "2", "--rewrite",
+                "from=5491155550404,id=fresh,timestamp=now",
+            ])
             #expect(rewritten.status == 0)
             let requests = await fake.requests()
             let messages = try requests.map { try #require(try WebhookDelivery(body: $0.body).messageEvents.first?.message) }
@@ -218,11 +235,26 @@ struct WebhookCLITests {
             (["replay-webhook", Self.hola, "--url", "http://127.0.0.1:9/webhook"], "error: no signing secret: give --secret or META_APP_SECRET"),
             (["replay-webhook", Self.hola, "--url", "http://127.0.0.1:9/webhook", "--secret", ""], "error: the secret from --secret is empty"),
             (["replay-webhook", "nope.json", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"], "error: nope.json: no such file or directory"),
-            (["replay-webhook", Self.hola, "--from", "1", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"], "error: --from, --phone-number-id and --name describe a --text message"),
-            (["replay-webhook", Self.hola, "--text", "hola", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"], "error: give payload files or --text, not both"),
-            (["replay-webhook", Self.hola, "--rewrite", "colour=red", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"], "error: --rewrite: unknown key \"colour\""),
-            (["replay-webhook", Self.hola, "--repeat", "0", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"], "error: --repeat must be between 1 and 1000000"),
-            (["replay-webhook", Self.hola, "--concurrency", "0", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"], "error: --concurrency must be between 1 and 1024"),
+            (
+                ["replay-webhook", Self.hola, "--from", "1", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"],
+                "error: --from, --phone-number-id and --name describe a --text message"
+            ),
+            (
+                ["replay-webhook", Self.hola, "--text", "hola", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"],
+                "error: give payload files or --text, not both"
+            ),
+            (
+                ["replay-webhook", Self.hola, "--rewrite", "colour=red", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"],
+                "error: --rewrite: unknown key \"colour\""
+            ),
+            (
+                ["replay-webhook", Self.hola, "--repeat", "0", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"],
+                "error: --repeat must be between 1 and 1000000"
+            ),
+            (
+                ["replay-webhook", Self.hola, "--concurrency", "0", "--url", "http://127.0.0.1:9/webhook", "--secret", "s"],
+                "error: --concurrency must be between 1 and 1024"
+            ),
         ]
         for (arguments, message) in cases {
             let result = try await Self.runWithoutSecret(arguments)

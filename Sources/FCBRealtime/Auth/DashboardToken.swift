@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
 import FCBSupport
 import FlowEngine
+import Foundation
 
 /// Verifies the dashboard's HS256 JSON Web Tokens (Socket.IO auth when `JWT_SECRET` is set;
 /// docs/compatibility.md#dashboard-token). Written on swift-crypto rather than jwt-kit because

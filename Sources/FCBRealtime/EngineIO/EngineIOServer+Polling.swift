@@ -41,7 +41,8 @@ extension EngineIOServer {
             guard transport == .polling else { return EngineIORequestError.badRequest.response }
             guard request.method == "GET" else { return EngineIORequestError.badHandshakeMethod.response }
             guard let session = openSession(info: request.connectionInfo, transport: .polling) else {
-                return EngineIOHTTPResponse(status: 503, headers: ["content-type": "application/json"], body: Array(#"{"code":3,"message":"Server shutting down"}"#.utf8))
+                return EngineIOHTTPResponse(
+                    status: 503, headers: ["content-type": "application/json"], body: Array(#"{"code":3,"message":"Server shutting down"}"#.utf8))
             }
             return .text(EngineIOPayload.encode([settings.handshake(sid: session.id, upgrades: ["websocket"]).packet]))
         case .existing(let session, let transport):
@@ -77,7 +78,8 @@ extension EngineIOServer {
         switch body {
         case .tooLarge:
             session.close(.protocolError)
-            return EngineIOHTTPResponse(status: 413, headers: ["content-type": "application/json"], body: Array(#"{"code":3,"message":"Payload too large"}"#.utf8))
+            return EngineIOHTTPResponse(
+                status: 413, headers: ["content-type": "application/json"], body: Array(#"{"code":3,"message":"Payload too large"}"#.utf8))
         case .bytes(let bytes):
             do {
                 packets = try EngineIOPayload.decode(bytes, maxPayload: settings.maxPayload)

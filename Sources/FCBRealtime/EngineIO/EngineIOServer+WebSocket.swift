@@ -28,7 +28,9 @@ package enum EngineIOWebSocketPlan: Sendable {
 
 extension EngineIOServer {
     /// The plan for an upgrade request, or the error to answer instead of upgrading.
-    package func webSocketPlan(query: [String: [String]], headers: [String: String], remoteAddress: String?) -> Result<EngineIOWebSocketPlan, EngineIORequestError> {
+    package func webSocketPlan(
+        query: [String: [String]], headers: [String: String], remoteAddress: String?
+    ) -> Result<EngineIOWebSocketPlan, EngineIORequestError> {
         switch resolve(query: query, headers: headers) {
         case .failure(let error): return .failure(error)
         case .success(.handshake(.websocket)):

@@ -1,6 +1,6 @@
-import Foundation
 import FCBSupport
 import FlowEngine
+import Foundation
 
 /// What the dashboard hears live (docs/compatibility.md#realtime-events), emitted by the pipeline.
 /// The Socket.IO server sends each to the room `conversation:<contactId>`.

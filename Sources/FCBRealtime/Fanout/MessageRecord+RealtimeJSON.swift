@@ -1,6 +1,6 @@
-import Foundation
 import FCBSupport
 import FlowEngine
+import Foundation
 
 extension MessageRecord {
     /// Reads back what ``RealtimeEvent/json(_:)`` writes. `nil` when a required column is missing
@@ -21,10 +21,10 @@ extension MessageRecord {
             }
         }
         guard let id = required("id"), let direction = required("direction"), let type = required("type"),
-              let status = required("status"), let contactId = required("contactId"), let userId = required("userId"),
-              let createdText = required("createdAt"), let createdAt = ISOTimestamp.date(createdText),
-              let waMessageId = optional("waMessageId"), let content = optional("content"), let error = optional("error"),
-              let sessionId = optional("sessionId"), let statusText = optional("statusUpdatedAt")
+            let status = required("status"), let contactId = required("contactId"), let userId = required("userId"),
+            let createdText = required("createdAt"), let createdAt = ISOTimestamp.date(createdText),
+            let waMessageId = optional("waMessageId"), let content = optional("content"), let error = optional("error"),
+            let sessionId = optional("sessionId"), let statusText = optional("statusUpdatedAt")
         else { return nil }
         var statusUpdatedAt: Date?
         if let statusText {

@@ -1,7 +1,7 @@
-import Logging
-import PostgresNIO
 import FCBSupport
 import FlowEngine
+import Logging
+import PostgresNIO
 
 extension PostgresFanout {
     package func receive(_ deliver: @escaping @Sendable (RealtimeEvent) async -> Void) async {

@@ -1,10 +1,10 @@
+import FCBStore
+import FCBSupport
+import FlowEngine
 import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
-import FCBSupport
-import FlowEngine
-import FCBStore
 
 /// Realtime fan-out over PostgreSQL LISTEN/NOTIFY on channel ``RealtimeEnvelope/channel``, for
 /// several `fcb serve` processes sharing one database.

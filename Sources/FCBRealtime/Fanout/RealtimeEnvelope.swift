@@ -81,9 +81,10 @@ package enum RealtimeEnvelope {
                 content = .event(.messageNew(message))
             }
         case "message:status":
-            content = .event(.messageStatus(
-                messageId: try string("messageId"), waMessageId: try string("waMessageId"), status: try string("status"),
-                contactId: try string("contactId"), userId: try string("userId")))
+            content = .event(
+                .messageStatus(
+                    messageId: try string("messageId"), waMessageId: try string("waMessageId"), status: try string("status"),
+                    contactId: try string("contactId"), userId: try string("userId")))
         case "typing:start":
             content = .event(.typingStart(contactId: try string("contactId"), userId: try string("userId")))
         case "typing:stop":

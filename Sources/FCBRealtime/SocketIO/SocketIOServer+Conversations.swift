@@ -31,9 +31,11 @@ extension SocketIOServer {
             return refuse(session, "the argument must be a contact id (a non-empty string of at most \(ConversationRooms.maxContactIdBytes) bytes)")
         }
         let room = ConversationRooms.room(contactId: contactId)
-        guard let (userId, roomCount, isMember) = state.withLock({ s in
-            s.clients[session.id].map { ($0.userId, $0.rooms.count, $0.rooms.contains(room)) }
-        }) else { return ["ok": false, "error": "disconnected"] }
+        guard
+            let (userId, roomCount, isMember) = state.withLock({ s in
+                s.clients[session.id].map { ($0.userId, $0.rooms.count, $0.rooms.contains(room)) }
+            })
+        else { return ["ok": false, "error": "disconnected"] }
         if isMember { return ["ok": true, "room": .string(room)] }
         guard roomCount < settings.maxRoomsPerSocket else {
             return refuse(session, "this socket is already in \(settings.maxRoomsPerSocket) rooms; leave one first")

@@ -1,6 +1,6 @@
+import FlowEngine
 import Logging
 import Synchronization
-import FlowEngine
 
 /// The Socket.IO v5 layer over Engine.IO: the default namespace only, CONNECT with the
 /// dashboard's token, rooms, the dashboard's join/leave events, and emits to rooms.

@@ -20,8 +20,15 @@ struct DotEnvParser {
         var entries: [DotEnvFile.Entry] = []
         while index < scalars.count {
             skipBlanks()
-            if atLineEnd { consumeLineEnd(); continue }
-            if peek == "#" { skipComment(); consumeLineEnd(); continue }
+            if atLineEnd {
+                consumeLineEnd()
+                continue
+            }
+            if peek == "#" {
+                skipComment()
+                consumeLineEnd()
+                continue
+            }
             let start = line
             let lineStart = index
             var key = readName()
@@ -128,7 +135,9 @@ struct DotEnvParser {
                 case "r": value.append("\r")
                 case "t": value.append("\t")
                 case "\"", "\\": value.append(next)
-                default: value.append(c); value.append(next)
+                default:
+                    value.append(c)
+                    value.append(next)
                 }
                 if next == "\n" { line += 1 }
             default:

@@ -1,6 +1,6 @@
+import FCBStore
 import Foundation
 import Logging
-import FCBStore
 
 /// Everything `fcb serve` is configured with (docs/configuration.md#settings), validated. Build it with
 /// `ServeConfiguration.load(flags:environment:envFilePath:)` or `ServeConfigurationLoader`.

@@ -49,8 +49,10 @@ package struct ServeConfigurationLoader: Sendable {
         let workers = reader.integer(.workers, default: 8, in: 0...1024, unit: "workers")
         let sessionTimeout = reader.integer(.sessionTimeout, default: 86_400, in: 1...31_536_000, unit: "seconds")
         let maxDelay = reader.integer(.maxDelay, default: 60, in: 0...86_400, unit: "seconds")
-        let logFormat = reader.choice(.logFormat, default: ("auto", ServeConfiguration.LogFormat.auto), names: ServeConfiguration.LogFormat.allCases.map { ($0.rawValue, $0) })
-        let logLevel = reader.choice(.logLevel, default: ("info", Logger.Level.info), names: Logger.Level.allCases.map { ($0.rawValue, $0) } + [("warn", .warning)])
+        let logFormat = reader.choice(
+            .logFormat, default: ("auto", ServeConfiguration.LogFormat.auto), names: ServeConfiguration.LogFormat.allCases.map { ($0.rawValue, $0) })
+        let logLevel = reader.choice(
+            .logLevel, default: ("info", Logger.Level.info), names: Logger.Level.allCases.map { ($0.rawValue, $0) } + [("warn", .warning)])
 
         var tls: ServeConfiguration.TLSFiles?
         switch (tlsCert, tlsKey) {
@@ -65,16 +67,19 @@ package struct ServeConfigurationLoader: Sendable {
         if jwtSecret == nil {
             if isProduction {
                 reader.problems.append(
-                    "JWT_SECRET is not set and the environment is production: refusing to accept unauthenticated Socket.IO connections (set JWT_SECRET to the dashboard's secret)")
+                    "JWT_SECRET is not set and the environment is production: refusing to accept unauthenticated Socket.IO connections (set JWT_SECRET to the dashboard's secret)"
+                )
             } else {
                 warnings.append(
-                    "JWT_SECRET is not set: Socket.IO connections will not be authenticated (set it to the dashboard's secret; in production this stops fcb from starting)")
+                    "JWT_SECRET is not set: Socket.IO connections will not be authenticated (set it to the dashboard's secret; in production this stops fcb from starting)"
+                )
             }
         }
 
         if !reader.problems.isEmpty {
             let list = reader.problems
-            throw ServeConfigurationError(list.count == 1 ? list[0] : "\(list.count) problems in the configuration:\n" + list.map { "  - \($0)" }.joined(separator: "\n"))
+            throw ServeConfigurationError(
+                list.count == 1 ? list[0] : "\(list.count) problems in the configuration:\n" + list.map { "  - \($0)" }.joined(separator: "\n"))
         }
         return ServeConfiguration(
             databaseURL: databaseURL, port: port, websocketPort: websocketPort, host: host, tls: tls,

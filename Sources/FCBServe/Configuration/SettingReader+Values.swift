@@ -1,5 +1,5 @@
-import Foundation
 import FCBStore
+import Foundation
 
 /// The settings whose values have a shape of their own: database URL, host, origins, Graph API.
 extension SettingReader {
@@ -83,7 +83,8 @@ extension SettingReader {
             return fallback
         }
         let parts = text.dropFirst().split(separator: ".", omittingEmptySubsequences: false)
-        guard text.hasPrefix("v"), (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+        guard text.hasPrefix("v"), (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+        else {
             reject(.metaGraphAPIVersion, text, source, "expected a Graph API version like v23.0")
             return fallback
         }

@@ -1,9 +1,9 @@
+import FCBPipeline
 import HTTPTypes
 import Hummingbird
 import Logging
 import Metrics
 import Prometheus
-import FCBPipeline
 
 /// The routes of `fcb serve` (docs/serve.md#routes) as a Hummingbird router:
 /// `GET|POST|OPTIONS /webhook` and `/api/webhook` → the `WebhookResponder`; `GET /health`,

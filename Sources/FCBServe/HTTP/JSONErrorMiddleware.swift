@@ -21,7 +21,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             headers[.allow] = allow
             return JSONResponse.make(.methodNotAllowed, ["error": "Method Not Allowed", "allow": .string(allow)], headers: headers)
         } catch {
-            logger.error("request failed", metadata: ["method": .string(request.method.rawValue), "path": .string(request.uri.path), "error": .string("\(error)")])
+            logger.error(
+                "request failed", metadata: ["method": .string(request.method.rawValue), "path": .string(request.uri.path), "error": .string("\(error)")])
             return JSONResponse.error(.internalServerError, "Internal Server Error")
         }
     }

@@ -1,6 +1,6 @@
+import FlowEngine
 import HTTPTypes
 import Hummingbird
-import FlowEngine
 
 /// Small JSON answers of the server's own routes (`{"status":"ok"}`, `{"error":"Not Found"}`).
 enum JSONResponse {

@@ -1,3 +1,4 @@
+import FCBRealtime
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
@@ -5,7 +6,6 @@ import Logging
 import NIOCore
 import NIOWebSocket
 import Synchronization
-import FCBRealtime
 
 /// `/socket.io/` on Hummingbird: polling requests through the router, WebSocket upgrades through
 /// the HTTP/1 upgrade hook. Both hand framework-free values to the `EngineIOServer`.

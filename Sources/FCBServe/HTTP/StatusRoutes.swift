@@ -1,8 +1,8 @@
+import FCBPipeline
+import FCBSupport
 import HTTPTypes
 import Hummingbird
 import Prometheus
-import FCBSupport
-import FCBPipeline
 
 /// `/health` (the process answers), `/ready` (the `ReadinessCheck`, bounded by a timeout) and
 /// `/metrics` (the Prometheus registry in text format 0.0.4).

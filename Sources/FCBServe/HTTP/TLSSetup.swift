@@ -22,7 +22,8 @@ package enum TLSSetup {
         } catch {
             if String(decoding: keyBytes, as: UTF8.self).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
                 throw ServeConfigurationError(
-                    "TLS_KEY \(files.keyPath): the private key is encrypted; give an unencrypted copy (openssl pkey -in KEY -out PLAIN) and keep it readable only by fcb")
+                    "TLS_KEY \(files.keyPath): the private key is encrypted; give an unencrypted copy (openssl pkey -in KEY -out PLAIN) and keep it readable only by fcb"
+                )
             }
             throw ServeConfigurationError(
                 "TLS_KEY \(files.keyPath): not a valid unencrypted PEM private key (expected a -----BEGIN … PRIVATE KEY----- block; \(error))")

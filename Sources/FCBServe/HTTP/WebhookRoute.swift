@@ -1,9 +1,9 @@
+import FCBPipeline
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import FCBPipeline
 
 /// `GET|POST|OPTIONS /webhook` and `/api/webhook`: turns the Hummingbird request into a
 /// `WebhookRequest` (raw body up to 3 MiB, else 413), asks the `WebhookResponder`, echoes the
@@ -69,7 +69,8 @@ struct WebhookRoute: Sendable {
 
     private func convert(_ answer: WebhookResponse, requestID: String) -> Response {
         guard (100...599).contains(answer.status) else {
-            logger.error("webhook responder answered an impossible status", metadata: ["request_id": .string(requestID), "status": .stringConvertible(answer.status)])
+            logger.error(
+                "webhook responder answered an impossible status", metadata: ["request_id": .string(requestID), "status": .stringConvertible(answer.status)])
             return JSONResponse.error(.internalServerError, "Internal Server Error")
         }
         return .from(status: answer.status, headers: answer.headers, body: answer.body)

@@ -1,3 +1,5 @@
+import FCBPipeline
+import FCBRealtime
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -10,8 +12,6 @@ import NIOSSL
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
-import FCBRealtime
-import FCBPipeline
 
 /// `fcb serve`'s process: the HTTP(S) server plus the other services (the pipeline) in one
 /// `ServiceGroup`. SIGTERM/SIGINT start a graceful shutdown: the server stops accepting and
@@ -118,11 +118,12 @@ package struct FCBServer: Sendable {
             try await makeServiceGroup(gracefulShutdownSignals: gracefulShutdownSignals).run()
         } catch let error as IOError where [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(error.errnoCode) {
             let address = BoundAddress(scheme: configuration.scheme, host: configuration.host, port: configuration.port)
-            let advice = switch error.errnoCode {
-            case EADDRINUSE: "the port is already in use (choose another with --port or PORT)"
-            case EADDRNOTAVAIL: "this machine has no such address (use 127.0.0.1, 0.0.0.0 or one of its own addresses with --host or HOST)"
-            default: "permission denied (ports below 1024 need privileges)"
-            }
+            let advice =
+                switch error.errnoCode {
+                case EADDRINUSE: "the port is already in use (choose another with --port or PORT)"
+                case EADDRNOTAVAIL: "this machine has no such address (use 127.0.0.1, 0.0.0.0 or one of its own addresses with --host or HOST)"
+                default: "permission denied (ports below 1024 need privileges)"
+                }
             let also = realtime != nil ? configuration.websocketPort.map { " or on the Socket.IO port \($0) (WEBSOCKET_PORT)" } ?? "" : ""
             throw ServeConfigurationError("cannot listen on \(address)\(also): \(advice)")
         }

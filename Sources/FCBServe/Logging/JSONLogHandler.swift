@@ -1,7 +1,7 @@
-import Foundation
-import Logging
 import FCBSupport
 import FlowEngine
+import Foundation
+import Logging
 
 /// One JSON object per line: `timestamp` (ISO-8601 UTC, milliseconds), `level`, `label`,
 /// `message`, then the metadata flattened (`{"a":{"b":1}}` → `"a.b"`; a key that would hide one

@@ -1,7 +1,7 @@
-import Foundation
+import FCBStore
 import FCBSupport
 import FlowEngine
-import FCBStore
+import Foundation
 
 /// A tenant and its flows from a JSON file (`fcb serve --seed FILE`, `--demo`): what the
 /// dashboard would have stored, so a fresh database answers webhooks at once.
@@ -78,9 +78,10 @@ package struct TenantSeed: Sendable {
         for (index, flow) in flows.enumerated() {
             let id = flowId(index)
             let existing = try await store.flow(id: id)
-            try await store.saveFlow(FlowRecord(
-                id: id, name: flow.name, trigger: flow.trigger, status: FlowRecord.activeStatus, definition: flow.definition,
-                createdAt: existing?.createdAt ?? now, updatedAt: now, userId: user.id))
+            try await store.saveFlow(
+                FlowRecord(
+                    id: id, name: flow.name, trigger: flow.trigger, status: FlowRecord.activeStatus, definition: flow.definition,
+                    createdAt: existing?.createdAt ?? now, updatedAt: now, userId: user.id))
         }
         return flows.count
     }

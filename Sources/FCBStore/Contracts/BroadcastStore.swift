@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// A `Broadcast` row (docs/compatibility.md#broadcasts). The dashboard creates broadcasts; fcb only
 /// moves their aggregates when statuses arrive.

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// The kinds of inbox items `fcb serve` writes, and the payload each carries. Stored as text in
 /// `fcb_inbox.kind`; decoded once, when a row is read.

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// Result of upserting a contact by `(userId, phone)` (docs/compatibility.md#contacts).
 package enum ContactUpsert: Sendable, Equatable {

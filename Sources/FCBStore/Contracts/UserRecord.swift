@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// A dashboard tenant (`User`), with the WhatsApp credentials fcb sends with.
 package struct UserRecord: Sendable, Equatable {

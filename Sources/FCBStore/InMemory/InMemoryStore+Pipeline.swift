@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 extension InMemoryStore: PipelineStore {
     // MARK: Contacts
@@ -85,7 +85,7 @@ extension InMemoryStore.Inbox {
     /// The index of an item `worker` holds the lease of.
     func leasedIndex(id: Int64, worker: String) -> Int? {
         guard let index = items.firstIndex(where: { $0.id == id }), items[index].state == .processing,
-              leases[index]?.worker == worker
+            leases[index]?.worker == worker
         else { return nil }
         return index
     }

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 extension InMemoryStore: BroadcastStore {
     package func insertBroadcast(_ broadcast: BroadcastRecord) async throws(StoreError) {

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 extension InMemoryStore: TenantStore {
     package func user(id: String) async -> UserRecord? { tenants.withLock { $0.users[id] } }
@@ -32,10 +32,11 @@ extension InMemoryStore: InboxStore {
             items.map { item -> Int64? in
                 if let key = item.dedupeKey, !box.dedupeKeys.insert(key).inserted { return nil }
                 box.nextId += 1
-                box.items.append(InboxItem(
-                    id: box.nextId, receivedAt: receivedAt, requestId: requestId, kind: item.kind, dedupeKey: item.dedupeKey,
-                    contactKey: item.contactKey, userId: item.userId, payload: item.payload, state: .pending,
-                    attempts: 0, availableAt: receivedAt, lastError: nil))
+                box.items.append(
+                    InboxItem(
+                        id: box.nextId, receivedAt: receivedAt, requestId: requestId, kind: item.kind, dedupeKey: item.dedupeKey,
+                        contactKey: item.contactKey, userId: item.userId, payload: item.payload, state: .pending,
+                        attempts: 0, availableAt: receivedAt, lastError: nil))
                 box.leases.append(nil)
                 return box.nextId
             }
@@ -53,7 +54,8 @@ extension InMemoryStore: InboxStore {
                 guard unfinished else { continue }
                 defer { blocked.insert(item.contactKey) }
                 guard !blocked.contains(item.contactKey) else { continue }
-                let due = item.state == .pending
+                let due =
+                    item.state == .pending
                     ? item.availableAt <= now
                     : (box.leases[index]?.until ?? .distantFuture) < now
                 guard due else { continue }
@@ -88,7 +90,7 @@ extension InMemoryStore: InboxStore {
     private func finish(id: Int64, worker: String, _ change: (inout InboxItem) -> Void) -> Bool {
         inbox.withLock { box in
             guard let index = box.items.firstIndex(where: { $0.id == id }),
-                  box.items[index].state == .processing, box.leases[index]?.worker == worker
+                box.items[index].state == .processing, box.leases[index]?.worker == worker
             else { return false }
             change(&box.items[index])
             box.leases[index] = nil

@@ -1,6 +1,6 @@
+import FlowEngine
 import Foundation
 import Synchronization
-import FlowEngine
 
 /// The store behind `fcb simulate` and unit tests: the same rules as the SQL stores (unique
 /// keys, ordering), held under one lock. A lock rather than an actor: every operation is short

@@ -119,9 +119,9 @@ extension DeployPlan {
     }
 }
 
-private extension String {
+extension String {
     /// Rust's `str::trim`: Unicode white space at both ends.
-    func trimmingWhitespace() -> String {
+    fileprivate func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })

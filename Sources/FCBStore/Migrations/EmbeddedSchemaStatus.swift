@@ -53,7 +53,9 @@ package enum DeployReportText {
         for name in report.applied { lines.append("Applied \(name)") }
         for name in report.skipped { lines.append("Skipped \(name) (applied meanwhile by another deployer).") }
         if !report.fcbSchemaApplied.isEmpty {
-            lines.append("fcb schema: applied version\(report.fcbSchemaApplied.count == 1 ? "" : "s") \(report.fcbSchemaApplied.map(String.init).joined(separator: ", ")).")
+            lines.append(
+                "fcb schema: applied version\(report.fcbSchemaApplied.count == 1 ? "" : "s") \(report.fcbSchemaApplied.map(String.init).joined(separator: ", "))."
+            )
         }
         if report.applied.isEmpty && report.baselined.isEmpty && report.fcbSchemaApplied.isEmpty && !report.createdMigrationsTable {
             lines.append("Nothing to apply: the database is up to date.")

@@ -1,4 +1,5 @@
 import FlowEngine
+
 /// The `logs` text of a failed migration, laid out as Prisma Migrate writes it: the P3018 message
 /// (`ApplyMigrationError`), the database error with the failing line marked (`Position:`, with
 /// the same ANSI bold/red codes), tokio-postgres's debug rendering of the error, then a trace

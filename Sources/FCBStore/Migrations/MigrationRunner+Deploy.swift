@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// What one `migrate-deploy` did.
 package struct DeployReport: Sendable, Equatable {
@@ -82,7 +82,8 @@ extension MigrationRunner {
                 let ran = try await database.transaction { (db: any SQLExecutor) async throws(StoreError) -> Bool in
                     try await db.query("SELECT pg_advisory_xact_lock(\(lockKey))")
                     let done = try await db.first(
-                        "SELECT 1 AS present FROM _prisma_migrations WHERE migration_name = \(migration.name) AND finished_at IS NOT NULL AND rolled_back_at IS NULL")
+                        "SELECT 1 AS present FROM _prisma_migrations WHERE migration_name = \(migration.name) AND finished_at IS NOT NULL AND rolled_back_at IS NULL"
+                    )
                     guard done == nil else { return false }
                     guard let runner = db as? any SQLScriptRunner else { throw StoreError(.invalid, "no script runner for \(db.dialect)") }
                     try await runner.runScript(migration.script)

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// `fcb migrate-status` and `fcb migrate-deploy` against a live database. On PostgreSQL the
 /// repository's Prisma migrations are compared and applied exactly as `prisma migrate` records

@@ -42,7 +42,9 @@ package struct MigrationStatus: Sendable, Equatable {
     package func count(_ state: MigrationState) -> Int { migrations.count(where: { $0.state == state }) }
 
     /// Compares the folder with the database.
-    package static func compute(local: [LocalMigration], database: DatabaseMigrationState, fcbSchema: FCBSchemaVersion? = nil)
+    package static func compute(
+        local: [LocalMigration], database: DatabaseMigrationState, fcbSchema: FCBSchemaVersion? = nil
+    )
         -> MigrationStatus
     {
         guard case .managed(let rows) = database else {

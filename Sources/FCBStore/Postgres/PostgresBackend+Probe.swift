@@ -1,8 +1,8 @@
+import FlowEngine
 import Logging
 import NIOPosix
 import NIOSSL
 import PostgresNIO
-import FlowEngine
 
 extension PostgresBackend {
     /// Opens one connection outside the pool and runs `SELECT 1`. Returns nil when that works,

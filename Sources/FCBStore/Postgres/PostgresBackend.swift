@@ -1,9 +1,9 @@
+import FCBSupport
+import FlowEngine
 import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
-import FCBSupport
-import FlowEngine
 
 /// The production database: a postgres-nio `PostgresClient` pool. Every session starts with
 /// `TimeZone=UTC` (Prisma's `TIMESTAMP(3)` columns hold UTC wall time) and the URL's schema as

@@ -1,6 +1,6 @@
+import FlowEngine
 import Logging
 import PostgresNIO
-import FlowEngine
 
 /// Statements inside one transaction: all on the leased connection.
 struct PostgresConnectionExecutor: SQLExecutor {

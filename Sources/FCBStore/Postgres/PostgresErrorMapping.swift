@@ -1,5 +1,5 @@
-import PostgresNIO
 import FlowEngine
+import PostgresNIO
 
 /// Turns postgres-nio errors into ``StoreError``s whose messages say what happened in words an
 /// operator can act on (the SQLSTATE is kept for the log).

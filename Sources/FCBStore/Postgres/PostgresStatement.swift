@@ -1,8 +1,8 @@
+import FlowEngine
 import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
-import FlowEngine
 
 /// An ``SQLQuery`` rendered for PostgreSQL with its values as bind parameters.
 struct PostgresStatement: Sendable {

@@ -1,6 +1,6 @@
-import Foundation
 import FCBSupport
 import FlowEngine
+import Foundation
 
 /// One result row, already read off the wire (rows are always drained: postgres-nio reports
 /// some errors only while iterating). Accessors convert between the dialects' representations

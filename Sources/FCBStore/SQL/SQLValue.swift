@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// A value bound to a statement parameter. Values never become SQL text: each dialect's driver
 /// sends them as bind parameters.

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 extension SQLStore {
     /// One multi-row INSERT: a single statement is atomic on both backends, so the ack path

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 extension SQLStore: LeaseStore {
     package func releaseLeases(instance: String, except current: String) async throws(StoreError) -> Int {

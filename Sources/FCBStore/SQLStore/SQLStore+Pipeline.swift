@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 extension SQLStore: PipelineStore {
     // MARK: Contacts

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// Delivery statuses (docs/compatibility.md#delivery-statuses) on the Message row, the tenant's
 /// broadcast recipients and their Broadcast's aggregates, each status in one transaction. On PostgreSQL

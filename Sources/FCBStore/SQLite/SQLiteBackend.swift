@@ -1,9 +1,9 @@
+import FCBSupport
+import FlowEngine
 import Foundation
 import Logging
 import NIOCore
 import SQLiteNIO
-import FCBSupport
-import FlowEngine
 
 /// The embedded database: one sqlite-nio connection (its calls run on NIO's thread pool, never
 /// on an event loop) in WAL mode with `synchronous=FULL`, so a committed inbox row survives a
@@ -121,15 +121,17 @@ struct SQLiteStatement {
         guard let first = rows.first else { return [] }
         let names = first.columns.map(\.name)
         return rows.map { row in
-            SQLRow(columns: names, cells: row.columns.map { column in
-                switch column.data {
-                case .null: .null
-                case .integer(let int): .integer(Int64(int))
-                case .float(let double): .double(double)
-                case .text(let text): .text(text)
-                case .blob(let buffer): .text(String(buffer: buffer))
-                }
-            })
+            SQLRow(
+                columns: names,
+                cells: row.columns.map { column in
+                    switch column.data {
+                    case .null: .null
+                    case .integer(let int): .integer(Int64(int))
+                    case .float(let double): .double(double)
+                    case .text(let text): .text(text)
+                    case .blob(let buffer): .text(String(buffer: buffer))
+                    }
+                })
         }
     }
 }

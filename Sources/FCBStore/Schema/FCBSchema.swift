@@ -155,7 +155,8 @@ package enum FCBSchema {
 
     /// The highest version recorded, or nil when fcb's tables were never installed.
     package static func currentVersion(on database: any SQLExecutor) async throws(StoreError) -> Int? {
-        let exists: SQLQuery = database.dialect == .postgres
+        let exists: SQLQuery =
+            database.dialect == .postgres
             ? "SELECT to_regclass('\"fcb\".\"schema_version\"') IS NOT NULL AS present"
             : "SELECT count(*) > 0 AS present FROM sqlite_master WHERE type = 'table' AND name = 'fcb_schema_version'"
         guard let row = try await database.first(exists), try row.bool("present") else { return nil }

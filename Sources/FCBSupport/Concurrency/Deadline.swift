@@ -50,7 +50,10 @@ private final class DeadlineRace<T: Sendable>: Sendable {
         let (continuation, cancel) = state.withLock { s -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
             guard !s.finished else { return (nil, nil) }
             s.finished = true
-            defer { s.continuation = nil; s.cancelWork = nil }
+            defer {
+                s.continuation = nil
+                s.cancelWork = nil
+            }
             return (s.continuation, s.cancelWork)
         }
         guard let continuation else { return }

@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
 
-
 /// Ids for new rows: cuid-style (25 characters, starting with `c`), as Prisma's `cuid()` writes.
 package protocol IDGenerator: Sendable {
     func next() -> String

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// One request the fake received, exactly as it arrived.
 package struct FakeGraphRequest: Sendable, Equatable {

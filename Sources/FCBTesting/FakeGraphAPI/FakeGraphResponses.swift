@@ -42,16 +42,20 @@ enum FakeGraphResponses {
         case 131056:
             Known(
                 httpStatus: 400, message: "(#131056) (Business Account, Consumer Account) pair rate limit hit",
-                details: "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.",
+                details:
+                    "Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.",
                 subcode: nil)
         case 131030:
-            Known(httpStatus: 400, message: "(#131030) Recipient phone number not in allowed list", details: "Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.", subcode: nil)
+            Known(
+                httpStatus: 400, message: "(#131030) Recipient phone number not in allowed list",
+                details: "Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.", subcode: nil)
         case 131000:
             Known(httpStatus: 500, message: "(#131000) Something went wrong", details: "Something went wrong", subcode: nil)
         case 190:
             Known(
                 httpStatus: 401,
-                message: "Error validating access token: Session has expired on Thursday, 01-Jan-26 00:00:00 PST. The current time is Thursday, 01-Jan-26 01:00:00 PST.",
+                message:
+                    "Error validating access token: Session has expired on Thursday, 01-Jan-26 00:00:00 PST. The current time is Thursday, 01-Jan-26 01:00:00 PST.",
                 details: nil, subcode: 463)
         case 100:
             Known(httpStatus: 400, message: "(#100) Invalid parameter", details: nil, subcode: nil)

@@ -1,7 +1,7 @@
+import FlowEngine
 import Foundation
 import NIOCore
 import Synchronization
-import FlowEngine
 import WhatsAppCloud
 
 /// Everything the fake remembers, behind one lock: the event loops record and answer, test

@@ -1,5 +1,5 @@
-import Foundation
 import FCBSupport
+import Foundation
 
 /// Routes one inbound message of a contact to a session and runs the executor on it
 /// (docs/compatibility.md#routing-a-message-to-a-session, with the changes in

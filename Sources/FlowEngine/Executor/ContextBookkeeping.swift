@@ -1,5 +1,5 @@
-import Foundation
 import FCBSupport
+import Foundation
 
 /// The inbound payload recorded in the history (docs/compatibility.md#what-a-run-gets,
 /// docs/compatibility.md#conversation-history).

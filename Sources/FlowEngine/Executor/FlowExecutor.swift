@@ -1,5 +1,5 @@
-import Foundation
 import FCBSupport
+import Foundation
 
 /// Everything a run may touch, injected: the executor itself knows nothing of live or simulated.
 package struct ExecutionEnvironment: Sendable {

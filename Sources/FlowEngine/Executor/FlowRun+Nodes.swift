@@ -1,5 +1,5 @@
-import Foundation
 import FCBSupport
+import Foundation
 
 /// Node behaviour (docs/compatibility.md#node-behaviour, with the changes in
 /// docs/differences.md#executor).
@@ -224,14 +224,18 @@ extension FlowRun {
             throw .send(FlowSendMessageError("Missing template name or language for WhatsApp template message", status: 400))
         }
         let parameters = data["templateParameters"]?.arrayValue ?? []
-        let components = try TemplateComponents.build(parameters, node: node) { value throws(FlowRunError) in try tpl(value, node, field: "templateParameters.value") }
+        let components = try TemplateComponents.build(parameters, node: node) { value throws(FlowRunError) in
+            try tpl(value, node, field: "templateParameters.value")
+        }
         let message = OutboundMessage.template(.init(name: name, language: language, components: components.map(\.component)))
         let templateJSON: JSONValue = ["name": .string(name), "language": .string(language)]
         let componentsJSON = JSONValue.array(components.map(\.json))
         try await deliver(message, fallback: "Failed to send WhatsApp template message") { run, messageId in
             run.messageRow(type: "template", content: name, payload: ["template": templateJSON, "components": componentsJSON], messageId: messageId)
         }
-        let parameterEntries = try TemplateComponents.historyParameters(parameters) { value throws(FlowRunError) in try tpl(value, node, field: "templateParameters.value") }
+        let parameterEntries = try TemplateComponents.historyParameters(parameters) { value throws(FlowRunError) in
+            try tpl(value, node, field: "templateParameters.value")
+        }
         book.recordOutbound(.template, ["template": templateJSON, "parameters": .array(parameterEntries), "components": componentsJSON], at: env.clock.now())
     }
 
@@ -283,7 +287,12 @@ extension FlowRun {
             try await deliver(message, fallback: "Failed to send WhatsApp Flow message") { run, messageId in
                 run.messageRow(
                     type: "interactive", content: body,
-                    payload: ["flow": ["id": .string(metaFlowId), "name": .string(run.flow.name), "header": .string(header), "body": .string(body), "footer": .string(footer), "cta": .string(cta)]],
+                    payload: [
+                        "flow": [
+                            "id": .string(metaFlowId), "name": .string(run.flow.name), "header": .string(header), "body": .string(body),
+                            "footer": .string(footer), "cta": .string(cta),
+                        ]
+                    ],
                     messageId: messageId)
             }
             book.recordOutbound(.flow, recorded, at: env.clock.now())

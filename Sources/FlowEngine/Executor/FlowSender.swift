@@ -4,4 +4,3 @@ import Foundation
 package protocol FlowSender: Sendable {
     func send(userId: String, to phone: String, message: OutboundMessage) async -> SendResult
 }
-

@@ -215,12 +215,24 @@ struct ExpressionParser {
             operand.path = []
             operands.append(operand)
             return
-        case "true": pushLiteral(.bool(true), token); return
-        case "false": pushLiteral(.bool(false), token); return
-        case "null": pushLiteral(.null, token); return
-        case "undefined": pushLiteral(.undefined, token); return
-        case "NaN": pushLiteral(.number(.nan), token); return
-        case "Infinity": pushLiteral(.number(.infinity), token); return
+        case "true":
+            pushLiteral(.bool(true), token)
+            return
+        case "false":
+            pushLiteral(.bool(false), token)
+            return
+        case "null":
+            pushLiteral(.null, token)
+            return
+        case "undefined":
+            pushLiteral(.undefined, token)
+            return
+        case "NaN":
+            pushLiteral(.number(.nan), token)
+            return
+        case "Infinity":
+            pushLiteral(.number(.infinity), token)
+            return
         case "new", "typeof", "delete", "void", "this", "super", "import", "function", "class", "in", "instanceof":
             throw .syntax("'\(name)' is not supported", token.column)
         default:
@@ -401,7 +413,8 @@ struct ExpressionParser {
     private mutating func member(_ name: String, _ nameToken: ExpressionToken) {
         guard var operand = operands.popLast() else { return }
         code.append(.getProperty(name, column: nameToken.column))
-        if case .poison = operand.callee {} else {
+        if case .poison = operand.callee {
+        } else {
             operand.callee = .member(name: name, column: nameToken.column, instruction: code.count - 1)
         }
         operand.path = operand.path.map { $0 + [name] }
@@ -436,7 +449,8 @@ struct ExpressionParser {
             code.removeLast()
             let name = literal.jsString
             code.append(.getProperty(name, column: keyColumn))
-            if case .poison = object.callee {} else {
+            if case .poison = object.callee {
+            } else {
                 object.callee = .member(name: name, column: keyColumn, instruction: code.count - 1)
             }
             object.path = object.path.map { $0 + [name] }
@@ -445,7 +459,8 @@ struct ExpressionParser {
             if let path = object.path { record(path) }
             object.path = nil
             code.append(.getPropertyComputed(column: column))
-            if case .poison = object.callee {} else {
+            if case .poison = object.callee {
+            } else {
                 object.callee = .member(name: nil, column: column, instruction: code.count - 1)
             }
         }

@@ -14,7 +14,9 @@ enum ExpressionBinaryOperator: Sendable {
 
 /// The global functions a condition may call.
 enum ExpressionGlobalFunction: String, Sendable, CaseIterable {
-    case number = "Number", string = "String", boolean = "Boolean"
+    case number = "Number"
+    case string = "String"
+    case boolean = "Boolean"
     case parseInt, parseFloat
 }
 

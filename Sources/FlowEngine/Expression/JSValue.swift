@@ -15,7 +15,10 @@ package enum JSMethod: String, Sendable, CaseIterable {
 /// A built-in method read as a value, e.g. `context.input.trim` without calling it.
 /// Two reads of the same prototype method are the same function (`''.trim === 'x'.trim`).
 package struct JSFunction: Sendable, Hashable, CustomStringConvertible {
-    package enum Prototype: String, Sendable, Hashable { case string = "String", array = "Array" }
+    package enum Prototype: String, Sendable, Hashable {
+        case string = "String"
+        case array = "Array"
+    }
 
     package let prototype: Prototype
     package let method: JSMethod

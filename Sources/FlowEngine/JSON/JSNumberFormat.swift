@@ -18,12 +18,18 @@ package func jsNumberString(_ value: Double) -> String {
     var pointPosition = 0  // number of digits before the decimal point in `mantissa`
     var seenPoint = false
     for ch in mantissa {
-        if ch == "." { seenPoint = true; continue }
+        if ch == "." {
+            seenPoint = true
+            continue
+        }
         digits.append(ch)
         if !seenPoint { pointPosition += 1 }
     }
     // Normalise: strip leading zeros (adjusting the point) and trailing zeros.
-    while digits.first == "0" { digits.removeFirst(); pointPosition -= 1 }
+    while digits.first == "0" {
+        digits.removeFirst()
+        pointPosition -= 1
+    }
     while digits.last == "0" { digits.removeLast() }
     if digits.isEmpty { return "0" }
 

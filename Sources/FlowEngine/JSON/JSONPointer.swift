@@ -26,7 +26,9 @@ extension JSONNode {
         var current = self
         for token in pointer.tokens {
             switch current.kind {
-            case .object: guard let next = current[token] else { return nil }; current = next
+            case .object:
+                guard let next = current[token] else { return nil }
+                current = next
             case .array(let items):
                 guard let i = Int(token), i >= 0, i < items.count else { return nil }
                 current = items[i]

@@ -21,7 +21,10 @@ extension JSONValue {
         case .number(let n): out += n.isFinite ? jsNumberString(n) : "null"
         case .string(let s): JSONValue.writeQuoted(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
@@ -31,7 +34,10 @@ extension JSONValue {
             JSONValue.newline(into: &out, indent: indent, level: level)
             out += "]"
         case .object(let object):
-            if object.isEmpty { out += "{}"; return }
+            if object.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
             for (i, (key, value)) in object.enumerated() {
                 if i > 0 { out += "," }

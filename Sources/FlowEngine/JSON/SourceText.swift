@@ -34,7 +34,11 @@ package struct SourceText: Sendable {
         var i = lineStart
         while i < clamped {
             let b = bytes[i]
-            if b < 0x80 { i += 1; column += 1; continue }
+            if b < 0x80 {
+                i += 1
+                column += 1
+                continue
+            }
             let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
             column += length == 4 ? 2 : 1  // astral characters are two UTF-16 units
             i += length

@@ -53,4 +53,3 @@ package struct DatabaseErrorReport: Sendable, Equatable {
         self.routine = routine
     }
 }
-

@@ -133,7 +133,10 @@ struct FindingSink {
         let bytes = source.bytes
         var i = node.offset + 1
         while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
+            if bytes[i] == UInt8(ascii: "\\") {
+                i += 2
+                continue
+            }
             if bytes[i] == UInt8(ascii: "\"") { break }
             i += 1
         }

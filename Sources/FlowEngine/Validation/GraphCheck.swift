@@ -101,7 +101,8 @@ struct GraphCheck {
                 // Only the first outgoing edge of a linear node is ever followed.
                 if source.type != .end, source.type != .handoff, seenOutgoing.contains(source.id) {
                     sink.add(
-                        .extraEdge, "\(source.type.rawValue) node '\(source.id)' already has an outgoing edge; only the first is followed, so '\(edge.id)' is ignored",
+                        .extraEdge,
+                        "\(source.type.rawValue) node '\(source.id)' already has an outgoing edge; only the first is followed, so '\(edge.id)' is ignored",
                         at: pointer(), node: source.id)
                 }
             }

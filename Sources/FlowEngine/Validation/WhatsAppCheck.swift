@@ -24,9 +24,13 @@ struct WhatsAppCheck {
     private func checkOptions(_ node: FlowNode, at pointer: JSONPointer, into sink: inout FindingSink) {
         let text = node.data["text"]?.stringValue ?? ""
         if text.trimmingJSWhitespace().isEmpty {
-            sink.add(.emptyInteractiveBody, "options node '\(node.id)' has no text; WhatsApp requires a body for buttons and lists", at: pointer / "text", node: node.id)
+            sink.add(
+                .emptyInteractiveBody, "options node '\(node.id)' has no text; WhatsApp requires a body for buttons and lists", at: pointer / "text",
+                node: node.id)
         } else if TextNormalization.jsLength(text) > Self.bodyLimit {
-            sink.add(.bodyTooLong, "options text has \(TextNormalization.jsLength(text)) characters; interactive bodies allow \(Self.bodyLimit)", at: pointer / "text", node: node.id)
+            sink.add(
+                .bodyTooLong, "options text has \(TextNormalization.jsLength(text)) characters; interactive bodies allow \(Self.bodyLimit)",
+                at: pointer / "text", node: node.id)
         }
         guard let items = node.data["options"]?.arrayValue else { return }
         let titles = items.map { $0.stringValue ?? "" }
@@ -38,7 +42,9 @@ struct WhatsAppCheck {
         }
         let asList = titles.count > Self.maxButtons
         if asList {
-            sink.add(.optionsAsList, "\(titles.count) options are sent as a list message (more than \(Self.maxButtons) buttons)", at: pointer / "options", node: node.id)
+            sink.add(
+                .optionsAsList, "\(titles.count) options are sent as a list message (more than \(Self.maxButtons) buttons)", at: pointer / "options",
+                node: node.id)
         }
         let limit = asList ? Self.rowTitleLimit : Self.buttonTitleLimit
         var seen: [String: Int] = [:]
@@ -72,7 +78,8 @@ struct WhatsAppCheck {
             }
         }
         if let body = node.data["body"]?.stringValue, TextNormalization.jsLength(body) > Self.bodyLimit {
-            sink.add(.bodyTooLong, "body has \(TextNormalization.jsLength(body)) characters; WhatsApp allows \(Self.bodyLimit)", at: pointer / "body", node: node.id)
+            sink.add(
+                .bodyTooLong, "body has \(TextNormalization.jsLength(body)) characters; WhatsApp allows \(Self.bodyLimit)", at: pointer / "body", node: node.id)
         }
         if let cta = node.data["cta"]?.stringValue, cta.trimmingJSWhitespace().count > Self.flowCTALimit {
             sink.add(

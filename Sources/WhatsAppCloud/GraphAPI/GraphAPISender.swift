@@ -1,6 +1,6 @@
-import Logging
 import FCBSupport
 import FlowEngine
+import Logging
 
 /// Sends flow messages through the WhatsApp Cloud API (docs/differences.md#sending):
 /// `POST {META_GRAPH_URL}/{version}/{phoneNumberId}/messages` with the tenant's bearer token and

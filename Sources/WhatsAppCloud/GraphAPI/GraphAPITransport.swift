@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-import NIOCore
 import FCBSupport
+import NIOCore
 
 /// One HTTP exchange with the Graph API, reduced to what the sender decides on.
 enum GraphExchange: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import Foundation
 import FCBSupport
+import Foundation
 
 /// The per-phone-number send rate (Meta's default throughput is 80 messages/s per number).
 package struct SendRateLimit: Sendable, Equatable {

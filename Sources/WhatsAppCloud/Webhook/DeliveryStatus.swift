@@ -1,5 +1,5 @@
-import Foundation
 import FCBSupport
+import Foundation
 
 /// A message's delivery status as the dashboard stores it (`Message.status`,
 /// `BroadcastRecipient.status`), mapped from Meta's status values as the old backend's current

@@ -30,7 +30,8 @@ package struct SignatureDiagnosis: Sendable, Equatable {
         var causes: [String] = []
         if secret.isEmpty {
             causes.append(
-                "the secret is empty: fcb never accepts a signature made with an empty secret; use the app's App Secret (Meta App Dashboard → App settings → Basic)")
+                "the secret is empty: fcb never accepts a signature made with an empty secret; use the app's App Secret (Meta App Dashboard → App settings → Basic)"
+            )
         }
         causes += headerProblems(header, body: body, secret: secret)
         // Digests to look for: the well-formed sha256 candidates, or a bare hex value.
@@ -43,7 +44,8 @@ package struct SignatureDiagnosis: Sendable, Equatable {
         }
         if causes.isEmpty {
             causes.append(
-                "no usual re-writing of the body explains the mismatch: most likely the secret is not the one that signed it (the App Secret of the app that owns the webhook subscription — not an access token or the verify token), or the body is not the one that was signed")
+                "no usual re-writing of the body explains the mismatch: most likely the secret is not the one that signed it (the App Secret of the app that owns the webhook subscription — not an access token or the verify token), or the body is not the one that was signed"
+            )
         }
         return causes
     }
@@ -110,17 +112,29 @@ package struct SignatureDiagnosis: Sendable, Equatable {
             bases.append((crlfToLF(body), "the file has Windows line endings (CRLF); the signed bytes have LF"))
         }
         if let escaped = BodyVariants.escapingNonASCII(body) {
-            bases.append((escaped, "the signed bytes have non-ASCII characters escaped as \\u00e4 (as Meta sends them) but this body has them as raw UTF-8: it was decoded and re-written after Meta signed it"))
+            bases.append(
+                (
+                    escaped,
+                    "the signed bytes have non-ASCII characters escaped as \\u00e4 (as Meta sends them) but this body has them as raw UTF-8: it was decoded and re-written after Meta signed it"
+                ))
         }
         if let escapedUpper = BodyVariants.escapingNonASCII(body, uppercase: true) {
             bases.append((escapedUpper, "the signed bytes have non-ASCII characters escaped as \\u00E4 (upper-case hex) but this body has them as raw UTF-8"))
         }
         if let unescaped = BodyVariants.unescapingNonASCII(body) {
-            bases.append((unescaped, "the signed bytes have non-ASCII characters as raw UTF-8 (ä) but this body has them escaped as \\u00e4: one side re-serialised the JSON (JSON.stringify) instead of using the raw bytes"))
+            bases.append(
+                (
+                    unescaped,
+                    "the signed bytes have non-ASCII characters as raw UTF-8 (ä) but this body has them escaped as \\u00e4: one side re-serialised the JSON (JSON.stringify) instead of using the raw bytes"
+                ))
         }
         if let value = try? JSONValue(parsing: body) {
             for variant in BodyVariants.reserializations(of: value) where variant.bytes != body {
-                bases.append((variant.bytes, "the signature matches this body \(variant.name): the body was re-serialised between signing and now (pretty-printed for a log, re-encoded by a framework); sign and send the exact bytes"))
+                bases.append(
+                    (
+                        variant.bytes,
+                        "the signature matches this body \(variant.name): the body was re-serialised between signing and now (pretty-printed for a log, re-encoded by a framework); sign and send the exact bytes"
+                    ))
             }
         }
         var secrets: [(String, String?)] = [(secret, nil)]
@@ -149,7 +163,8 @@ package struct SignatureDiagnosis: Sendable, Equatable {
         var stripped = bytes[...]
         while let last = stripped.last, last == 0x0A || last == 0x0D { stripped = stripped.dropLast() }
         if stripped.count != bytes.count {
-            variants.append((Array(stripped), "this body ends with a line break that the signed bytes do not have (added by an editor or by echo); replay the exact bytes"))
+            variants.append(
+                (Array(stripped), "this body ends with a line break that the signed bytes do not have (added by an editor or by echo); replay the exact bytes"))
         }
         variants.append((bytes + [0x0A], "the signed bytes end with a line break that this body does not have (the signer used echo or added a newline)"))
         return variants

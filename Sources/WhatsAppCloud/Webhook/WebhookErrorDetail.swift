@@ -1,4 +1,5 @@
 import FlowEngine
+
 /// An entry of Meta's `errors[]` (on a message, a status or a whole change value):
 /// `{code, title, message, error_data:{details}, href}`.
 package struct WebhookErrorDetail: Sendable, Equatable {

@@ -163,7 +163,10 @@ package enum WebhookMessageKind: Sendable, Equatable {
     case missing
 
     package init(_ type: String?) {
-        guard let type else { self = .missing; return }
+        guard let type else {
+            self = .missing
+            return
+        }
         switch type {
         case "text": self = .text
         case "interactive": self = .interactive

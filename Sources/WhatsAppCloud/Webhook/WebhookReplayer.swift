@@ -1,7 +1,7 @@
 import AsyncHTTPClient
+import FCBSupport
 import Foundation
 import NIOCore
-import FCBSupport
 
 /// `fcb replay-webhook`: POSTs webhook deliveries to a server with a correct
 /// `X-Hub-Signature-256`, exactly as Meta would (the exact bytes, `Content-Type:

@@ -1,6 +1,6 @@
-import Foundation
 import FCBSupport
 import FlowEngine
+import Foundation
 
 /// `replay-webhook --rewrite from=…,phone_number_id=…,id=fresh,timestamp=now`: changes a few
 /// values of a recorded delivery in place, byte for byte, leaving every other byte (formatting,
@@ -130,7 +130,10 @@ package struct WebhookRewrite: Sendable, Equatable {
         case .string:
             i += 1
             while i < bytes.count {
-                if bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
+                if bytes[i] == UInt8(ascii: "\\") {
+                    i += 2
+                    continue
+                }
                 if bytes[i] == UInt8(ascii: "\"") { return i + 1 }
                 i += 1
             }

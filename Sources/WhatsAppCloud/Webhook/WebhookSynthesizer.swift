@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// A realistic delivery built from scratch (`replay-webhook --text "hola" --from … --phone-number-id …`):
 /// one text message in exactly the shape and style Meta sends (compact JSON, keys in Meta's

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
+
+@testable import FCBStore
 @testable import FCBSupport
 @testable import FlowEngine
-@testable import FCBStore
-
 
 @Suite("best-flow selection (docs/compatibility.md#flow-selection)")
 struct FlowSelectorTests {
@@ -50,7 +50,9 @@ struct ConversationEngineTests {
         func addFlow(_ id: String, trigger: String, status: String = "Active", updated: Double, definition: String) async {
             let date = Date(timeIntervalSince1970: updated)
             await store.saveFlow(
-                FlowRecord(id: id, name: id, trigger: trigger, status: status, definition: try? JSONValue(parsing: definition), createdAt: date, updatedAt: date, userId: "u"))
+                FlowRecord(
+                    id: id, name: id, trigger: trigger, status: status, definition: try? JSONValue(parsing: definition), createdAt: date, updatedAt: date,
+                    userId: "u"))
         }
 
         func send(_ text: String, context: JSONObject? = nil) async throws -> ConversationEngine.Outcome {
@@ -59,7 +61,10 @@ struct ConversationEngineTests {
     }
 
     static let menu = flowJSON(
-        [node("t", "trigger", #"{"keyword":"menu"}"#), node("o", "options", #"{"text":"?","options":["a","b"]}"#), node("m", "message", #"{"text":"elegiste {{lastSelectedOption}} {{seed}}"}"#)],
+        [
+            node("t", "trigger", #"{"keyword":"menu"}"#), node("o", "options", #"{"text":"?","options":["a","b"]}"#),
+            node("m", "message", #"{"text":"elegiste {{lastSelectedOption}} {{seed}}"}"#),
+        ],
         [edge("e1", "t", "o"), edge("e2", "o", "m", handle: "opt-0"), edge("e3", "o", "m", handle: "opt-1")])
     static let hola = flowJSON([node("t", "trigger", #"{"keyword":"hola"}"#), node("m", "message", #"{"text":"hola!"}"#)], [edge("e1", "t", "m")])
 

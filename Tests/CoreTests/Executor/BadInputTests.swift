@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FlowEngine
 
+@testable import FlowEngine
 
 @Suite("executor: bad flow data is an Errored session with a clear message, never a crash")
 struct BadInputTests {
@@ -15,8 +15,14 @@ struct BadInputTests {
         ("message", #"{"text":42}"#, "node 'n': text must be a string (got number)"),
         ("message", #"{"text":["a"]}"#, "node 'n': text must be a string (got array)"),
         ("message", #"{"useTemplate":true,"templateName":{"x":1},"templateLanguage":"es"}"#, "node 'n': templateName must be a string (got object)"),
-        ("message", #"{"useTemplate":true,"templateName":"t","templateLanguage":"es","templateParameters":[null]}"#, "node 'n': templateParameters entries must be objects (got null)"),
-        ("message", #"{"useTemplate":true,"templateName":"t","templateLanguage":"es","templateParameters":[{"component":5}]}"#, "node 'n': templateParameters.component must be a string (got number)"),
+        (
+            "message", #"{"useTemplate":true,"templateName":"t","templateLanguage":"es","templateParameters":[null]}"#,
+            "node 'n': templateParameters entries must be objects (got null)"
+        ),
+        (
+            "message", #"{"useTemplate":true,"templateName":"t","templateLanguage":"es","templateParameters":[{"component":5}]}"#,
+            "node 'n': templateParameters.component must be a string (got number)"
+        ),
         ("options", #"{"text":"x","options":"a,b"}"#, "node 'n': options must be an array (got string)"),
         ("options", #"{"text":"x","options":[]}"#, "FlowSendMessageError: Options node has no options to send (status 400)"),
         ("options", #"{"text":7,"options":["a"]}"#, "node 'n': text must be a string (got number)"),
@@ -37,9 +43,13 @@ struct BadInputTests {
 
     @Test(arguments: ["trigger", "message", "options", "delay", "condition", "api", "assign", "media", "whatsapp_flow", "handoff", "goto", "end"])
     func missingOrOddDataNeverCrashes(type: String) async throws {
-        for data in ["{}", "null", "[]", "5", #""text""#, #"{"text":null,"options":null,"seconds":null,"expression":null,"url":null,"key":null,"queue":null,"targetNodeId":null,"reason":null}"#] {
+        for data in [
+            "{}", "null", "[]", "5", #""text""#,
+            #"{"text":null,"options":null,"seconds":null,"expression":null,"url":null,"key":null,"queue":null,"targetNodeId":null,"reason":null}"#,
+        ] {
             let h = Harness(
-                #"{"nodes":[{"id":"t","type":"trigger","data":{"keyword":"hola"}},{"id":"n","type":"\#(type)","data":\#(data)}],"edges":[{"id":"e","source":"t","target":"n"}]}"#)
+                #"{"nodes":[{"id":"t","type":"trigger","data":{"keyword":"hola"}},{"id":"n","type":"\#(type)","data":\#(data)}],"edges":[{"id":"e","source":"t","target":"n"}]}"#
+            )
             let error = try await h.sendExpectingError("hola")
             let session = await h.storedSession()
             // Either it ran to a state, or it stopped with an error and an Errored session.

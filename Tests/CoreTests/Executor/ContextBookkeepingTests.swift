@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FCBSupport
 
+@testable import FCBSupport
 
 @Suite("executor: context and history the dashboard reads")
 struct ContextBookkeepingTests {
@@ -25,7 +25,8 @@ struct ContextBookkeepingTests {
         let outcome = try await h.send("Hola")
         #expect(outcome.result == .paused(nodeId: "o"))
         let t = Self.t
-        let inPayload = #"{"text":"Hola","interactiveId":null,"interactiveType":null,"interactiveTitle":null,"image":null,"video":null,"audio":null,"document":null,"sticker":null}"#
+        let inPayload =
+            #"{"text":"Hola","interactiveId":null,"interactiveType":null,"interactiveTitle":null,"image":null,"video":null,"audio":null,"document":null,"sticker":null}"#
         let expected =
             #"{"triggerMessage":"Hola","_meta":{"history":["#
             + #"{"direction":"in","type":"text","timestamp":"\#(t)","payload":\#(inPayload)},"#

@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
+
+@testable import FCBStore
 @testable import FCBSupport
 @testable import FlowEngine
-@testable import FCBStore
-
 
 /// A sender that records every message and answers with scripted results.
 final class RecordingSender: FlowSender {

@@ -4,9 +4,9 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import FlowEngine
 @testable import FlowEngineHTTP
-
 
 // MARK: - A tiny HTTP/1.1 server on 127.0.0.1, port 0
 
@@ -509,10 +509,12 @@ struct LiveAPIClientNetworkTests {
 
 @Suite("LiveAPIClient URL checks")
 struct LiveAPIClientURLTests {
-    @Test("only absolute http/https URLs with a host and no credentials", arguments: [
-        "ftp://x", "not a url", "http://", "https://", "", "   ", "file:///etc/passwd", "javascript:alert(1)",
-        "/relative/path", "http://user:pass@127.0.0.1/", "gopher://127.0.0.1:70/",
-    ])
+    @Test(
+        "only absolute http/https URLs with a host and no credentials",
+        arguments: [
+            "ftp://x", "not a url", "http://", "https://", "", "   ", "file:///etc/passwd", "javascript:alert(1)",
+            "/relative/path", "http://user:pass@127.0.0.1/", "gopher://127.0.0.1:70/",
+        ])
     func invalidURL(_ url: String) async {
         let error = await failure { () async throws(APIClientError) in
             try await LiveAPIClient().perform(get(url))
@@ -585,39 +587,43 @@ struct LiveAPIClientURLTests {
 
 @Suite("AddressPolicy")
 struct AddressPolicyTests {
-    @Test("non-public ranges", arguments: [
-        ("127.0.0.1", AddressPolicy.Category.loopback), ("127.255.255.254", .loopback), ("::1", .loopback),
-        ("0.0.0.0", .unspecified), ("0.1.2.3", .unspecified), ("::", .unspecified),
-        ("10.0.0.1", .private), ("10.255.255.255", .private),
-        ("172.16.0.1", .private), ("172.31.255.255", .private),
-        ("192.168.0.1", .private), ("192.168.255.255", .private),
-        ("100.64.0.1", .sharedAddressSpace), ("100.127.255.255", .sharedAddressSpace),
-        ("169.254.169.254", .linkLocal), ("169.254.0.1", .linkLocal),
-        ("fe80::1", .linkLocal), ("febf:ffff::1", .linkLocal),
-        ("fc00::1", .uniqueLocal), ("fd12:3456:789a::1", .uniqueLocal),
-        ("fec0::1", .siteLocal),
-        ("224.0.0.1", .multicast), ("239.255.255.250", .multicast), ("ff02::1", .multicast), ("ff05::2", .multicast),
-        ("255.255.255.255", .broadcast),
-        ("240.0.0.1", .reserved), ("192.0.2.10", .reserved), ("198.18.0.1", .reserved), ("203.0.113.9", .reserved),
-        ("2001:db8::1", .reserved), ("2001:0:4136:e378::1", .reserved), ("100::1", .reserved),
-        // IPv4 inside IPv6
-        ("::ffff:127.0.0.1", .loopback), ("::ffff:7f00:1", .loopback), ("::ffff:169.254.169.254", .linkLocal),
-        ("::ffff:10.1.2.3", .private), ("::127.0.0.1", .loopback), ("::ffff:0:192.168.0.1", .private),
-        ("64:ff9b::a9fe:a9fe", .linkLocal), ("64:ff9b:1::1", .reserved),
-        ("2002:7f00:0001::1", .loopback), ("2002:c0a8:0101::", .private),
-    ])
+    @Test(
+        "non-public ranges",
+        arguments: [
+            ("127.0.0.1", AddressPolicy.Category.loopback), ("127.255.255.254", .loopback), ("::1", .loopback),
+            ("0.0.0.0", .unspecified), ("0.1.2.3", .unspecified), ("::", .unspecified),
+            ("10.0.0.1", .private), ("10.255.255.255", .private),
+            ("172.16.0.1", .private), ("172.31.255.255", .private),
+            ("192.168.0.1", .private), ("192.168.255.255", .private),
+            ("100.64.0.1", .sharedAddressSpace), ("100.127.255.255", .sharedAddressSpace),
+            ("169.254.169.254", .linkLocal), ("169.254.0.1", .linkLocal),
+            ("fe80::1", .linkLocal), ("febf:ffff::1", .linkLocal),
+            ("fc00::1", .uniqueLocal), ("fd12:3456:789a::1", .uniqueLocal),
+            ("fec0::1", .siteLocal),
+            ("224.0.0.1", .multicast), ("239.255.255.250", .multicast), ("ff02::1", .multicast), ("ff05::2", .multicast),
+            ("255.255.255.255", .broadcast),
+            ("240.0.0.1", .reserved), ("192.0.2.10", .reserved), ("198.18.0.1", .reserved), ("203.0.113.9", .reserved),
+            ("2001:db8::1", .reserved), ("2001:0:4136:e378::1", .reserved), ("100::1", .reserved),
+            // IPv4 inside IPv6
+            ("::ffff:127.0.0.1", .loopback), ("::ffff:7f00:1", .loopback), ("::ffff:169.254.169.254", .linkLocal),
+            ("::ffff:10.1.2.3", .private), ("::127.0.0.1", .loopback), ("::ffff:0:192.168.0.1", .private),
+            ("64:ff9b::a9fe:a9fe", .linkLocal), ("64:ff9b:1::1", .reserved),
+            ("2002:7f00:0001::1", .loopback), ("2002:c0a8:0101::", .private),
+        ])
     func nonPublic(_ text: String, _ expected: AddressPolicy.Category) throws {
         let address = try #require(IPAddress(text))
         #expect(AddressPolicy.category(of: address) == expected, "\(text)")
         #expect(!AddressPolicy.isPublic(address))
     }
 
-    @Test("public addresses", arguments: [
-        "8.8.8.8", "1.1.1.1", "172.32.0.1", "172.15.255.255", "100.63.255.255", "100.128.0.1", "169.253.255.255",
-        "192.169.0.1", "11.0.0.1", "223.255.255.255", "93.184.215.14",
-        "2001:4860::8888", "2001:4860:4860::8844", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808",
-        "2002:0808:0808::1",
-    ])
+    @Test(
+        "public addresses",
+        arguments: [
+            "8.8.8.8", "1.1.1.1", "172.32.0.1", "172.15.255.255", "100.63.255.255", "100.128.0.1", "169.253.255.255",
+            "192.169.0.1", "11.0.0.1", "223.255.255.255", "93.184.215.14",
+            "2001:4860::8888", "2001:4860:4860::8844", "2606:4700:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808",
+            "2002:0808:0808::1",
+        ])
     func isPublic(_ text: String) throws {
         let address = try #require(IPAddress(text))
         #expect(AddressPolicy.category(of: address) == .public, "\(text)")

@@ -1,14 +1,17 @@
 import Foundation
 import Testing
-@testable import FlowEngine
 
+@testable import FlowEngine
 
 @Suite("executor: node types")
 struct NodeBehaviourTests {
     @Test func messageSendsInterpolatedTextAndWritesTheRow() async throws {
         let h = Harness(
             flowJSON(
-                [node("t", "trigger", #"{"keyword":"hola"}"#), node("a", "assign", #"{"key":"cliente.nombre","value":"Ada {{input}}"}"#), node("m", "message", #"{"text":"Hola {{cliente.nombre}} / {{context.cliente.nombre}} / {{missing}} / {{ lastInput }}"}"#)],
+                [
+                    node("t", "trigger", #"{"keyword":"hola"}"#), node("a", "assign", #"{"key":"cliente.nombre","value":"Ada {{input}}"}"#),
+                    node("m", "message", #"{"text":"Hola {{cliente.nombre}} / {{context.cliente.nombre}} / {{missing}} / {{ lastInput }}"}"#),
+                ],
                 [edge("e1", "t", "a"), edge("e2", "a", "m")]))
         let outcome = try await h.send("hola")
         #expect(outcome.result == .completed)
@@ -25,10 +28,14 @@ struct NodeBehaviourTests {
     }
 
     @Test func templateComponentsAreGrouped() async throws {
-        let parameters = #"[{"component":"body","value":"{{input}}"},{"component":" BODY ","value":"dos"},{"component":"button","subType":"URL","index":0,"value":"abc"},{"component":"header","value":"h"},{"component":"","value":"tres"},{"component":"button","subType":"url","index":1,"value":"x"}]"#
+        let parameters =
+            #"[{"component":"body","value":"{{input}}"},{"component":" BODY ","value":"dos"},{"component":"button","subType":"URL","index":0,"value":"abc"},{"component":"header","value":"h"},{"component":"","value":"tres"},{"component":"button","subType":"url","index":1,"value":"x"}]"#
         let h = Harness(
             flowJSON(
-                [node("t", "trigger", #"{"keyword":"hola"}"#), node("m", "message", #"{"useTemplate":true,"templateName":" promo ","templateLanguage":"es_AR","templateParameters":\#(parameters)}"#)],
+                [
+                    node("t", "trigger", #"{"keyword":"hola"}"#),
+                    node("m", "message", #"{"useTemplate":true,"templateName":" promo ","templateLanguage":"es_AR","templateParameters":\#(parameters)}"#),
+                ],
                 [edge("e1", "t", "m")]))
         try await h.send("hola")
         #expect(
@@ -49,12 +56,14 @@ struct NodeBehaviourTests {
         )
         let entry = try #require(await h.context()["_meta"]?["history"]?.arrayValue?.last)
         #expect(entry["payload"]?["parameters"]?.arrayValue?[2].serialized() == #"{"component":"BUTTON","subType":"URL","index":0,"value":"abc","raw":"abc"}"#)
-        #expect(entry["payload"]?["parameters"]?.arrayValue?[4].serialized() == #"{"component":"BODY","subType":null,"index":null,"value":"tres","raw":"tres"}"#)
+        #expect(
+            entry["payload"]?["parameters"]?.arrayValue?[4].serialized() == #"{"component":"BODY","subType":null,"index":null,"value":"tres","raw":"tres"}"#)
         #expect(await h.context()["lastBotMessage"] == "promo")
     }
 
     @Test func templateWithoutNameFailsAndErrors() async throws {
-        let h = Harness(flowJSON([node("t", "trigger", #"{"keyword":"hola"}"#), node("m", "message", #"{"useTemplate":true,"templateName":"x"}"#)], [edge("e1", "t", "m")]))
+        let h = Harness(
+            flowJSON([node("t", "trigger", #"{"keyword":"hola"}"#), node("m", "message", #"{"useTemplate":true,"templateName":"x"}"#)], [edge("e1", "t", "m")]))
         let error = try await h.sendExpectingError("hola")
         #expect(error == .send(FlowSendMessageError("Missing template name or language for WhatsApp template message", status: 400)))
         #expect(await h.storedSession()?.status == "Errored")
@@ -65,7 +74,10 @@ struct NodeBehaviourTests {
     @Test func optionsAsButtonsAndAsList() async throws {
         let h = Harness(
             flowJSON(
-                [node("t", "trigger", #"{"keyword":"hola"}"#), node("o", "options", #"{"text":"Elegí","options":["Consultar estado del pedido","Consultar estado del envío","Otra  cosa"]}"#)],
+                [
+                    node("t", "trigger", #"{"keyword":"hola"}"#),
+                    node("o", "options", #"{"text":"Elegí","options":["Consultar estado del pedido","Consultar estado del envío","Otra  cosa"]}"#),
+                ],
                 [edge("e1", "t", "o")]))
         try await h.send("hola")
         #expect(
@@ -83,7 +95,12 @@ struct NodeBehaviourTests {
 
         let list = Harness(
             flowJSON(
-                [node("t", "trigger", #"{"keyword":"menu"}"#), node("o", "options", #"{"text":"Menú","listButton":"Ver temas","options":["Uno","Dos","Tres","Cuatro","Opción con un título bastante largo","Uno"]}"#)],
+                [
+                    node("t", "trigger", #"{"keyword":"menu"}"#),
+                    node(
+                        "o", "options",
+                        #"{"text":"Menú","listButton":"Ver temas","options":["Uno","Dos","Tres","Cuatro","Opción con un título bastante largo","Uno"]}"#),
+                ],
                 [edge("e1", "t", "o")]))
         try await list.send("menu")
         #expect(
@@ -111,10 +128,15 @@ struct NodeBehaviourTests {
     }
 
     @Test func conditionsBranchAndNeverFallBack() async throws {
-        func run(_ expression: String, edges: [String] = [edge("e2", "c", "yes", handle: "true"), edge("e3", "c", "no", handle: "false")]) async throws -> (String?, FlowRunOutcome) {
+        func run(
+            _ expression: String, edges: [String] = [edge("e2", "c", "yes", handle: "true"), edge("e3", "c", "no", handle: "false")]
+        ) async throws -> (String?, FlowRunOutcome) {
             let h = Harness(
                 flowJSON(
-                    [node("t", "trigger", #"{"keyword":"hola"}"#), node("c", "condition", #"{"expression":\#(expression)}"#), node("yes", "message", #"{"text":"sí"}"#), node("no", "message", #"{"text":"no"}"#)],
+                    [
+                        node("t", "trigger", #"{"keyword":"hola"}"#), node("c", "condition", #"{"expression":\#(expression)}"#),
+                        node("yes", "message", #"{"text":"sí"}"#), node("no", "message", #"{"text":"no"}"#),
+                    ],
                     [edge("e1", "t", "c")] + edges))
             let outcome = try await h.send("hola OK")
             if case .text(let body)? = h.sender.sent.first { return (body, outcome) }
@@ -141,7 +163,10 @@ struct NodeBehaviourTests {
             flowJSON(
                 [
                     node("t", "trigger", #"{"keyword":"hola"}"#),
-                    node("a", "api", #"{"url":"https://api.example.com/orders/{{input}}","method":"post","headers":{"Authorization":"Bearer {{token}}","X-N":5},"body":"{\"q\":\"{{input}}\"}","assignTo":"order.data"}"#),
+                    node(
+                        "a", "api",
+                        #"{"url":"https://api.example.com/orders/{{input}}","method":"post","headers":{"Authorization":"Bearer {{token}}","X-N":5},"body":"{\"q\":\"{{input}}\"}","assignTo":"order.data"}"#
+                    ),
                     node("b", "api", #"{"url":"https://api.example.com/fail"}"#),
                 ],
                 [edge("e1", "t", "a"), edge("e2", "a", "b")]),
@@ -168,10 +193,15 @@ struct NodeBehaviourTests {
                     node("t", "trigger", #"{"keyword":"hola"}"#), node("a1", "assign", #"{"key":"context.customer_name","value":"Ada"}"#),
                     node("a2", "assign", #"{"key":"edad","value":20}"#), node("a3", "assign", #"{"key":"x.y","value":"{{edad}}"}"#),
                     node("a4", "assign", #"{"key":"","value":"ignored"}"#), node("a5", "assign", #"{"key":"lastInput.sub","value":"v"}"#),
-                    node("c", "condition", #"{"expression":"context.edad > 18 && context.customer_name === undefined && context.context.customer_name === 'Ada'"}"#),
+                    node(
+                        "c", "condition",
+                        #"{"expression":"context.edad > 18 && context.customer_name === undefined && context.context.customer_name === 'Ada'"}"#),
                     node("m", "message", #"{"text":"{{context.customer_name}} {{x.y}}"}"#),
                 ],
-                [edge("e1", "t", "a1"), edge("e2", "a1", "a2"), edge("e3", "a2", "a3"), edge("e4", "a3", "a4"), edge("e5", "a4", "a5"), edge("e6", "a5", "c"), edge("e7", "c", "m", handle: "true")]))
+                [
+                    edge("e1", "t", "a1"), edge("e2", "a1", "a2"), edge("e3", "a2", "a3"), edge("e4", "a3", "a4"), edge("e5", "a4", "a5"),
+                    edge("e6", "a5", "c"), edge("e7", "c", "m", handle: "true"),
+                ]))
         try await h.send("hola")
         #expect(h.sender.sent == [.text(body: "Ada 20")])
         let context = await h.context()
@@ -184,7 +214,11 @@ struct NodeBehaviourTests {
     @Test func mediaAndItsFailureRow() async throws {
         let h = Harness(
             flowJSON(
-                [node("t", "trigger", #"{"keyword":"hola"}"#), node("m", "media", #"{"mediaType":"document","url":"https://cdn.example.com/{{input}}.pdf","caption":"Lista {{input}}"}"#), node("m2", "media", #"{"mediaType":"sticker","id":"123"}"#)],
+                [
+                    node("t", "trigger", #"{"keyword":"hola"}"#),
+                    node("m", "media", #"{"mediaType":"document","url":"https://cdn.example.com/{{input}}.pdf","caption":"Lista {{input}}"}"#),
+                    node("m2", "media", #"{"mediaType":"sticker","id":"123"}"#),
+                ],
                 [edge("e1", "t", "m"), edge("e2", "m", "m2")]),
             sender: RecordingSender(results: [.success(messageId: "wamid.A"), .failure(error: "(#131053) Media upload error", status: 400)]))
         let error = try await h.sendExpectingError("hola")
@@ -205,7 +239,10 @@ struct NodeBehaviourTests {
 
     @Test func whatsappFlowRecordedOrSent() async throws {
         let definition = flowJSON(
-            [node("t", "trigger", #"{"keyword":"hola"}"#), node("f", "whatsapp_flow", #"{"header":" Turnos ","body":"Reservá {{input}}","footer":"","cta":"Abrir"}"#)],
+            [
+                node("t", "trigger", #"{"keyword":"hola"}"#),
+                node("f", "whatsapp_flow", #"{"header":" Turnos ","body":"Reservá {{input}}","footer":"","cta":"Abrir"}"#),
+            ],
             [edge("e1", "t", "f")])
         let recorded = Harness(definition)
         try await recorded.send("hola")
@@ -244,14 +281,18 @@ struct NodeBehaviourTests {
     @Test func gotoAndEnd() async throws {
         let h = Harness(
             flowJSON(
-                [node("t", "trigger", #"{"keyword":"hola"}"#), node("g", "goto", #"{"targetNodeId":"e"}"#), node("x", "message", #"{"text":"skipped"}"#), node("e", "end", #"{"reason":7}"#)],
+                [
+                    node("t", "trigger", #"{"keyword":"hola"}"#), node("g", "goto", #"{"targetNodeId":"e"}"#), node("x", "message", #"{"text":"skipped"}"#),
+                    node("e", "end", #"{"reason":7}"#),
+                ],
                 [edge("e1", "t", "g"), edge("e2", "g", "x")]))
         let outcome = try await h.send("hola")
         #expect(outcome.result == .completed)
         #expect(h.sender.sent.isEmpty)
         #expect(await h.context()["endReason"] == 7)
 
-        let numeric = Harness(flowJSON([node("t", "trigger", #"{"keyword":"hola"}"#), node("g", "goto", #"{"targetNodeId":5}"#), node("5", "end")], [edge("e1", "t", "g")]))
+        let numeric = Harness(
+            flowJSON([node("t", "trigger", #"{"keyword":"hola"}"#), node("g", "goto", #"{"targetNodeId":5}"#), node("5", "end")], [edge("e1", "t", "g")]))
         #expect(try await numeric.send("hola").result == .errored(reason: "Next node 5 not found"))
     }
 }

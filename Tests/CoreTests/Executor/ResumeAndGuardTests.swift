@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FlowEngine
 
+@testable import FlowEngine
 
 @Suite("executor: triggers, resume, status transitions, guards")
 struct ResumeAndGuardTests {
@@ -46,13 +46,15 @@ struct ResumeAndGuardTests {
         #expect(try await h.send(nil).result == .noTrigger)
     }
 
-    @Test(arguments: [
-        ("Hablar con alguien", nil, "humano"), ("  hablar CON alguién ", nil, "humano"), ("2", nil, "humano"), ("3", nil, "estado"),
-        ("Consultar estado de…", nil, "estado"), ("x", InboundMessage.Interactive(type: "button_reply", id: "hablar_con_alguien", title: "Hablar con alguien"), "humano"),
-        ("x", InboundMessage.Interactive(type: "button_reply", id: "opt-2", title: nil), "estado"),
-        ("x", InboundMessage.Interactive(type: "button_reply", id: "VER_CATÁLOGO", title: nil), "catálogo"),
-        ("4", nil, "no entendí"), ("0", nil, "no entendí"), ("ver", nil, "no entendí"),
-    ] as [(String, InboundMessage.Interactive?, String)])
+    @Test(
+        arguments: [
+            ("Hablar con alguien", nil, "humano"), ("  hablar CON alguién ", nil, "humano"), ("2", nil, "humano"), ("3", nil, "estado"),
+            ("Consultar estado de…", nil, "estado"),
+            ("x", InboundMessage.Interactive(type: "button_reply", id: "hablar_con_alguien", title: "Hablar con alguien"), "humano"),
+            ("x", InboundMessage.Interactive(type: "button_reply", id: "opt-2", title: nil), "estado"),
+            ("x", InboundMessage.Interactive(type: "button_reply", id: "VER_CATÁLOGO", title: nil), "catálogo"),
+            ("4", nil, "no entendí"), ("0", nil, "no entendí"), ("ver", nil, "no entendí"),
+        ] as [(String, InboundMessage.Interactive?, String)])
     func optionsResume(text: String, interactive: InboundMessage.Interactive?, expected: String) async throws {
         let (body, _) = try await reply(text, interactive: interactive)
         #expect(body == expected)
@@ -61,7 +63,10 @@ struct ResumeAndGuardTests {
     @Test func noMatchWithoutEdgeRepromptsAndStaysPaused() async throws {
         let h = Harness(
             flowJSON(
-                [node("t", "trigger", #"{"keyword":"hola"}"#), node("o", "options", #"{"text":"¿Sí o no?","options":["Sí","No"]}"#), node("a", "message", #"{"text":"ok"}"#)],
+                [
+                    node("t", "trigger", #"{"keyword":"hola"}"#), node("o", "options", #"{"text":"¿Sí o no?","options":["Sí","No"]}"#),
+                    node("a", "message", #"{"text":"ok"}"#),
+                ],
                 [edge("e1", "t", "o"), edge("e2", "o", "a", handle: "opt-0")]))
         try await h.send("hola")
         let outcome = try await h.send("quizás")
@@ -91,7 +96,9 @@ struct ResumeAndGuardTests {
 
     @Test func resumeTargetMissingErrors() async throws {
         let h = Harness(
-            flowJSON([node("t", "trigger", #"{"keyword":"hola"}"#), node("o", "options", #"{"text":"?","options":["a","b"]}"#)], [edge("e1", "t", "o"), edge("e2", "o", "zzz", handle: "opt-0")]))
+            flowJSON(
+                [node("t", "trigger", #"{"keyword":"hola"}"#), node("o", "options", #"{"text":"?","options":["a","b"]}"#)],
+                [edge("e1", "t", "o"), edge("e2", "o", "zzz", handle: "opt-0")]))
         try await h.send("hola")
         #expect(try await h.send("a").result == .errored(reason: "next node 'zzz' not found (resume)"))
         #expect(await h.storedSession()?.status == "Errored")

@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import FlowEngine
-@testable import FCBStore
 
+@testable import FCBStore
+@testable import FlowEngine
 
 /// Records every session write the executor makes, and what the stored session looked like
 /// when each message was sent.

@@ -1,5 +1,5 @@
-import Testing
 import FlowEngine
+import Testing
 
 @Suite("Expression context paths")
 struct ExpressionContextPathTests {

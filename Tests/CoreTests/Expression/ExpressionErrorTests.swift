@@ -1,5 +1,5 @@
-import Testing
 import FlowEngine
+import Testing
 
 @Suite("Expression errors")
 struct ExpressionErrorTests {

@@ -1,5 +1,5 @@
-import Foundation
 import FlowEngine
+import Foundation
 
 /// A small, order-preserving JSON reader for the expression fixtures, so these tests depend
 /// only on the expression module.

@@ -1,5 +1,5 @@
-import Testing
 import FlowEngine
+import Testing
 
 /// Every row of Fixtures/expression-table.json: the value real JavaScript (Node) gives, as
 /// checked by `node scripts/expression-table.js`.

@@ -1,6 +1,6 @@
 import Testing
-@testable import FlowEngine
 
+@testable import FlowEngine
 
 @Suite("Lenient loading (sanitizeFlowDefinition)")
 struct FlowLoaderTests {
@@ -28,7 +28,8 @@ struct FlowLoaderTests {
 
     @Test func nodeRules() {
         let result = load(
-            #"{"nodes":[{"id":1,"type":"message"},{"id":"","type":"message"},{"id":"a","type":"carousel"},{"id":"b"},{"id":"c","type":"end","position":"x"},"str"]}"#)
+            #"{"nodes":[{"id":1,"type":"message"},{"id":"","type":"message"},{"id":"a","type":"carousel"},{"id":"b"},{"id":"c","type":"end","position":"x"},"str"]}"#
+        )
         #expect(
             result.issues.map(\.description) == [
                 "/nodes/0/id: Invalid input: expected string, received number",
@@ -43,7 +44,9 @@ struct FlowLoaderTests {
 
     @Test func coordinatesAreCoercedLikeJavaScript() throws {
         let definition = try FlowDefinition.sanitize(
-            jsonText: #"{"nodes":[{"id":"a","type":"end","position":{"x":"12.5","y":"abc"}},{"id":"b","type":"end","position":{"x":null,"y":true}},{"id":"c","type":"end"}]}"#)
+            jsonText:
+                #"{"nodes":[{"id":"a","type":"end","position":{"x":"12.5","y":"abc"}},{"id":"b","type":"end","position":{"x":null,"y":true}},{"id":"c","type":"end"}]}"#
+        )
         #expect(definition.nodes.map(\.position) == [.init(x: 12.5, y: 0), .init(x: 0, y: 1), .init(x: 0, y: 0)])
     }
 
@@ -52,7 +55,9 @@ struct FlowLoaderTests {
             jsonText: #"{"nodes":[{"id":"a","type":"message","data":[1],"width":150,"selected":true}],"edges":[]}"#)
         #expect(definition.nodes[0].data == [:])
         #expect(definition.nodes[0].extras == ["width": 150, "selected": true])
-        #expect(definition.jsonValue.serialized() == #"{"nodes":[{"width":150,"selected":true,"id":"a","type":"message","data":{},"position":{"x":0,"y":0}}],"edges":[]}"#)
+        #expect(
+            definition.jsonValue.serialized()
+                == #"{"nodes":[{"width":150,"selected":true,"id":"a","type":"message","data":{},"position":{"x":0,"y":0}}],"edges":[]}"#)
     }
 
     @Test func edgeHandles() throws {
@@ -61,7 +66,9 @@ struct FlowLoaderTests {
         #expect(definition.edges[0].sourceHandle == .named("opt-0"))
         #expect(definition.edges[0].targetHandle == .null)
         #expect(definition.edges[1].sourceHandle == .absent)
-        #expect(definition.jsonValue["edges"]?.serialized() == #"[{"id":"e1","source":"a","target":"b","sourceHandle":"opt-0","targetHandle":null},{"id":"e2","source":"a","target":"b"}]"#)
+        #expect(
+            definition.jsonValue["edges"]?.serialized()
+                == #"[{"id":"e1","source":"a","target":"b","sourceHandle":"opt-0","targetHandle":null},{"id":"e2","source":"a","target":"b"}]"#)
         let bad = load(#"{"edges":[{"id":"e1","source":"a","target":"b","sourceHandle":3},{"id":"e2","source":"a"}]}"#)
         #expect(
             bad.issues.map(\.description) == [
@@ -72,13 +79,17 @@ struct FlowLoaderTests {
 
     @Test func indexesFollowTheReference() throws {
         let definition = try FlowDefinition.sanitize(
-            jsonText: #"{"nodes":[{"id":"a","type":"message","data":{"text":"1"}},{"id":"a","type":"message","data":{"text":"2"}}],"edges":[{"id":"e1","source":"a","target":"b"},{"id":"e2","source":"a","target":"c"}]}"#)
+            jsonText:
+                #"{"nodes":[{"id":"a","type":"message","data":{"text":"1"}},{"id":"a","type":"message","data":{"text":"2"}}],"edges":[{"id":"e1","source":"a","target":"b"},{"id":"e2","source":"a","target":"c"}]}"#
+        )
         #expect(definition.nodeIndex()["a"]?.data["text"] == "2")
         #expect(definition.outgoingIndex()["a"]?.map(\.id) == ["e1", "e2"])
     }
 
     @Test func typedDataReadsLeniently() {
-        let node = FlowNode(id: "m", type: .message, data: ["text": 5, "useTemplate": "yes", "templateParameters": [["component": "body", "index": 1.5, "value": "x"], "junk"]])
+        let node = FlowNode(
+            id: "m", type: .message,
+            data: ["text": 5, "useTemplate": "yes", "templateParameters": [["component": "body", "index": 1.5, "value": "x"], "junk"]])
         guard case .message(let message) = node.typedData else {
             Issue.record("expected message data")
             return
@@ -90,9 +101,10 @@ struct FlowLoaderTests {
         #expect(message.templateParameters[1].component == nil)
     }
 
-    @Test(arguments: [
-        ("Hola", "hola"), ("  PROMOÇÃO  ", "promocao"), ("Ñandú", "nandu"), ("   ", nil), ("", nil), ("Ärger über", "arger uber"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("Hola", "hola"), ("  PROMOÇÃO  ", "promocao"), ("Ñandú", "nandu"), ("   ", nil), ("", nil), ("Ärger über", "arger uber"),
+        ] as [(String, String?)])
     func triggerKeys(input: String, expected: String?) {
         #expect(TextNormalization.triggerKey(input) == expected)
     }

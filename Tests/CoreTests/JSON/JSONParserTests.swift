@@ -1,6 +1,6 @@
 import Testing
-@testable import FlowEngine
 
+@testable import FlowEngine
 
 @Suite("JSON parser with positions")
 struct JSONParserTests {

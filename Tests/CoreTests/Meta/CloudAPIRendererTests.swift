@@ -1,7 +1,7 @@
 import Testing
+
 @testable import FlowEngine
 @testable import WhatsAppCloud
-
 
 @Suite("Cloud API request bodies")
 struct CloudAPIRendererTests {
@@ -148,7 +148,9 @@ struct CloudAPIRendererTests {
         let message = OutboundMessage.list(
             body: "Elegí un plato", button: "Platos",
             sections: [
-                .init(title: "Entradas", rows: [.init(id: "e1", title: "Empanada", description: "De carne, cortada a cuchillo"), .init(id: "e2", title: "Provoleta")]),
+                .init(
+                    title: "Entradas",
+                    rows: [.init(id: "e1", title: "Empanada", description: "De carne, cortada a cuchillo"), .init(id: "e2", title: "Provoleta")]),
                 .init(title: "Postres", rows: [.init(id: "p1", title: "Flan", description: "Con dulce de leche 🍮")]),
             ])
         #expect(

@@ -3,9 +3,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
-@testable import FlowEngine
-@testable import FCBTesting
 
+@testable import FCBTesting
+@testable import FlowEngine
 
 /// Runs one test at a time with the other loopback suites, to keep the load of many NIO servers
 /// and HTTP clients off the rest of the test run.
@@ -17,7 +17,8 @@ extension LoopbackNetworkSuites {
             let body: String
         }
 
-        func post(_ url: String, body: String, headers: [(String, String)] = [("Authorization", "Bearer t")], method: HTTPMethod = .POST) async throws -> Answer {
+        func post(_ url: String, body: String, headers: [(String, String)] = [("Authorization", "Bearer t")], method: HTTPMethod = .POST) async throws -> Answer
+        {
             var request = HTTPClientRequest(url: url)
             request.method = method
             for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -29,9 +30,13 @@ extension LoopbackNetworkSuites {
 
         @Test func answersLikeMeta() async throws {
             try await FakeGraphAPI.withRunning { fake in
-                let message = try await post(fake.url + GraphTest.messagesPath, body: #"{"to":"+54 9 11 5555-0000","type":"text","text":{"body":"x"},"messaging_product":"whatsapp"}"#)
+                let message = try await post(
+                    fake.url + GraphTest.messagesPath, body: #"{"to":"+54 9 11 5555-0000","type":"text","text":{"body":"x"},"messaging_product":"whatsapp"}"#)
                 #expect(message.status == 200)
-                #expect(message.body == #"{"messaging_product":"whatsapp","contacts":[{"input":"+54 9 11 5555-0000","wa_id":"5491155550000"}],"messages":[{"id":"wamid.FAKE000001"}]}"#)
+                #expect(
+                    message.body
+                        == #"{"messaging_product":"whatsapp","contacts":[{"input":"+54 9 11 5555-0000","wa_id":"5491155550000"}],"messages":[{"id":"wamid.FAKE000001"}]}"#
+                )
                 let register = try await post(fake.url + GraphTest.registerPath, body: #"{"messaging_product":"whatsapp","pin":"1"}"#)
                 #expect(register.status == 200)
                 #expect(register.body == #"{"success":true}"#)
@@ -112,13 +117,14 @@ extension LoopbackNetworkSuites {
                      {"delay_ms": 20000, "comment": "slow"}, {"drop": true, "to": "5491155550000"},
                      {"error": 190, "http_status": 401, "subcode": 463, "message": "expired"}]
                     """#.utf8))
-            #expect(rules == [
-                FakeGraphRule(phoneNumberId: "106540352242922", times: 2, reply: .graphError(code: 130429)),
-                FakeGraphRule(edge: .messages, times: nil, reply: .status(503, body: "upstream unavailable")),
-                FakeGraphRule(delayMilliseconds: 20000, reply: .success),
-                FakeGraphRule(recipient: "5491155550000", reply: .drop),
-                FakeGraphRule(reply: .graphError(code: 190, httpStatus: 401, subcode: 463, message: "expired")),
-            ])
+            #expect(
+                rules == [
+                    FakeGraphRule(phoneNumberId: "106540352242922", times: 2, reply: .graphError(code: 130429)),
+                    FakeGraphRule(edge: .messages, times: nil, reply: .status(503, body: "upstream unavailable")),
+                    FakeGraphRule(delayMilliseconds: 20000, reply: .success),
+                    FakeGraphRule(recipient: "5491155550000", reply: .drop),
+                    FakeGraphRule(reply: .graphError(code: 190, httpStatus: 401, subcode: 463, message: "expired")),
+                ])
             #expect(try FakeGraphScript.rules(from: Array(#"{"rules":[]}"#.utf8)).isEmpty)
             let problems: [(String, String)] = [
                 ("nope", "script is not valid JSON"),

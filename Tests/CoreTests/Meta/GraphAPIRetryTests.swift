@@ -1,11 +1,11 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import FCBSupport
+@testable import FCBTesting
 @testable import FlowEngine
 @testable import WhatsAppCloud
-@testable import FCBTesting
-
 
 /// Every retry path against the fake: request counts, and the waits on the virtual clock
 /// (jitter fixed at 0.5: retry n waits 3/4 of min(8 s, 500 ms × 2^(n-1)) → 375, 750, 1500 ms).

@@ -1,10 +1,10 @@
 import Foundation
 import Testing
+
 @testable import FCBSupport
+@testable import FCBTesting
 @testable import FlowEngine
 @testable import WhatsAppCloud
-@testable import FCBTesting
-
 
 /// Runs one test at a time with the other loopback suites, to keep the load of many NIO servers
 /// and HTTP clients off the rest of the test run.
@@ -23,9 +23,18 @@ extension LoopbackNetworkSuites {
                     .list(body: "Menú", button: "Ver opciones", sections: [.init(rows: (1...4).map { .init(id: "r\($0)", title: "Row \($0)") })]),
                     #"{"to":"5491155550000","type":"interactive","interactive":{"type":"list","body":{"text":"Menú"},"action":{"button":"Ver opciones","sections":[{"rows":[{"id":"r1","title":"Row 1"},{"id":"r2","title":"Row 2"},{"id":"r3","title":"Row 3"},{"id":"r4","title":"Row 4"}]}]}},"messaging_product":"whatsapp"}"#
                 ),
-                (.media(.init(kind: .image, id: "MEDIA_ID", caption: "Nuestro menú")), #"{"to":"5491155550000","type":"image","image":{"id":"MEDIA_ID","caption":"Nuestro menú"},"messaging_product":"whatsapp"}"#),
-                (.media(.init(kind: .video, url: "https://cdn.example.com/v.mp4")), #"{"to":"5491155550000","type":"video","video":{"link":"https://cdn.example.com/v.mp4"},"messaging_product":"whatsapp"}"#),
-                (.media(.init(kind: .audio, id: "AUDIO", caption: "dropped")), #"{"to":"5491155550000","type":"audio","audio":{"id":"AUDIO"},"messaging_product":"whatsapp"}"#),
+                (
+                    .media(.init(kind: .image, id: "MEDIA_ID", caption: "Nuestro menú")),
+                    #"{"to":"5491155550000","type":"image","image":{"id":"MEDIA_ID","caption":"Nuestro menú"},"messaging_product":"whatsapp"}"#
+                ),
+                (
+                    .media(.init(kind: .video, url: "https://cdn.example.com/v.mp4")),
+                    #"{"to":"5491155550000","type":"video","video":{"link":"https://cdn.example.com/v.mp4"},"messaging_product":"whatsapp"}"#
+                ),
+                (
+                    .media(.init(kind: .audio, id: "AUDIO", caption: "dropped")),
+                    #"{"to":"5491155550000","type":"audio","audio":{"id":"AUDIO"},"messaging_product":"whatsapp"}"#
+                ),
                 (
                     .media(.init(kind: .document, url: "https://x/f.pdf", caption: "Tu factura", filename: "factura.pdf")),
                     #"{"to":"5491155550000","type":"document","document":{"link":"https://x/f.pdf","caption":"Tu factura","filename":"factura.pdf"},"messaging_product":"whatsapp"}"#
@@ -76,8 +85,12 @@ extension LoopbackNetworkSuites {
         @Test func failuresThatNeverReachMeta() async throws {
             try await FakeGraphAPI.withRunning { fake in
                 let sender = GraphTest.sender(fake)
-                #expect(await sender.send(userId: GraphTest.userId, to: "no digits", message: .text(body: "x")) == .failure(error: "Invalid destination phone number", status: 400))
-                #expect(await sender.send(userId: "someone-else", to: GraphTest.contact, message: .text(body: "x")) == .failure(error: "Missing Meta API credentials", status: nil))
+                #expect(
+                    await sender.send(userId: GraphTest.userId, to: "no digits", message: .text(body: "x"))
+                        == .failure(error: "Invalid destination phone number", status: 400))
+                #expect(
+                    await sender.send(userId: "someone-else", to: GraphTest.contact, message: .text(body: "x"))
+                        == .failure(error: "Missing Meta API credentials", status: nil))
                 #expect(
                     await sender.send(userId: GraphTest.userId, to: GraphTest.contact, message: .buttons(body: "", buttons: [.init(id: "a", title: "A")]))
                         == .failure(error: "Interactive message body is empty", status: 400))
@@ -86,7 +99,9 @@ extension LoopbackNetworkSuites {
                         == .failure(error: "Media message must have either an id or a url", status: 400))
                 await sender.shutdown()
                 let blank = GraphTest.sender(fake, credentials: GraphTest.credentials(token: "  "))
-                #expect(await blank.send(userId: GraphTest.userId, to: GraphTest.contact, message: .text(body: "x")) == .failure(error: "Missing Meta API credentials", status: nil))
+                #expect(
+                    await blank.send(userId: GraphTest.userId, to: GraphTest.contact, message: .text(body: "x"))
+                        == .failure(error: "Missing Meta API credentials", status: nil))
                 await blank.shutdown()
                 let down = GraphTest.sender(fake, credentials: ThrowingCredentials())
                 #expect(
@@ -102,7 +117,10 @@ extension LoopbackNetworkSuites {
             let cases: [(FakeGraphReply, String, Int)] = [
                 (.graphError(code: 190), "Meta access token expired. Please reconnect WhatsApp in Settings.", 401),
                 (.graphError(code: 100, message: "Invalid OAuth access token."), "Meta access token expired. Please reconnect WhatsApp in Settings.", 400),
-                (.graphError(code: 10, httpStatus: 403, message: "Error validating access token: Session has expired"), "Meta access token expired. Please reconnect WhatsApp in Settings.", 403),
+                (
+                    .graphError(code: 10, httpStatus: 403, message: "Error validating access token: Session has expired"),
+                    "Meta access token expired. Please reconnect WhatsApp in Settings.", 403
+                ),
                 (.graphError(code: 10, httpStatus: 404, message: "Access token problem elsewhere"), "Access token problem elsewhere", 404),
                 (.status(400, body: userMessage), "El número no es válido", 400),
                 (.graphError(code: 131009), "(#131009) Parameter value is not valid", 400),
@@ -135,7 +153,8 @@ extension LoopbackNetworkSuites {
                 let result = await sender.send(userId: GraphTest.userId, to: GraphTest.contact, message: .text(body: "x"))
                 await sender.shutdown()
                 let details = try JSONValue(
-                    parsing: #"{"error":{"message":"(#131009) Parameter value is not valid","type":"OAuthException","code":131009,"fbtrace_id":"AfakeTrace1"}}"#)
+                    parsing: #"{"error":{"message":"(#131009) Parameter value is not valid","type":"OAuthException","code":131009,"fbtrace_id":"AfakeTrace1"}}"#
+                )
                 #expect(result == .failure(error: "(#131009) Parameter value is not valid", status: 400, details: details))
             }
         }

@@ -1,9 +1,9 @@
 import Foundation
 import Testing
-@testable import FCBSupport
-@testable import WhatsAppCloud
-@testable import FCBTesting
 
+@testable import FCBSupport
+@testable import FCBTesting
+@testable import WhatsAppCloud
 
 /// The suites that start loopback servers and HTTP clients, one test at a time.
 @Suite("Loopback network", .serialized)
@@ -41,7 +41,6 @@ enum GraphTest {
             configuration: GraphAPIConfiguration(baseURL: fake.url, timeout: timeout, retry: retry, rateLimit: rateLimit),
             credentials: credentials, clock: clock, random: FixedRandom(value: 0.5))
     }
-
 
     /// Milliseconds the clock moved since `start`.
     static func elapsed(_ clock: VirtualClock, since start: Date) -> Int {

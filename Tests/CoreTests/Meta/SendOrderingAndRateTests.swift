@@ -1,10 +1,10 @@
 import Foundation
 import Testing
+
 @testable import FCBSupport
+@testable import FCBTesting
 @testable import FlowEngine
 @testable import WhatsAppCloud
-@testable import FCBTesting
-
 
 /// Runs one test at a time with the other loopback suites, to keep the load of many NIO servers
 /// and HTTP clients off the rest of the test run.
@@ -154,7 +154,13 @@ struct SendRateLimiterTests {
         let queues = SerialQueues()
         let log = EventLog()
         let gate = AsyncGate()
-        let first = Task { await queues.run("k") { await log.append("start 1"); await gate.wait(); await log.append("end 1") } }
+        let first = Task {
+            await queues.run("k") {
+                await log.append("start 1")
+                await gate.wait()
+                await log.append("end 1")
+            }
+        }
         _ = await GraphTest.eventually { await queues.isBusy("k") }
         let second = Task { await queues.run("k") { await log.append("run 2") } }
         _ = await GraphTest.eventually { await queues.queued("k") == 1 }

@@ -1,6 +1,6 @@
 import Testing
-@testable import FCBStore
 
+@testable import FCBStore
 
 @Suite("Migration checksums (prisma-engines checksum.rs)")
 struct MigrationChecksumTests {

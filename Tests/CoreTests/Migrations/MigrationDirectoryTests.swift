@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FCBStore
 
+@testable import FCBStore
 
 @Suite("Loading a migrations directory")
 struct MigrationDirectoryTests {

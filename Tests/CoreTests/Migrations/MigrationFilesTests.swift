@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FCBStore
 
+@testable import FCBStore
 
 /// The repository's prisma/ folder: the dashboard's five migrations must stay byte-identical to
 /// the dashboard's (their checksums are what the dashboard's database has recorded), and fcb's

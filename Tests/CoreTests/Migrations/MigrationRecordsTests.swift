@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+
 @testable import FCBStore
 @testable import FlowEngine
-
 
 @Suite("_prisma_migrations rows and SQL")
 struct MigrationRecordsTests {
@@ -63,7 +63,8 @@ struct MigrationRecordsTests {
                 );
 
                 """)
-        #expect(PrismaMigrationsTable.createSQLite.hasPrefix("CREATE TABLE \"_prisma_migrations\" (\n    \"id\"                    TEXT PRIMARY KEY NOT NULL,\n"))
+        #expect(
+            PrismaMigrationsTable.createSQLite.hasPrefix("CREATE TABLE \"_prisma_migrations\" (\n    \"id\"                    TEXT PRIMARY KEY NOT NULL,\n"))
         #expect(PrismaMigrationsTable.createSQLite.contains("\"applied_steps_count\"   INTEGER UNSIGNED NOT NULL DEFAULT 0\n);\n"))
     }
 
@@ -134,7 +135,9 @@ struct MigrationFailureLogTests {
 
     /// On the first line Prisma prints a line 0 (its arithmetic allows it); so does fcb.
     @Test func positionOnTheFirstLine() {
-        #expect(MigrationFailureLog.positionBlock(script: "SELEC 1;\n", position: 1) == "\n\nPosition:\n\u{1B}[1m  0\u{1B}[0m\n\u{1B}[1m  1\u{1B}[1;31m SELEC 1;\u{1B}[0m")
+        #expect(
+            MigrationFailureLog.positionBlock(script: "SELEC 1;\n", position: 1)
+                == "\n\nPosition:\n\u{1B}[1m  0\u{1B}[0m\n\u{1B}[1m  1\u{1B}[1;31m SELEC 1;\u{1B}[0m")
         #expect(MigrationFailureLog.positionBlock(script: "SELECT 1;\n", position: 99) == "")
         #expect(MigrationFailureLog.positionBlock(script: "SELECT 1;\n", position: nil) == "")
     }

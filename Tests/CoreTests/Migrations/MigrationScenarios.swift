@@ -1,7 +1,7 @@
 import Foundation
+
 @testable import FCBStore
 @testable import FlowEngine
-
 
 /// The states of docs/migrations.md, built on the repository's six migrations: the database rows
 /// each scenario starts from. Timestamps count minutes from `MigrationFixture.t0`.

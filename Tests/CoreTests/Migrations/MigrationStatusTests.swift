@@ -1,6 +1,6 @@
 import Testing
-@testable import FCBStore
 
+@testable import FCBStore
 
 @Suite("migrate-status: per-migration states and history")
 struct MigrationStatusTests {

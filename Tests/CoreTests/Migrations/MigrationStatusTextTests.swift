@@ -1,6 +1,6 @@
 import Testing
-@testable import FCBStore
 
+@testable import FCBStore
 
 /// Exact `fcb migrate-status` text for each state (the outputs shown in docs/migrations.md).
 @Suite("migrate-status text report")
@@ -288,19 +288,24 @@ struct MigrationStatusTextTests {
     }
 
     @Test func fcbSchemaLines() {
-        #expect(MigrationStatusText.fcbSchemaLine(FCBSchemaVersion(current: 2, latest: 3)) == "fcb schema: version 2, latest 3; `fcb migrate-deploy` upgrades it.")
-        #expect(MigrationStatusText.fcbSchemaLine(FCBSchemaVersion(current: 4, latest: 3)) == "fcb schema: version 4 is newer than this fcb knows (3); upgrade fcb.")
+        #expect(
+            MigrationStatusText.fcbSchemaLine(FCBSchemaVersion(current: 2, latest: 3)) == "fcb schema: version 2, latest 3; `fcb migrate-deploy` upgrades it.")
+        #expect(
+            MigrationStatusText.fcbSchemaLine(FCBSchemaVersion(current: 4, latest: 3)) == "fcb schema: version 4 is newer than this fcb knows (3); upgrade fcb."
+        )
     }
 
     @Test func pluralWording() {
         let status = MigrationStatus.compute(local: MigrationFixture.all, database: .managed([MigrationFixture.applied(MigrationFixture.first, minute: 0)]))
-        #expect(render(status).hasSuffix("""
-            Following migrations have not yet been applied:
-            20250201000000_add_b
-            20250301000000_add_c
+        #expect(
+            render(status).hasSuffix(
+                """
+                Following migrations have not yet been applied:
+                20250201000000_add_b
+                20250301000000_add_c
 
-            To apply them run `fcb migrate-deploy`.
+                To apply them run `fcb migrate-deploy`.
 
-            """))
+                """))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-@testable import FCBStore
 
+@testable import FCBStore
 
 /// Small builders for migration tests: fixed instants, local migrations and `_prisma_migrations`
 /// rows written the way Prisma writes them.

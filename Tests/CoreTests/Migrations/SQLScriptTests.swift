@@ -1,6 +1,6 @@
 import Testing
-@testable import FCBStore
 
+@testable import FCBStore
 
 @Suite("Splitting migration scripts into statements")
 struct SQLScriptTests {
@@ -25,9 +25,10 @@ struct SQLScriptTests {
         #expect(texts("SELECT $q$ ; $$ ; $q$; SELECT $$;$$") == ["SELECT $q$ ; $$ ; $q$", " SELECT $$;$$"])
         #expect(texts("SELECT $1; SELECT a$b; SELECT 3") == ["SELECT $1", " SELECT a$b", " SELECT 3"])
         #expect(texts("SELECT 1 -- ; not here\n; SELECT /* ; /* ; */ ; */ 2") == ["SELECT 1 -- ; not here\n", " SELECT /* ; /* ; */ ; */ 2"])
-        #expect(texts("CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2); SELECT 3") == [
-            "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2)", " SELECT 3",
-        ])
+        #expect(
+            texts("CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2); SELECT 3") == [
+                "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2)", " SELECT 3",
+            ])
     }
 
     @Test func emptyAndCommentOnlyPiecesAreDropped() {

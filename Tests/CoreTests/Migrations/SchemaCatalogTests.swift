@@ -1,6 +1,6 @@
 import Testing
-@testable import FCBStore
 
+@testable import FCBStore
 
 @Suite("Expected schema and catalog comparison")
 struct SchemaCatalogTests {
@@ -18,7 +18,9 @@ struct SchemaCatalogTests {
     @Test func catalogRowsAreParsed() throws {
         let actual = try catalog()
         let message = try #require(actual[table: "Message"])
-        #expect(message.columns.first { $0.name == "status" } == ColumnDescription(name: "status", type: "text", isNotNull: true, defaultExpression: "'Pending'::text"))
+        #expect(
+            message.columns.first { $0.name == "status" }
+                == ColumnDescription(name: "status", type: "text", isNotNull: true, defaultExpression: "'Pending'::text"))
         #expect(message.columns.first { $0.name == "payload" } == ColumnDescription(name: "payload", type: "jsonb", isNotNull: false))
         #expect(message.primaryKey == PrimaryKeyDescription(name: "Message_pkey", columns: ["id"]))
         #expect(

@@ -1,13 +1,13 @@
+import FCBPipeline
+import FCBRealtime
+import FCBStore
+import FCBSupport
+import FCBTesting
+import FlowEngine
 import Foundation
 import Logging
 import Testing
-import FCBSupport
-import FlowEngine
 import WhatsAppCloud
-import FCBStore
-import FCBRealtime
-import FCBPipeline
-import FCBTesting
 
 /// Polls `condition` every 20 ms. The 60 s bound is a hang guard, not a timing check: the full
 /// suite can starve the 2-thread cooperative pool for seconds (blocking subprocess waits).
@@ -65,8 +65,9 @@ struct PipelineFlowTests {
 
             let sends = await h.fake.messageRequests(phoneNumberId: PipelineHarness.phoneNumberId)
             #expect(sends.count == 2)
-            #expect(sends.first?.bodyText
-                == #"{"to":"5491155550000","type":"text","text":{"body":"¡Hola! ¿En qué te ayudo?"},"messaging_product":"whatsapp"}"#)
+            #expect(
+                sends.first?.bodyText
+                    == #"{"to":"5491155550000","type":"text","text":{"body":"¡Hola! ¿En qué te ayudo?"},"messaging_product":"whatsapp"}"#)
             #expect(sends.allSatisfy { $0.headers.contains { $0.name.lowercased() == "authorization" && $0.value == "Bearer EAAG-test" } })
 
             try await waitUntil { h.events.all.count >= 5 }
@@ -176,7 +177,10 @@ struct PipelineFlowTests {
             try await waitUntil { h.events.named("message:status").count >= 1 }
             let statusEvents = h.events.named("message:status")
             #expect(statusEvents.count == 1)
-            #expect(statusEvents.first?.payload == ["messageId": .string(sent.id), "waMessageId": .string(wamid), "status": "Read", "contactId": .string(contact.id)])
+            #expect(
+                statusEvents.first?.payload == [
+                    "messageId": .string(sent.id), "waMessageId": .string(wamid), "status": "Read", "contactId": .string(contact.id),
+                ])
         }
     }
 
@@ -185,8 +189,9 @@ struct PipelineFlowTests {
         try await PipelineHarness.with(kind, flows: Self.menuFlow) { h in
             let now = h.clock.now()
             try await h.store.insertUser(UserRecord(id: "cother00000000000000000001", email: "other@example.com", createdAt: now, updatedAt: now))
-            try await h.store.insertContact(ContactRecord(
-                id: "cothercontact000000000001", phone: "5491155550000", createdAt: now, updatedAt: now, userId: "cother00000000000000000001"))
+            try await h.store.insertContact(
+                ContactRecord(
+                    id: "cothercontact000000000001", phone: "5491155550000", createdAt: now, updatedAt: now, userId: "cother00000000000000000001"))
             #expect(await h.post(Deliveries.text("hola", id: "wamid.X1")).status == 200)
             try await h.settle()
             #expect(try await h.store.inboxCounts()[.parked] == 1)
@@ -246,10 +251,13 @@ struct PipelineFlowTests {
         }
     }
 
-    @Test("a wrong type in one message: the delivery is accepted, the good message runs, the bad one is parked with its pointer", arguments: StoreBackendKind.available)
+    @Test(
+        "a wrong type in one message: the delivery is accepted, the good message runs, the bad one is parked with its pointer",
+        arguments: StoreBackendKind.available)
     func wrongTypeInOneItem(kind: StoreBackendKind) async throws {
         try await PipelineHarness.with(kind, flows: Self.menuFlow) { h in
-            let body = #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"wa_id":"5491155550000","profile":{"name":"Lucía"}}],"messages":[{"from":"5491155550000","id":"wamid.GOOD","timestamp":"1767225660","type":"text","text":{"body":"hola"}},{"from":"5491155550000","id":"wamid.BAD","timestamp":"1767225661","type":"text","text":{"body":5}}]}}]}]}"#
+            let body =
+                #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"wa_id":"5491155550000","profile":{"name":"Lucía"}}],"messages":[{"from":"5491155550000","id":"wamid.GOOD","timestamp":"1767225660","type":"text","text":{"body":"hola"}},{"from":"5491155550000","id":"wamid.BAD","timestamp":"1767225661","type":"text","text":{"body":5}}]}}]}]}"#
             let response = await h.post(Array(body.utf8))
             #expect(response.status == 200)
             try await h.settle()

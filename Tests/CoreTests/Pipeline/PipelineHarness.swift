@@ -1,14 +1,14 @@
+import FCBPipeline
+import FCBRealtime
+import FCBStore
+import FCBSupport
+import FCBTesting
+import FlowEngine
 import Foundation
 import Logging
 import Synchronization
 import Testing
-import FCBSupport
-import FlowEngine
 import WhatsAppCloud
-import FCBStore
-import FCBRealtime
-import FCBPipeline
-import FCBTesting
 
 /// A whole pipeline on one store backend: the webhook endpoint, the worker pool running in the
 /// background, the real Graph API sender talking to a fake Graph server on loopback, and a
@@ -32,17 +32,20 @@ struct PipelineHarness {
     ) async throws {
         try await withStore(kind) { store in
             let now = clock.now()
-            try await store.insertUser(UserRecord(
-                id: tenantId, email: "tenant@example.com", createdAt: now, updatedAt: now, metaVerifyToken: "verify-me",
-                metaAppSecret: secret, metaAccessToken: "EAAG-test", metaPhoneNumberId: phoneNumberId))
+            try await store.insertUser(
+                UserRecord(
+                    id: tenantId, email: "tenant@example.com", createdAt: now, updatedAt: now, metaVerifyToken: "verify-me",
+                    metaAppSecret: secret, metaAccessToken: "EAAG-test", metaPhoneNumberId: phoneNumberId))
             for (index, flow) in flows.enumerated() {
-                try await store.saveFlow(FlowRecord(
-                    id: "cflow00000000000000000\(String(format: "%03d", index))", name: flow.name, trigger: flow.trigger, definition: flow.definition,
-                    createdAt: now, updatedAt: now.addingTimeInterval(Double(index)), userId: tenantId))
+                try await store.saveFlow(
+                    FlowRecord(
+                        id: "cflow00000000000000000\(String(format: "%03d", index))", name: flow.name, trigger: flow.trigger, definition: flow.definition,
+                        createdAt: now, updatedAt: now.addingTimeInterval(Double(index)), userId: tenantId))
             }
             let fake = try await FakeGraphAPI.start()
             let sender = GraphAPISender(
-                configuration: GraphAPIConfiguration(baseURL: fake.url, retry: GraphRetryPolicy(maxAttempts: 2, baseDelayMilliseconds: 1, maxDelayMilliseconds: 2)),
+                configuration: GraphAPIConfiguration(
+                    baseURL: fake.url, retry: GraphRetryPolicy(maxAttempts: 2, baseDelayMilliseconds: 1, maxDelayMilliseconds: 2)),
                 credentials: StoreCredentialsSource(store: store))
             let bus = EventBus()
             let recorder = EventRecorder(bus: bus)
@@ -76,11 +79,14 @@ struct PipelineHarness {
     }
 
     /// POSTs `body` to the endpoint, signed with the tenant's secret (or `secret`).
-    func post(_ body: [UInt8], secret: String? = PipelineHarness.secret, query: [(name: String, value: String)] = [], headers: [String: String] = [:]) async -> WebhookResponse {
+    func post(
+        _ body: [UInt8], secret: String? = PipelineHarness.secret, query: [(name: String, value: String)] = [], headers: [String: String] = [:]
+    ) async -> WebhookResponse {
         var all = headers
         if let secret { all["x-hub-signature-256"] = WebhookSignature.header(body: body, secret: secret) }
-        return await pipeline.endpoint.respond(to: WebhookRequest(
-            method: .post, query: query, headers: all, body: body, requestId: "req-\(UUID().uuidString.prefix(8))", receivedAt: clock.now()))
+        return await pipeline.endpoint.respond(
+            to: WebhookRequest(
+                method: .post, query: query, headers: all, body: body, requestId: "req-\(UUID().uuidString.prefix(8))", receivedAt: clock.now()))
     }
 
     func post(_ json: JSONValue) async -> WebhookResponse { await post(Array(json.serialized().utf8)) }
@@ -132,40 +138,56 @@ final class EventRecorder: Sendable {
 
 /// Webhook bodies built like Meta's.
 enum Deliveries {
-    static func text(_ body: String, from: String = "5491155550000", name: String? = "Lucía", id: String, phoneNumberId: String = PipelineHarness.phoneNumberId) -> JSONValue {
+    static func text(
+        _ body: String, from: String = "5491155550000", name: String? = "Lucía", id: String, phoneNumberId: String = PipelineHarness.phoneNumberId
+    ) -> JSONValue {
         var contact: JSONObject = ["wa_id": .string(from)]
         if let name { contact["profile"] = ["name": .string(name)] }
         return [
             "object": "whatsapp_business_account",
-            "entry": [[
-                "id": "102290129340398",
-                "changes": [[
-                    "field": "messages",
-                    "value": [
-                        "messaging_product": "whatsapp",
-                        "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(phoneNumberId)],
-                        "contacts": [.object(contact)],
-                        "messages": [["from": .string(from), "id": .string(id), "timestamp": "1767225660", "type": "text", "text": ["body": .string(body)]]],
+            "entry": [
+                [
+                    "id": "102290129340398",
+                    "changes": [
+                        [
+                            "field": "messages",
+                            "value": [
+                                "messaging_product": "whatsapp",
+                                "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(phoneNumberId)],
+                                "contacts": [.object(contact)],
+                                "messages": [
+                                    ["from": .string(from), "id": .string(id), "timestamp": "1767225660", "type": "text", "text": ["body": .string(body)]]
+                                ],
+                            ],
+                        ]
                     ],
-                ]],
-            ]],
+                ]
+            ],
         ]
     }
 
-    static func status(_ status: String, id: String, timestamp: String, recipient: String = "5491155550000", phoneNumberId: String = PipelineHarness.phoneNumberId) -> JSONValue {
+    static func status(
+        _ status: String, id: String, timestamp: String, recipient: String = "5491155550000", phoneNumberId: String = PipelineHarness.phoneNumberId
+    ) -> JSONValue {
         [
             "object": "whatsapp_business_account",
-            "entry": [[
-                "id": "102290129340398",
-                "changes": [[
-                    "field": "messages",
-                    "value": [
-                        "messaging_product": "whatsapp",
-                        "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(phoneNumberId)],
-                        "statuses": [["id": .string(id), "status": .string(status), "timestamp": .string(timestamp), "recipient_id": .string(recipient)]],
+            "entry": [
+                [
+                    "id": "102290129340398",
+                    "changes": [
+                        [
+                            "field": "messages",
+                            "value": [
+                                "messaging_product": "whatsapp",
+                                "metadata": ["display_phone_number": "15550783881", "phone_number_id": .string(phoneNumberId)],
+                                "statuses": [
+                                    ["id": .string(id), "status": .string(status), "timestamp": .string(timestamp), "recipient_id": .string(recipient)]
+                                ],
+                            ],
+                        ]
                     ],
-                ]],
-            ]],
+                ]
+            ],
         ]
     }
 }

@@ -1,8 +1,8 @@
+import FCBPipeline
+import FCBStore
+import FCBTesting
 import Foundation
 import Testing
-import FCBStore
-import FCBPipeline
-import FCBTesting
 
 /// The webhook routes' answers (docs/compatibility.md#webhook-endpoint,
 /// docs/serve.md#accepting-a-delivery): exact statuses and bodies, and nothing stored unless accepted.
@@ -30,7 +30,8 @@ struct WebhookEndpointTests {
             #expect(noChallenge.status == 400)
             #expect(noChallenge.bodyText == "Missing hub.challenge")
             // A repeated parameter is an array in Express, not a string.
-            #expect(await get(h, [("hub.mode", "subscribe"), ("hub.challenge", "a"), ("hub.challenge", "b"), ("hub.verify_token", "global-token")]).status == 400)
+            #expect(
+                await get(h, [("hub.mode", "subscribe"), ("hub.challenge", "a"), ("hub.challenge", "b"), ("hub.verify_token", "global-token")]).status == 400)
         }
     }
 
@@ -63,11 +64,13 @@ struct WebhookEndpointTests {
     func crossTenantInjection(kind: StoreBackendKind) async throws {
         try await PipelineHarness.with(kind, flows: Self.flows) { h in
             let now = Date()
-            try await h.store.insertUser(UserRecord(
-                id: "cvictim0000000000000000001", email: "victim@example.com", createdAt: now, updatedAt: now, metaAppSecret: "victim-secret",
-                metaPhoneNumberId: "222000"))
+            try await h.store.insertUser(
+                UserRecord(
+                    id: "cvictim0000000000000000001", email: "victim@example.com", createdAt: now, updatedAt: now, metaAppSecret: "victim-secret",
+                    metaPhoneNumberId: "222000"))
             var delivery = Deliveries.text("hola", id: "wamid.C1")
-            let victimChange = Deliveries.text("hola", from: "5491177770000", id: "wamid.C2", phoneNumberId: "222000")["entry"]?.arrayValue?.first?["changes"]?.arrayValue?.first
+            let victimChange = Deliveries.text("hola", from: "5491177770000", id: "wamid.C2", phoneNumberId: "222000")["entry"]?.arrayValue?.first?["changes"]?
+                .arrayValue?.first
             if case .object(var root) = delivery, case .array(var entries)? = root["entry"], case .object(var entry) = entries[0],
                 case .array(var changes)? = entry["changes"], let victimChange
             {
@@ -88,7 +91,9 @@ struct WebhookEndpointTests {
     @Test("a delivery without phone_number_id is accepted when META_APP_SECRET signs it, and kept")
     func noPhoneNumberId() async throws {
         try await PipelineHarness.with(.sqlite, flows: Self.flows) { h in
-            let body = Array(#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":12}}]}]}"#.utf8)
+            let body = Array(
+                #"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"message_template_status_update","value":{"event":"APPROVED","message_template_id":12}}]}]}"#
+                    .utf8)
             #expect(await h.post(body, secret: PipelineHarness.secret).status == 401)
             let ok = await h.post(body, secret: "global-secret")
             #expect(ok.status == 200)
@@ -132,7 +137,8 @@ struct WebhookEndpointTests {
             #expect(reply.status == 200)
             #expect(await h.sentTexts().last == "Te paso con ventas")
 
-            let preflight = await h.pipeline.endpoint.respond(to: WebhookRequest(method: .options, query: [("flowId", flowId)], requestId: "r", receivedAt: Date()))
+            let preflight = await h.pipeline.endpoint.respond(
+                to: WebhookRequest(method: .options, query: [("flowId", flowId)], requestId: "r", receivedAt: Date()))
             #expect(preflight.status == 204)
             #expect(preflight.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS")
             #expect(preflight.body.isEmpty)

@@ -1,9 +1,9 @@
+import FCBPipeline
+import FCBStore
+import FlowEngine
 import Foundation
 import Logging
 import Testing
-import FlowEngine
-import FCBStore
-import FCBPipeline
 
 @Suite("Worker pool lifecycle")
 struct WorkerPoolLifecycleTests {
@@ -20,8 +20,14 @@ struct WorkerPoolLifecycleTests {
         running.cancel()
         // A hang guard, not a timing claim: before the fix the pool never ended at all.
         let ended = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { _ = try? await running.value; return true }
-            group.addTask { try? await Task.sleep(for: .seconds(60)); return false }
+            group.addTask {
+                _ = try? await running.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(60))
+                return false
+            }
             let first = await group.next() ?? false
             group.cancelAll()
             return first

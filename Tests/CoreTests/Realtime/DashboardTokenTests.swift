@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FCBRealtime
 
+@testable import FCBRealtime
 
 /// Reference tokens were made the way Node's `jsonwebtoken` makes them (compact JSON, unpadded
 /// base64url, HMAC-SHA256 keyed with the secret's UTF-8 bytes), with Python's standard library,

@@ -1,8 +1,8 @@
 import Testing
+
+@testable import FCBRealtime
 @testable import FCBSupport
 @testable import FlowEngine
-@testable import FCBRealtime
-
 
 @Suite("EngineIO codec")
 struct EngineIOCodecTests {

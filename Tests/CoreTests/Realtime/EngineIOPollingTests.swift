@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import FlowEngine
-@testable import FCBRealtime
 
+@testable import FCBRealtime
+@testable import FlowEngine
 
 /// Engine.IO v4 over HTTP long-polling, in process (the HTTP layer only copies these values).
 @Suite("Engine.IO: polling, errors, heartbeat")
@@ -23,15 +23,17 @@ struct EngineIOPollingTests {
         #expect(h.sockets.clientCount == 1)
     }
 
-    @Test("bad requests get the reference error codes", arguments: [
-        ("transport=polling", 400, #"{"code":5,"message":"Unsupported protocol version"}"#),
-        ("EIO=3&transport=polling", 400, #"{"code":5,"message":"Unsupported protocol version"}"#),
-        ("EIO=4&EIO=4&transport=polling", 400, #"{"code":5,"message":"Unsupported protocol version"}"#),
-        ("EIO=4", 400, #"{"code":0,"message":"Transport unknown"}"#),
-        ("EIO=4&transport=flash", 400, #"{"code":0,"message":"Transport unknown"}"#),
-        ("EIO=4&transport=polling&sid=nope", 400, #"{"code":1,"message":"Session ID unknown"}"#),
-        ("EIO=4&transport=websocket", 400, #"{"code":3,"message":"Bad request"}"#),
-    ])
+    @Test(
+        "bad requests get the reference error codes",
+        arguments: [
+            ("transport=polling", 400, #"{"code":5,"message":"Unsupported protocol version"}"#),
+            ("EIO=3&transport=polling", 400, #"{"code":5,"message":"Unsupported protocol version"}"#),
+            ("EIO=4&EIO=4&transport=polling", 400, #"{"code":5,"message":"Unsupported protocol version"}"#),
+            ("EIO=4", 400, #"{"code":0,"message":"Transport unknown"}"#),
+            ("EIO=4&transport=flash", 400, #"{"code":0,"message":"Transport unknown"}"#),
+            ("EIO=4&transport=polling&sid=nope", 400, #"{"code":1,"message":"Session ID unknown"}"#),
+            ("EIO=4&transport=websocket", 400, #"{"code":3,"message":"Bad request"}"#),
+        ])
     func errors(query: String, status: Int, body: String) async {
         let h = RealtimeHarness()
         let response = await h.get(query)
@@ -65,8 +67,9 @@ struct EngineIOPollingTests {
         let noOrigin = await h.get("EIO=4&transport=polling")
         #expect(noOrigin.status == 200)
 
-        let preflight = await h.engine.handlePolling(EngineIOHTTPRequest(
-            method: "OPTIONS", query: [:], headers: ["origin": "https://dash.example.com", "access-control-request-headers": "content-type"]))
+        let preflight = await h.engine.handlePolling(
+            EngineIOHTTPRequest(
+                method: "OPTIONS", query: [:], headers: ["origin": "https://dash.example.com", "access-control-request-headers": "content-type"]))
         #expect(preflight.status == 204)
         #expect(preflight.headers["access-control-allow-methods"] == "GET, POST, OPTIONS")
         #expect(preflight.headers["access-control-allow-headers"] == "content-type")
@@ -120,7 +123,8 @@ struct EngineIOPollingTests {
     func oversize() async throws {
         let h = RealtimeHarness(engine: EngineIOSettings(maxPayload: 64))
         let sid = try await h.open()
-        let tooLarge = await h.engine.handlePolling(EngineIOHTTPRequest(method: "POST", query: RealtimeHarness.query("EIO=4&transport=polling&sid=\(sid)"), body: .tooLarge))
+        let tooLarge = await h.engine.handlePolling(
+            EngineIOHTTPRequest(method: "POST", query: RealtimeHarness.query("EIO=4&transport=polling&sid=\(sid)"), body: .tooLarge))
         #expect(tooLarge.status == 413)
         #expect(h.engine.sessionCount == 0)
         let sid2 = try await h.open()

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import FlowEngine
-@testable import FCBRealtime
 
+@testable import FCBRealtime
+@testable import FlowEngine
 
 /// The WebSocket transport in process: direct sessions, the polling → WebSocket upgrade, and
 /// bad frames. (Real sockets and a real client: the python-socketio interop tests.)

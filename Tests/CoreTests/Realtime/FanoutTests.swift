@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import FlowEngine
-@testable import FCBStore
+
 @testable import FCBRealtime
+@testable import FCBStore
+@testable import FlowEngine
 
 /// The realtime fan-out between `fcb serve` instances: the NOTIFY envelope, and PostgresFanout
 /// against a real server (two instances, reconnecting, cancelling).
@@ -19,14 +20,18 @@ struct FanoutEnvelopeTests {
     }
 
     @Test func envelopeTextIsExact() {
-        #expect(RealtimeEnvelope.encode(.typingStart(contactId: "c1", userId: "u1"), origin: "0123456789abcdef")
-            == #"{"v":1,"origin":"0123456789abcdef","event":"typing:start","contactId":"c1","userId":"u1"}"#)
-        #expect(RealtimeEnvelope.encode(
-            .messageStatus(messageId: "m1", waMessageId: "wamid.1", status: "Read", contactId: "c1", userId: "u1"), origin: "o")
-            == #"{"v":1,"origin":"o","event":"message:status","messageId":"m1","waMessageId":"wamid.1","status":"Read","contactId":"c1","userId":"u1"}"#)
+        #expect(
+            RealtimeEnvelope.encode(.typingStart(contactId: "c1", userId: "u1"), origin: "0123456789abcdef")
+                == #"{"v":1,"origin":"0123456789abcdef","event":"typing:start","contactId":"c1","userId":"u1"}"#)
+        #expect(
+            RealtimeEnvelope.encode(
+                .messageStatus(messageId: "m1", waMessageId: "wamid.1", status: "Read", contactId: "c1", userId: "u1"), origin: "o")
+                == #"{"v":1,"origin":"o","event":"message:status","messageId":"m1","waMessageId":"wamid.1","status":"Read","contactId":"c1","userId":"u1"}"#)
         let message = MessageRecord(id: "m1", direction: "outbound", createdAt: instant(), contactId: "c1", userId: "u1")
-        #expect(RealtimeEnvelope.encode(.messageNew(message), origin: "o")
-            == #"{"v":1,"origin":"o","event":"message:new","message":{"id":"m1","waMessageId":null,"direction":"outbound","type":"text","content":null,"payload":null,"status":"Pending","error":null,"statusUpdatedAt":null,"createdAt":"2025-11-29T07:06:40.123Z","contactId":"c1","userId":"u1","sessionId":null}}"#)
+        #expect(
+            RealtimeEnvelope.encode(.messageNew(message), origin: "o")
+                == #"{"v":1,"origin":"o","event":"message:new","message":{"id":"m1","waMessageId":null,"direction":"outbound","type":"text","content":null,"payload":null,"status":"Pending","error":null,"statusUpdatedAt":null,"createdAt":"2025-11-29T07:06:40.123Z","contactId":"c1","userId":"u1","sessionId":null}}"#
+        )
     }
 
     @Test func largeMessageGoesByReferenceAndResolvesThroughTheLookup() async throws {
@@ -68,8 +73,13 @@ struct FanoutEnvelopeTests {
                 let decoded = try RealtimeEnvelope.decode(text)
                 Issue.record("decoded \(text) as \(decoded)")
             } catch {
-                if let expected { #expect(error == expected, "\(text)") } else {
-                    guard case .malformed = error else { Issue.record("\(text): \(error)"); continue }
+                if let expected {
+                    #expect(error == expected, "\(text)")
+                } else {
+                    guard case .malformed = error else {
+                        Issue.record("\(text): \(error)")
+                        continue
+                    }
                 }
             }
         }
@@ -78,9 +88,16 @@ struct FanoutEnvelopeTests {
     @Test func messageRowsNeedValidDates() {
         var row = RealtimeEvent.json(FanoutFixtures.message(id: "m", content: "hi"))
         #expect(MessageRecord(realtimeJSON: row) == FanoutFixtures.message(id: "m", content: "hi"))
-        if case .object(var o) = row { o["createdAt"] = "yesterday"; row = .object(o) }
+        if case .object(var o) = row {
+            o["createdAt"] = "yesterday"
+            row = .object(o)
+        }
         #expect(MessageRecord(realtimeJSON: row) == nil)
-        if case .object(var o) = row { o["createdAt"] = "2025-11-29T07:06:40.123Z"; o["statusUpdatedAt"] = 5; row = .object(o) }
+        if case .object(var o) = row {
+            o["createdAt"] = "2025-11-29T07:06:40.123Z"
+            o["statusUpdatedAt"] = 5
+            row = .object(o)
+        }
         #expect(MessageRecord(realtimeJSON: row) == nil)
     }
 
@@ -215,11 +232,15 @@ struct PostgresFanoutTests {
         try await withTwoInstances { settings, a, b in
             let admin = try PostgresBackend(settings: settings)
             defer { Task { await admin.close() } }
-            let pidQuery = SQLQuery(unsafeSQL: "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(b.fanout.listenerApplicationName)'")
+            let pidQuery = SQLQuery(
+                unsafeSQL: "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(b.fanout.listenerApplicationName)'")
             let before = try await admin.query(pidQuery).map { try $0.int("pid") }
             #expect(before.count == 1)
-            let killed = try await admin.query(SQLQuery(unsafeSQL:
-                "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(b.fanout.listenerApplicationName)'"))
+            let killed = try await admin.query(
+                SQLQuery(
+                    unsafeSQL:
+                        "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(b.fanout.listenerApplicationName)'"
+                ))
             #expect(try killed.map { try $0.bool("ok") } == [true])
             // Events published while B reconnects are lost by design: keep publishing until one lands.
             var n = 0
@@ -240,12 +261,17 @@ struct PostgresFanoutTests {
             let admin = try PostgresBackend(settings: settings)
             defer { Task { await admin.close() } }
             let instance = try FanoutInstance(settings: settings, origin: "cccccccccccccccc", rows: [:])
-            let count = SQLQuery(unsafeSQL:
-                "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(instance.fanout.listenerApplicationName)'")
+            let count = SQLQuery(
+                unsafeSQL:
+                    "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(instance.fanout.listenerApplicationName)'"
+            )
             #expect(await fanoutEventually { (try? await admin.query(count).first?.int("n")) == 1 })
             let ended = FanoutCollector()
             let task = instance.task
-            Task { await task.value; await ended.append(.typingStop(contactId: "ended", userId: "")) }
+            Task {
+                await task.value
+                await ended.append(.typingStop(contactId: "ended", userId: ""))
+            }
             task.cancel()
             #expect(await fanoutEventually(seconds: 60) { !ended.events.isEmpty })
             #expect(await fanoutEventually(seconds: 60) { (try? await admin.query(count).first?.int("n")) == 0 })
@@ -316,7 +342,10 @@ struct FanoutUnreachableTests {
         let fanout = try unreachable()
         let ended = FanoutCollector()
         let task = Task { await fanout.receive { _ in } }
-        Task { await task.value; await ended.append(.typingStop(contactId: "ended", userId: "")) }
+        Task {
+            await task.value
+            await ended.append(.typingStop(contactId: "ended", userId: ""))
+        }
         // Let it fail and back off at least once, then cancel wherever it is.
         try await Task.sleep(for: .milliseconds(1_500))
         task.cancel()

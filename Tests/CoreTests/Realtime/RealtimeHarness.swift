@@ -2,10 +2,10 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
-@testable import FlowEngine
+
 @testable import FCBRealtime
 @testable import FCBServe
-
+@testable import FlowEngine
 
 /// Contact owners from a dictionary; counts lookups (a flood must not cost one each forever).
 final class FixedOwners: ConversationAccess {
@@ -33,7 +33,10 @@ struct RealtimeHarness {
     let sockets: SocketIOServer
     let owners: FixedOwners
 
-    init(engine settings: EngineIOSettings = EngineIOSettings(), sockets socketSettings: SocketIOSettings = SocketIOSettings(), owners: FixedOwners = FixedOwners()) {
+    init(
+        engine settings: EngineIOSettings = EngineIOSettings(), sockets socketSettings: SocketIOSettings = SocketIOSettings(),
+        owners: FixedOwners = FixedOwners()
+    ) {
         var logger = Logger(label: "test.realtime")
         logger.logLevel = .critical
         self.owners = owners

@@ -1,7 +1,7 @@
 import Testing
-@testable import FlowEngine
-@testable import FCBRealtime
 
+@testable import FCBRealtime
+@testable import FlowEngine
 
 @Suite("SocketIO codec")
 struct SocketIOCodecTests {

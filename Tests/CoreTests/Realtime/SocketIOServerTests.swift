@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
 import Testing
-@testable import FlowEngine
-@testable import FCBRealtime
 
+@testable import FCBRealtime
+@testable import FlowEngine
 
 /// Makes an HS256 token the way the dashboard's `jsonwebtoken` does.
 func makeDashboardToken(_ claims: JSONValue, secret: String) -> String {
@@ -48,19 +48,22 @@ struct SocketIOServerTests {
         #expect(h.sockets.connectedCount == 3)
     }
 
-    @Test("with JWT_SECRET, missing, forged, expired or foreign tokens get CONNECT_ERROR with the reason", arguments: [
-        ("", #"44{"message":"Not authorized","data":{"reason":"a token is required (auth.token, Authorization: Bearer, or ?token=)"}}"#),
-        (#"{"token":"nonsense"}"#, #"44{"message":"Not authorized","data":{"reason":"#),
-        ("expired", #"44{"message":"Not authorized","data":{"reason":"#),
-        ("forged", #"44{"message":"Not authorized","data":{"reason":"#),
-    ])
+    @Test(
+        "with JWT_SECRET, missing, forged, expired or foreign tokens get CONNECT_ERROR with the reason",
+        arguments: [
+            ("", #"44{"message":"Not authorized","data":{"reason":"a token is required (auth.token, Authorization: Bearer, or ?token=)"}}"#),
+            (#"{"token":"nonsense"}"#, #"44{"message":"Not authorized","data":{"reason":"#),
+            ("expired", #"44{"message":"Not authorized","data":{"reason":"#),
+            ("forged", #"44{"message":"Not authorized","data":{"reason":"#),
+        ])
     func refusedTokens(auth: String, expected: String) async throws {
         let h = RealtimeHarness(sockets: Self.authenticated, owners: Self.owners)
-        let body = switch auth {
-        case "expired": #"{"token":"\#(Self.token("u-alice", expiresIn: -3600))"}"#
-        case "forged": #"{"token":"\#(makeDashboardToken(["userId": "u-alice"], secret: "other"))"}"#
-        default: auth
-        }
+        let body =
+            switch auth {
+            case "expired": #"{"token":"\#(Self.token("u-alice", expiresIn: -3600))"}"#
+            case "forged": #"{"token":"\#(makeDashboardToken(["userId": "u-alice"], secret: "other"))"}"#
+            default: auth
+            }
         let (sid, answer) = try await h.connect(auth: body)
         #expect(answer.hasPrefix(expected))
         #expect(answer.hasSuffix("}}"))
@@ -74,14 +77,18 @@ struct SocketIOServerTests {
     func joinAuthorization() async throws {
         let h = RealtimeHarness(sockets: Self.authenticated, owners: Self.owners)
         let (sid, _) = try await h.connect(auth: #"{"token":"\#(Self.token("u-alice"))"}"#)
-        _ = await h.send(sid, "421[\"join:conversation\",\"c-alice\"]\u{1E}422[\"join:conversation\",\"c-bob\"]\u{1E}423[\"join:conversation\",\"c-nobody\"]\u{1E}42[\"join:conversation\",\"c-bob\"]")
+        _ = await h.send(
+            sid,
+            "421[\"join:conversation\",\"c-alice\"]\u{1E}422[\"join:conversation\",\"c-bob\"]\u{1E}423[\"join:conversation\",\"c-nobody\"]\u{1E}42[\"join:conversation\",\"c-bob\"]"
+        )
         let answers = await h.poll(sid).text.split(separator: "\u{1E}").map(String.init)
-        #expect(answers == [
-            #"431[{"ok":true,"room":"conversation:c-alice"}]"#,
-            #"432[{"ok":false,"error":"not allowed to join this conversation"}]"#,
-            #"433[{"ok":false,"error":"not allowed to join this conversation"}]"#,
-            #"42["join:error",{"error":"not allowed to join this conversation","contactId":"c-bob"}]"#,
-        ])
+        #expect(
+            answers == [
+                #"431[{"ok":true,"room":"conversation:c-alice"}]"#,
+                #"432[{"ok":false,"error":"not allowed to join this conversation"}]"#,
+                #"433[{"ok":false,"error":"not allowed to join this conversation"}]"#,
+                #"42["join:error",{"error":"not allowed to join this conversation","contactId":"c-bob"}]"#,
+            ])
         #expect(h.sockets.members(ofRoom: "conversation:c-alice") == 1)
         #expect(h.sockets.members(ofRoom: "conversation:c-bob") == 0)
         // Only the room's members hear its events.
@@ -103,17 +110,24 @@ struct SocketIOServerTests {
         let h = RealtimeHarness()
         let (sid, _) = try await h.connect()
         let long = String(repeating: "x", count: 129)
-        _ = await h.send(sid, "421[\"join:conversation\",\"c1\"]\u{1E}422[\"join:conversation\",42]\u{1E}423[\"join:conversation\",\"\(long)\"]\u{1E}424[\"join:conversation\"]\u{1E}425[\"whatever\",1]")
+        _ = await h.send(
+            sid,
+            "421[\"join:conversation\",\"c1\"]\u{1E}422[\"join:conversation\",42]\u{1E}423[\"join:conversation\",\"\(long)\"]\u{1E}424[\"join:conversation\"]\u{1E}425[\"whatever\",1]"
+        )
         let invalid = #"{"ok":false,"error":"the argument must be a contact id (a non-empty string of at most 128 bytes)"}"#
-        #expect(await h.poll(sid).text.split(separator: "\u{1E}").map(String.init) == [
-            #"431[{"ok":true,"room":"conversation:c1"}]"#, "432[\(invalid)]", "433[\(invalid)]", "434[\(invalid)]",
-            #"435[{"ok":false,"error":"unknown event \"whatever\""}]"#,
-        ])
+        #expect(
+            await h.poll(sid).text.split(separator: "\u{1E}").map(String.init) == [
+                #"431[{"ok":true,"room":"conversation:c1"}]"#, "432[\(invalid)]", "433[\(invalid)]", "434[\(invalid)]",
+                #"435[{"ok":false,"error":"unknown event \"whatever\""}]"#,
+            ])
         let message = MessageRecord(
             id: "m1", waMessageId: "wamid.1", direction: "inbound", type: "text", content: "hola", status: "Received",
             createdAt: Date(timeIntervalSince1970: 1_800_000_000.123), contactId: "c1", userId: "u1")
         #expect(h.sockets.emit(.messageNew(message)) == 1)
-        #expect(await h.poll(sid).text == #"42["message:new",{"message":{"id":"m1","waMessageId":"wamid.1","direction":"inbound","type":"text","content":"hola","payload":null,"status":"Received","error":null,"statusUpdatedAt":null,"createdAt":"2027-01-15T08:00:00.123Z","contactId":"c1","userId":"u1","sessionId":null},"contactId":"c1"}]"#)
+        #expect(
+            await h.poll(sid).text
+                == #"42["message:new",{"message":{"id":"m1","waMessageId":"wamid.1","direction":"inbound","type":"text","content":"hola","payload":null,"status":"Received","error":null,"statusUpdatedAt":null,"createdAt":"2027-01-15T08:00:00.123Z","contactId":"c1","userId":"u1","sessionId":null},"contactId":"c1"}]"#
+        )
         _ = await h.send(sid, #"426["leave:conversation","c1"]"#)
         #expect(await h.poll(sid).text == #"436[{"ok":true,"room":"conversation:c1"}]"#)
         #expect(h.sockets.emit(.messageStatus(messageId: "m1", waMessageId: "wamid.1", status: "Read", contactId: "c1", userId: "u1")) == 0)
@@ -122,7 +136,9 @@ struct SocketIOServerTests {
 
     @Test("a flood of joins: rooms are capped and too many refusals disconnect, with bounded lookups")
     func joinFlood() async throws {
-        let h = RealtimeHarness(sockets: SocketIOSettings(tokenVerifier: DashboardTokenVerifier(secret: Self.secret), maxRoomsPerSocket: 3, maxRefusedJoins: 20), owners: FixedOwners(["c-alice": "u-alice"]))
+        let h = RealtimeHarness(
+            sockets: SocketIOSettings(tokenVerifier: DashboardTokenVerifier(secret: Self.secret), maxRoomsPerSocket: 3, maxRefusedJoins: 20),
+            owners: FixedOwners(["c-alice": "u-alice"]))
         let (sid, _) = try await h.connect(auth: #"{"token":"\#(Self.token("u-alice"))"}"#)
         var body: [String] = []
         for i in 0..<500 { body.append(#"42\#(i)["join:conversation","guess-\#(i)"]"#) }
@@ -151,10 +167,12 @@ struct SocketIOServerTests {
         #expect(answers.last?.hasPrefix(#"40{"sid":"#) == true)
     }
 
-    @Test("malformed Socket.IO packets, binary packets and events before CONNECT end the session", arguments: [
-        "4", "4x", "42", #"42{"a":1}"#, "42[1]", #"451-["x",{"_placeholder":true,"num":0}]"#, "47", "4/admin", #"42["connect"]"#,
-        #"42["join:conversation","c1"]"#, "43", "44{}",
-    ])
+    @Test(
+        "malformed Socket.IO packets, binary packets and events before CONNECT end the session",
+        arguments: [
+            "4", "4x", "42", #"42{"a":1}"#, "42[1]", #"451-["x",{"_placeholder":true,"num":0}]"#, "47", "4/admin", #"42["connect"]"#,
+            #"42["join:conversation","c1"]"#, "43", "44{}",
+        ])
     func malformed(packet: String) async throws {
         let h = RealtimeHarness()
         let sid = try await h.open()

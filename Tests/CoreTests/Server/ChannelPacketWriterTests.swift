@@ -2,9 +2,9 @@ import NIOCore
 import NIOEmbedded
 import NIOWebSocket
 import Testing
+
 @testable import FCBRealtime
 @testable import FCBServe
-
 
 /// The WebSocket glue's writer on an in-memory channel with the real frame encoder: what goes
 /// on the wire for a batch of packets.

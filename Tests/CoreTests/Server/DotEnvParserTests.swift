@@ -1,5 +1,5 @@
-import Testing
 import FCBServe
+import Testing
 
 @Suite("the .env parser")
 struct DotEnvParserTests {

@@ -1,11 +1,11 @@
+import FCBPipeline
+import FCBServe
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import Prometheus
 import Testing
-import FCBPipeline
-import FCBServe
 
 /// The routes through HummingbirdTesting, in-process (`.router`) and over a socket (`.live`).
 @Suite("fcb serve HTTP routes")
@@ -22,7 +22,10 @@ struct HTTPServerRoutingTests {
         let logs = LogCapture()
         let application: Application<RouterResponder<BasicRequestContext>>
 
-        init(responder: RecordingResponder = RecordingResponder(), readiness: any ReadinessCheck = FixedReadiness(reason: nil), readinessTimeout: Duration = .seconds(5)) {
+        init(
+            responder: RecordingResponder = RecordingResponder(), readiness: any ReadinessCheck = FixedReadiness(reason: nil),
+            readinessTimeout: Duration = .seconds(5)
+        ) {
             self.responder = responder
             let server = HTTPServer(responder: responder, readiness: readiness, registry: registry, logger: logs.logger(), readinessTimeout: readinessTimeout)
             application = Application(router: server.makeRouter(), logger: Logger(label: "hb") { _ in SwiftLogNoOpLogHandler() })
@@ -236,7 +239,8 @@ struct HTTPServerRoutingTests {
     }
 
     @Test func responderHeadersAndStatusPassThroughAndImpossibleStatusIs500() async throws {
-        let teapot = Fixture(responder: RecordingResponder(answer: WebhookResponse(status: 403, headers: ["Access-Control-Allow-Origin": "*"], body: Array("Forbidden".utf8))))
+        let teapot = Fixture(
+            responder: RecordingResponder(answer: WebhookResponse(status: 403, headers: ["Access-Control-Allow-Origin": "*"], body: Array("Forbidden".utf8))))
         try await teapot.application.test(.router) { client in
             try await client.execute(uri: "/webhook", method: .options) { response in
                 #expect(response.status.code == 403)

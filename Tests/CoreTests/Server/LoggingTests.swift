@@ -1,9 +1,9 @@
+import FCBServe
+import FlowEngine
 import Foundation
 import Logging
 import Synchronization
 import Testing
-import FlowEngine
-import FCBServe
 
 @Suite("fcb serve logging")
 struct LoggingTests {

@@ -1,11 +1,11 @@
+import FCBPipeline
+import FCBRealtime
+import FCBServe
 import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
 import Synchronization
-import FCBRealtime
-import FCBPipeline
-import FCBServe
 
 /// An `FCBServer` on a loopback port picked by the system, in a service group the test shuts
 /// down (no signals).

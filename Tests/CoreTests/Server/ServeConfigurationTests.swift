@@ -1,7 +1,7 @@
+import FCBServe
 import Foundation
 import Logging
 import Testing
-import FCBServe
 
 @Suite("fcb serve configuration")
 struct ServeConfigurationTests {
@@ -91,7 +91,9 @@ struct ServeConfigurationTests {
             META_VERIFY_TOKEN='verify-me'
             NODE_ENV=production
             """
-        let environment = ["JWT_SECRET": "jwt-secret-value", "FRONTEND_URL": "https://a.example, https://b.example", "META_GRAPH_URL": "http://127.0.0.1:9999/"]
+        let environment = [
+            "JWT_SECRET": "jwt-secret-value", "FRONTEND_URL": "https://a.example, https://b.example", "META_GRAPH_URL": "http://127.0.0.1:9999/",
+        ]
         let flags: [ServeSetting: String] = [.host: "0.0.0.0", .port: "0", .logFormat: "JSON", .logLevel: "debug", .sessionTimeout: "600"]
         let configuration = try load(flags: flags, environment: environment, dotEnv: dotEnv)
         #expect(configuration.isProduction)
@@ -134,7 +136,8 @@ struct ServeConfigurationTests {
         #expect(development.warnings.first?.hasPrefix("JWT_SECRET is not set: Socket.IO connections will not be authenticated") == true)
         #expect(
             failure(environment: ["FCB_ENV": "production"])
-                == "JWT_SECRET is not set and the environment is production: refusing to accept unauthenticated Socket.IO connections (set JWT_SECRET to the dashboard's secret)")
+                == "JWT_SECRET is not set and the environment is production: refusing to accept unauthenticated Socket.IO connections (set JWT_SECRET to the dashboard's secret)"
+        )
         #expect(try load(environment: ["FCB_ENV": "production", "JWT_SECRET": "x"]).warnings.isEmpty)
     }
 
@@ -157,22 +160,36 @@ struct ServeConfigurationTests {
         ([.maxDelay: "-5"], [:], #"invalid --max-delay "-5": expected a whole number of seconds from 0 to 86400"#),
         ([.host: "my host"], [:], #"invalid --host "my host": expected an IP address or host name (e.g. 127.0.0.1, 0.0.0.0, ::1)"#),
         ([.host: ""], [:], #"invalid --host "": expected an IP address or host name (e.g. 127.0.0.1, 0.0.0.0, ::1)"#),
-        ([.databaseURL: "mysql://x"], [:], #"invalid --database-url: unsupported database URL scheme "mysql": use postgres://, postgresql://, sqlite:PATH or sqlite::memory:"#),
-        ([:], ["META_GRAPH_URL": "graph.facebook.com"], #"invalid META_GRAPH_URL (environment) "graph.facebook.com": expected an http:// or https:// URL such as https://graph.facebook.com"#),
+        (
+            [.databaseURL: "mysql://x"], [:],
+            #"invalid --database-url: unsupported database URL scheme "mysql": use postgres://, postgresql://, sqlite:PATH or sqlite::memory:"#
+        ),
+        (
+            [:], ["META_GRAPH_URL": "graph.facebook.com"],
+            #"invalid META_GRAPH_URL (environment) "graph.facebook.com": expected an http:// or https:// URL such as https://graph.facebook.com"#
+        ),
         ([:], ["META_GRAPH_API_VERSION": "23.0"], #"invalid META_GRAPH_API_VERSION (environment) "23.0": expected a Graph API version like v23.0"#),
-        ([:], ["FRONTEND_URL": "localhost:3000"], #"invalid FRONTEND_URL (environment) "localhost:3000": expected comma-separated origins like https://dashboard.example.com (or *)"#),
-        ([.tlsCert: ""], ["TLS_KEY": "k"], """
+        (
+            [:], ["FRONTEND_URL": "localhost:3000"],
+            #"invalid FRONTEND_URL (environment) "localhost:3000": expected comma-separated origins like https://dashboard.example.com (or *)"#
+        ),
+        (
+            [.tlsCert: ""], ["TLS_KEY": "k"],
+            """
             2 problems in the configuration:
               - invalid --tls-cert "": must not be empty
               - TLS_KEY is set but TLS_CERT is not: give both PEM files for HTTPS, or neither for plain HTTP
-            """),
+            """
+        ),
     ])
     func invalidValuesAreNamedWithTheirSource(flags: [ServeSetting: String], environment: [String: String], message: String) {
         #expect(failure(flags: flags, environment: environment) == message)
     }
 
     @Test func dotEnvProblemsNameFileAndLine() {
-        #expect(failure(dotEnv: "HOST=127.0.0.1\nPORT=eighty\n") == #"invalid PORT (.env:2) "eighty": expected a port number from 0 to 65535 (0 picks a free port)"#)
+        #expect(
+            failure(dotEnv: "HOST=127.0.0.1\nPORT=eighty\n") == #"invalid PORT (.env:2) "eighty": expected a port number from 0 to 65535 (0 picks a free port)"#
+        )
     }
 
     @Test func everyProblemIsReportedAtOnce() {

@@ -1,12 +1,12 @@
 import AsyncHTTPClient
+import FCBPipeline
+import FCBServe
 import Foundation
 import Logging
 import NIOCore
 import Prometheus
 import Synchronization
 import Testing
-import FCBPipeline
-import FCBServe
 
 /// Blocks each request until released, to have one in flight during shutdown.
 final class GateResponder: WebhookResponder {
@@ -65,7 +65,10 @@ struct ServerLifecycleTests {
         let second = try FCBServer(
             configuration: configuration, responder: RecordingResponder(), readiness: FixedReadiness(reason: nil), registry: .init(),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        await #expect(throws: ServeConfigurationError("cannot listen on http://127.0.0.1:\(first.address.port): the port is already in use (choose another with --port or PORT)")) {
+        await #expect(
+            throws: ServeConfigurationError(
+                "cannot listen on http://127.0.0.1:\(first.address.port): the port is already in use (choose another with --port or PORT)")
+        ) {
             try await bounded(20, "failing start") { try await second.run(gracefulShutdownSignals: []) }
         }
         try await first.stop()

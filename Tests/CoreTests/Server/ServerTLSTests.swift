@@ -1,11 +1,11 @@
 import AsyncHTTPClient
+import FCBServe
 import Foundation
 import Logging
 import NIOCore
 import NIOSSL
 import Prometheus
 import Testing
-import FCBServe
 
 /// A self-signed certificate made with `openssl` in a temporary directory.
 struct SelfSignedCertificate {
@@ -112,10 +112,13 @@ struct ServerTLSTests {
         #expect(message(cert: truncated, key: files.key)?.hasPrefix("TLS_CERT \(truncated): not a valid PEM certificate") == true)
         #expect(message(cert: files.key, key: files.key)?.hasPrefix("TLS_CERT \(files.key): ") == true)
         #expect(message(cert: files.certificate, key: garbage)?.hasPrefix("TLS_KEY \(garbage): not a valid unencrypted PEM private key") == true)
-        #expect(message(cert: files.certificate, key: files.certificate)?.hasPrefix("TLS_KEY \(files.certificate): not a valid unencrypted PEM private key") == true)
+        #expect(
+            message(cert: files.certificate, key: files.certificate)?.hasPrefix("TLS_KEY \(files.certificate): not a valid unencrypted PEM private key") == true
+        )
         #expect(
             message(cert: files.certificate, key: files.encryptedKey)
-                == "TLS_KEY \(files.encryptedKey): the private key is encrypted; give an unencrypted copy (openssl pkey -in KEY -out PLAIN) and keep it readable only by fcb")
+                == "TLS_KEY \(files.encryptedKey): the private key is encrypted; give an unencrypted copy (openssl pkey -in KEY -out PLAIN) and keep it readable only by fcb"
+        )
         #expect(
             message(cert: files.certificate, key: files.otherKey)?.hasPrefix(
                 "TLS_CERT \(files.certificate) and TLS_KEY \(files.otherKey) cannot be used together (does the key belong to the certificate?)") == true)

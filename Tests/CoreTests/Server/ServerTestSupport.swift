@@ -1,15 +1,18 @@
+import FCBPipeline
+import FCBSupport
 import Foundation
 import Logging
 import Synchronization
-import FCBSupport
-import FCBPipeline
 
 /// Records every request and answers with a fixed response.
 final class RecordingResponder: WebhookResponder {
     private let recorded = Mutex<[WebhookRequest]>([])
     let answer: WebhookResponse
 
-    init(answer: WebhookResponse = WebhookResponse(status: 200, headers: ["Content-Type": "application/json", "X-Answer": "yes"], body: Array(#"{"success":true}"#.utf8))) {
+    init(
+        answer: WebhookResponse = WebhookResponse(
+            status: 200, headers: ["Content-Type": "application/json", "X-Answer": "yes"], body: Array(#"{"success":true}"#.utf8))
+    ) {
         self.answer = answer
     }
 

@@ -4,9 +4,9 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Testing
-@testable import FlowEngine
-@testable import FCBRealtime
 
+@testable import FCBRealtime
+@testable import FlowEngine
 
 /// `/socket.io/` through the real Hummingbird server: routes, body limits, the separate
 /// `WEBSOCKET_PORT` listener, and a graceful shutdown with a poll held open.

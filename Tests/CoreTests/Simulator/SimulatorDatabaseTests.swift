@@ -1,9 +1,9 @@
 import Foundation
 import Testing
-@testable import FlowEngine
-@testable import FCBStore
-@testable import FCBSimulator
 
+@testable import FCBSimulator
+@testable import FCBStore
+@testable import FlowEngine
 
 /// `fcb simulate --db`: the conversation kept in a SQLite file between simulator instances.
 @Suite("Simulator on a SQLite file (--db)")
@@ -196,7 +196,8 @@ struct SimulatorDatabaseTests {
 
         await #expect(
             throws: SimulatorError(
-                "--db \(db): the phone +5491155550000 belongs to contact k1 of user u1, not to the simulator's user sim-user; use another --from or another file")
+                "--db \(db): the phone +5491155550000 belongs to contact k1 of user u1, not to the simulator's user sim-user; use another --from or another file"
+            )
         ) { try await Self.simulator(db, from: "5491155550000") }
 
         let after = try await SQLStore.open(.sqlite(path: db))

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import FlowEngine
-@testable import FCBSimulator
 
+@testable import FCBSimulator
+@testable import FlowEngine
 
 @Suite("Simulator input: commands, durations, choices")
 struct SimulatorInputTests {

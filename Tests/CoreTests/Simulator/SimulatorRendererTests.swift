@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import FlowEngine
-@testable import FCBSimulator
 
+@testable import FCBSimulator
+@testable import FlowEngine
 
 @Suite("Simulator rendering")
 struct SimulatorRendererTests {
@@ -116,7 +116,10 @@ struct SimulatorRendererTests {
             "_meta": [
                 "history": [
                     ["direction": "in", "type": "text", "timestamp": "2026-01-01T00:00:05.000Z", "payload": ["text": "hola", "interactiveId": nil]],
-                    ["direction": "out", "type": "media", "timestamp": "2026-01-01T00:00:06.000Z", "payload": ["mediaType": "image", "url": "https://x.test/a.jpg"]],
+                    [
+                        "direction": "out", "type": "media", "timestamp": "2026-01-01T00:00:06.000Z",
+                        "payload": ["mediaType": "image", "url": "https://x.test/a.jpg"],
+                    ],
                     [
                         "direction": "in", "type": "option-selection", "timestamp": "2026-01-01T00:00:07.000Z",
                         "payload": ["text": "Sí", "interactiveType": "button_reply", "interactiveTitle": "Sí", "interactiveId": "si", "optionIndex": 0],

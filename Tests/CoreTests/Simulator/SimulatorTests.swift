@@ -1,12 +1,14 @@
 import Foundation
 import Testing
-@testable import FlowEngine
-@testable import FCBSimulator
 
+@testable import FCBSimulator
+@testable import FlowEngine
 
 /// Builds simulators from example files or inline flow JSON.
 enum SimFixture {
-    static func simulator(_ flows: [String], settings: (inout SimulatorSettings) -> Void = { _ in }, api: any APIClient = RefusingAPIClient())
+    static func simulator(
+        _ flows: [String], settings: (inout SimulatorSettings) -> Void = { _ in }, api: any APIClient = RefusingAPIClient()
+    )
         async throws -> Simulator
     {
         var configuration = try SimulatorSetup.configuration(SimulatorOptions(flowPaths: flows.map(SimRepo.path)))
@@ -15,7 +17,9 @@ enum SimFixture {
         return try await Simulator(configuration: configuration)
     }
 
-    static func inline(_ json: String, settings change: (inout SimulatorSettings) -> Void = { _ in }, api: any APIClient = RefusingAPIClient())
+    static func inline(
+        _ json: String, settings change: (inout SimulatorSettings) -> Void = { _ in }, api: any APIClient = RefusingAPIClient()
+    )
         async throws -> Simulator
     {
         let flow = try SimulatorFlowLoader.load(path: "inline.json", bytes: Array(json.utf8))

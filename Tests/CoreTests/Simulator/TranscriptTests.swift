@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FCBSimulator
 
+@testable import FCBSimulator
 
 /// Paths of the repository (the tests read `examples/`).
 enum SimRepo {
@@ -59,9 +59,10 @@ struct TranscriptTests {
         #expect(seed.components(separatedBy: "< bot: You chose option 1").count - 1 == 1)
         #expect(seed.components(separatedBy: "< bot: You chose option 2").count - 1 == 2)
         let soporte = try text("soporte-menu")
-        for expected in ["*Horarios*", "*Envíos*", "*Medios de pago*", "[document] https://static.example.com", "🏁 ended (resuelto)",
-            "Perdón, no entendí", "🤝 handed off to queue soporte-n1", "endReason \"timeout\""]
-        {
+        for expected in [
+            "*Horarios*", "*Envíos*", "*Medios de pago*", "[document] https://static.example.com", "🏁 ended (resuelto)",
+            "Perdón, no entendí", "🤝 handed off to queue soporte-n1", "endReason \"timeout\"",
+        ] {
             #expect(soporte.contains(expected), "\(expected)")
         }
         let order = try text("order-status")
@@ -124,7 +125,10 @@ struct TranscriptTests {
             flows: ["a.json", "b.json"], from: "549", context: #"{"a":1}"#, mockAPI: "m.json", showPayloads: true, verbose: true,
             turns: [.init(comments: ["first"], input: "hola", output: ["bot: x", "", "  [1] y"]), .init(input: "/vars", output: [])])
         let text = transcript.render()
-        #expect(text.hasPrefix("# fcb simulate transcript v1\n# flows: a.json, b.json\n# from: 549\n# context: {\"a\":1}\n# mock-api: m.json\n# options: show-payloads, verbose\n\n# first\n> hola\n< bot: x\n<\n<   [1] y\n"))
+        #expect(
+            text.hasPrefix(
+                "# fcb simulate transcript v1\n# flows: a.json, b.json\n# from: 549\n# context: {\"a\":1}\n# mock-api: m.json\n# options: show-payloads, verbose\n\n# first\n> hola\n< bot: x\n<\n<   [1] y\n"
+            ))
         #expect(try Transcript.parse(text) == transcript)
         #expect(throws: SimulatorError.self) { try Transcript.parse("> hola\n") }
         #expect(throws: SimulatorError.self) { try Transcript.parse("# fcb simulate transcript v1\n< orphan\n") }

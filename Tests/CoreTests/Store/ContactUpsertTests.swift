@@ -1,7 +1,7 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Testing
-import FlowEngine
-import FCBStore
 
 /// Contact upsert by `(userId, phone)` (docs/compatibility.md#contacts): the name moves only when
 /// a non-empty, different one arrives; a phone owned by another tenant is an answer, not an error.
@@ -13,7 +13,8 @@ struct ContactUpsertTests {
             let seed = try await Seed.insert(into: store)
             let phone = "5491100000002"
             let created = try await store.upsertContact(userId: seed.user.id, phone: phone, name: "Beto", newId: "ccontact00000000000000002", at: instant(10))
-            var beto = ContactRecord(id: "ccontact00000000000000002", phone: phone, name: "Beto", createdAt: instant(10), updatedAt: instant(10), userId: seed.user.id)
+            var beto = ContactRecord(
+                id: "ccontact00000000000000002", phone: phone, name: "Beto", createdAt: instant(10), updatedAt: instant(10), userId: seed.user.id)
             #expect(created == .created(beto))
             #expect(try await store.contact(id: beto.id) == beto)
 
@@ -40,8 +41,13 @@ struct ContactUpsertTests {
             #expect(try await store.contact(id: "cclash") == nil)
 
             // Created without a name.
-            let anonymous = try await store.upsertContact(userId: other.user.id, phone: "5491100000003", name: nil, newId: "ccontact00000000000000003", at: instant(50))
-            #expect(anonymous == .created(ContactRecord(id: "ccontact00000000000000003", phone: "5491100000003", createdAt: instant(50), updatedAt: instant(50), userId: other.user.id)))
+            let anonymous = try await store.upsertContact(
+                userId: other.user.id, phone: "5491100000003", name: nil, newId: "ccontact00000000000000003", at: instant(50))
+            #expect(
+                anonymous
+                    == .created(
+                        ContactRecord(
+                            id: "ccontact00000000000000003", phone: "5491100000003", createdAt: instant(50), updatedAt: instant(50), userId: other.user.id)))
         }
     }
 
@@ -109,7 +115,8 @@ struct FCBSchemaUpgradeTests {
             #expect(try await FCBSchema.install(on: sql.database).isEmpty)  // idempotent
 
             // Back to what version 1 left, with a row in it.
-            let (inbox, pending, versions) = kind == .postgres
+            let (inbox, pending, versions) =
+                kind == .postgres
                 ? (#""fcb"."inbox""#, #""fcb"."pending_status""#, #""fcb"."schema_version""#)
                 : (#""fcb_inbox""#, #""fcb_pending_status""#, #""fcb_schema_version""#)
             let indexPrefix = kind == .postgres ? #""fcb"."inbox_"# : #""fcb_inbox_"#
@@ -118,7 +125,8 @@ struct FCBSchemaUpgradeTests {
                 "ALTER TABLE \(inbox) DROP COLUMN \"progress\"", "DROP TABLE \(pending)", "DELETE FROM \(versions) WHERE version >= 2",
             ])
             #expect(try await FCBSchema.currentVersion(on: sql.database) == 1)
-            let ids = try await sql.enqueue([NewInboxItem(kind: .message, dedupeKey: "m:1", contactKey: "A", payload: ["n": 1])], receivedAt: instant(), requestId: nil)
+            let ids = try await sql.enqueue(
+                [NewInboxItem(kind: .message, dedupeKey: "m:1", contactKey: "A", payload: ["n": 1])], receivedAt: instant(), requestId: nil)
             let id = try #require(ids.first ?? nil)
 
             #expect(try await FCBSchema.install(on: sql.database) == [2, 3])

@@ -1,13 +1,19 @@
+import FCBStore
+import FCBSupport
 import Foundation
 import Testing
-import FCBSupport
-import FCBStore
 
 @Suite("DATABASE_URL")
 struct DatabaseURLTests {
     @Test func prismaStylePostgresURL() throws {
-        let url = try DatabaseURL(parsing: "postgresql://fcb%40prod:p%40ss%3Aw0rd@db.example.com:6543/chatbots?schema=tenant_a&sslmode=require&connection_limit=7&pgbouncer=true&connect_timeout=3")
-        guard case .postgres(let s) = url else { Issue.record("not postgres"); return }
+        let url = try DatabaseURL(
+            parsing:
+                "postgresql://fcb%40prod:p%40ss%3Aw0rd@db.example.com:6543/chatbots?schema=tenant_a&sslmode=require&connection_limit=7&pgbouncer=true&connect_timeout=3"
+        )
+        guard case .postgres(let s) = url else {
+            Issue.record("not postgres")
+            return
+        }
         #expect(s.host == "db.example.com" && s.port == 6543)
         #expect(s.username == "fcb@prod" && s.password == "p@ss:w0rd" && s.database == "chatbots")
         #expect(s.schema == "tenant_a" && s.tls == .require && s.maximumConnections == 7 && s.connectTimeout == .seconds(3))
@@ -15,7 +21,10 @@ struct DatabaseURLTests {
     }
 
     @Test func defaultsAndTLSModes() throws {
-        guard case .postgres(let s) = try DatabaseURL(parsing: "postgres://localhost/app") else { Issue.record("not postgres"); return }
+        guard case .postgres(let s) = try DatabaseURL(parsing: "postgres://localhost/app") else {
+            Issue.record("not postgres")
+            return
+        }
         #expect(s.port == 5432 && s.username == "postgres" && s.password == nil && s.schema == "public" && s.tls == .prefer)
         let modes: [(String, PostgresSettings.TLSMode)] = [
             ("sslmode=disable", .disable), ("sslmode=verify-full", .verifyFull), ("sslmode=verify-ca", .verifyCA),
@@ -45,7 +54,10 @@ struct DatabaseURLTests {
         ("", "DATABASE_URL is empty (use postgres://…, sqlite:PATH or leave it unset for ./fcb.sqlite)"),
         ("sqlite:", "sqlite:: the SQLite URL has no file path (try sqlite:./fcb.sqlite)"),
         ("postgres://u:secret@h:99999/db", "postgres://u:***@h:99999/db: port 99999 is out of range"),
-        ("postgres://u:secret@h/db?sslmode=sometimes", "postgres://u:***@h/db?sslmode=sometimes: sslmode=sometimes is not one of disable, prefer, require, verify-ca, verify-full"),
+        (
+            "postgres://u:secret@h/db?sslmode=sometimes",
+            "postgres://u:***@h/db?sslmode=sometimes: sslmode=sometimes is not one of disable, prefer, require, verify-ca, verify-full"
+        ),
         ("postgres://h/db?connection_limit=0", "postgres://h/db?connection_limit=0: connection_limit=0 must be a positive integer"),
     ])
     func badURLsSayWhatIsWrong(_ text: String, _ message: String) {

@@ -1,6 +1,6 @@
+import FCBStore
 import Foundation
 import Testing
-import FCBStore
 
 @Suite("Inbox conformance")
 struct InboxConformanceTests {
@@ -11,9 +11,11 @@ struct InboxConformanceTests {
     @Test(arguments: StoreBackendKind.available)
     func duplicatesAreDroppedAndItemsKeepTheirFields(_ kind: StoreBackendKind) async throws {
         try await withStore(kind) { store in
-            let ids = try await store.enqueue([Self.item("A", "m:1", "hola ñ"), Self.item("A", "m:2"), Self.item("B", nil)], receivedAt: instant(), requestId: "req-1")
+            let ids = try await store.enqueue(
+                [Self.item("A", "m:1", "hola ñ"), Self.item("A", "m:2"), Self.item("B", nil)], receivedAt: instant(), requestId: "req-1")
             #expect(ids.count == 3 && ids.allSatisfy { $0 != nil })
-            let again = try await store.enqueue([Self.item("A", "m:2"), Self.item("B", nil), Self.item("C", "m:1")], receivedAt: instant(1), requestId: "req-2")
+            let again = try await store.enqueue(
+                [Self.item("A", "m:2"), Self.item("B", nil), Self.item("C", "m:1")], receivedAt: instant(1), requestId: "req-2")
             #expect(again[0] == nil && again[1] != nil && again[2] == nil)
 
             let firstId = try #require(ids[0])
@@ -26,7 +28,8 @@ struct InboxConformanceTests {
             #expect(try await store.enqueue([], receivedAt: instant(), requestId: nil).isEmpty)
 
             // The same key twice in one delivery: stored once, the second reported as a duplicate.
-            let twice = try await store.enqueue([Self.item("D", "m:9"), Self.item("E", nil), Self.item("D", "m:9"), Self.item("F", nil)], receivedAt: instant(2), requestId: nil)
+            let twice = try await store.enqueue(
+                [Self.item("D", "m:9"), Self.item("E", nil), Self.item("D", "m:9"), Self.item("F", nil)], receivedAt: instant(2), requestId: nil)
             #expect(twice[0] != nil && twice[1] != nil && twice[2] == nil && twice[3] != nil)
             #expect(Set(twice.compactMap { $0 }).count == 3)
             let (eId, fId) = (try #require(twice[1]), try #require(twice[3]))

@@ -1,7 +1,7 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Testing
-import FlowEngine
-import FCBStore
 
 /// The inbox operations `fcb serve`'s pipeline adds: the progress journal, durable delays,
 /// parked items and their replay, and the numbers `/metrics` shows.
@@ -43,7 +43,8 @@ struct InboxPipelineTests {
     @Test(arguments: StoreBackendKind.available)
     func deferredItemHoldsItsContactUntilDue(_ kind: StoreBackendKind) async throws {
         try await withStore(kind) { store in
-            let ids = try await store.enqueue([Self.item("A", "a1"), Self.item("A", "a2"), Self.item("B", "b1")], receivedAt: instant(), requestId: nil).compactMap { $0 }
+            let ids = try await store.enqueue([Self.item("A", "a1"), Self.item("A", "a2"), Self.item("B", "b1")], receivedAt: instant(), requestId: nil)
+                .compactMap { $0 }
             let (a1, a2, b1) = (ids[0], ids[1], ids[2])
             #expect(try await store.claim(limit: 5, worker: "w", now: instant(), lease: .seconds(30)).map(\.id) == [a1, b1])
             #expect(try await store.retry(id: a1, worker: "w", error: "Graph API 503", availableAt: instant(1)))

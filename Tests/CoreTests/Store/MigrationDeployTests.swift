@@ -1,7 +1,7 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Testing
-import FlowEngine
-import FCBStore
 
 /// `migrate-deploy` / `migrate-status` against a real PostgreSQL: the live catalog after deploy
 /// must equal the schema Prisma lays out for the dashboard's schema.prisma, column by column.
@@ -50,7 +50,10 @@ struct MigrationDeployTests {
             #expect(after.inSync && after.exitCode == 0 && after.count(.applied) == 6)
 
             // Rows as Prisma writes them.
-            guard case .managed(let rows) = try await runner.databaseState() else { Issue.record("not managed"); return }
+            guard case .managed(let rows) = try await runner.databaseState() else {
+                Issue.record("not managed")
+                return
+            }
             #expect(rows.map(\.migrationName) == Self.repository.migrations.map(\.name))
             #expect(rows.map(\.checksum) == Self.repository.migrations.map(\.checksum.hex))
             #expect(rows.allSatisfy { $0.appliedStepsCount == 1 && $0.finishedAt != nil && $0.logs == nil && $0.rolledBackAt == nil })
@@ -86,7 +89,10 @@ struct MigrationDeployTests {
             }
             let status = try await runner.status(directory: Self.repository)
             #expect(status.exitCode == 1)
-            guard case .unmanaged(let tables) = status.management else { Issue.record("expected unmanaged"); return }
+            guard case .unmanaged(let tables) = status.management else {
+                Issue.record("expected unmanaged")
+                return
+            }
             #expect(tables.contains("Message"))
 
             await #expect(throws: DeployFailure.self) { try await runner.deploy(directory: Self.repository) }

@@ -1,8 +1,8 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Synchronization
 import Testing
-import FlowEngine
-import FCBStore
 
 /// What only PostgreSQL does: time zones, NUL bytes, several instances, servers that go away.
 @Suite("PostgreSQL behaviour", .enabled(if: PostgresTestSupport.isAvailable, "\(PostgresTestSupport.skipReason)"), .timeLimit(.minutes(2)))
@@ -19,7 +19,9 @@ struct PostgresBehaviourTests {
             defer { Task { await store.close() } }
             let sql = store
             let seed = try await Seed.insert(into: store)
-            let row = try #require(try await sql.database.first(#"SELECT "createdAt"::text AS t, current_setting('TimeZone') AS tz FROM "Contact" WHERE "id" = \#(seed.contact.id)"#))
+            let row = try #require(
+                try await sql.database.first(
+                    #"SELECT "createdAt"::text AS t, current_setting('TimeZone') AS tz FROM "Contact" WHERE "id" = \#(seed.contact.id)"#))
             #expect(try row.string("t") == "2025-11-29 07:06:40.123")
             #expect(try row.string("tz") == "UTC")
             #expect(try await store.contact(id: seed.contact.id)?.createdAt == instant())
@@ -29,9 +31,10 @@ struct PostgresBehaviourTests {
     @Test func nulCharactersAreStoredAsReplacementCharacters() async throws {
         try await withStore(.postgres) { store in
             let seed = try await Seed.insert(into: store)
-            try await store.insertMessage(MessageRecord(
-                id: "cmsg00000000000000000001", direction: "inbound", content: "a\u{0}b", payload: ["text": "x\u{0}y"],
-                createdAt: instant(), contactId: seed.contact.id, userId: seed.user.id))
+            try await store.insertMessage(
+                MessageRecord(
+                    id: "cmsg00000000000000000001", direction: "inbound", content: "a\u{0}b", payload: ["text": "x\u{0}y"],
+                    createdAt: instant(), contactId: seed.contact.id, userId: seed.user.id))
             let read = try #require(try await store.messages(contactId: seed.contact.id).first)
             #expect(read.content == "a\u{FFFD}b")
             #expect(read.payload == ["text": "x\u{FFFD}y"])
@@ -98,7 +101,9 @@ struct PostgresBehaviourTests {
             operationTimeout: .seconds(3))
         let error = try #require(await storeError { try await backend.query("SELECT 1") })
         #expect(error.kind == .unavailable)
-        #expect(error.message.hasPrefix("cannot connect to database postgres://postgres:***@127.0.0.1:1/none (tls disable)") || error.message.contains("did not answer within 3 s"), "\(error.message)")
+        #expect(
+            error.message.hasPrefix("cannot connect to database postgres://postgres:***@127.0.0.1:1/none (tls disable)")
+                || error.message.contains("did not answer within 3 s"), "\(error.message)")
         await backend.close()
     }
 
@@ -114,7 +119,9 @@ struct PostgresBehaviourTests {
 
     /// Managed PostgreSQL: sslmode=require encrypts without checking; verify-full checks the chain
     /// and the host name against `sslrootcert`.
-    @Test(.enabled(if: PrivatePostgresCluster.isAvailableWithTLS, "needs PostgreSQL binaries and openssl")) func tlsModesAgainstAServerWithACertificate() async throws {
+    @Test(.enabled(if: PrivatePostgresCluster.isAvailableWithTLS, "needs PostgreSQL binaries and openssl")) func tlsModesAgainstAServerWithACertificate()
+        async throws
+    {
         let cluster = try PrivatePostgresCluster.start(tls: true)
         defer { cluster.destroy() }
         func encrypted(_ settings: PostgresSettings) async throws -> Bool {
@@ -141,7 +148,11 @@ struct PostgresBehaviourTests {
         var trusted = untrusted
         trusted.rootCertificatePath = cluster.certificatePath
         #expect(try await encrypted(trusted))
-        guard case .postgres(let fromURL) = try DatabaseURL(parsing: "postgres://postgres:\(cluster.password)@localhost:\(cluster.port)/postgres?sslmode=verify-full&sslrootcert=\(cluster.certificatePath)") else { return }
+        guard
+            case .postgres(let fromURL) = try DatabaseURL(
+                parsing: "postgres://postgres:\(cluster.password)@localhost:\(cluster.port)/postgres?sslmode=verify-full&sslrootcert=\(cluster.certificatePath)"
+            )
+        else { return }
         #expect(try await encrypted(fromURL))
     }
 
@@ -154,7 +165,8 @@ struct PostgresBehaviourTests {
         let error = try #require(await storeError { try await backend.query("SELECT 1") })
         await backend.close()
         #expect(error.kind == .unavailable)
-        #expect(error.message.contains("refused the login") && error.message.contains("password authentication failed for user \"postgres\""), "\(error.message)")
+        #expect(
+            error.message.contains("refused the login") && error.message.contains("password authentication failed for user \"postgres\""), "\(error.message)")
 
         var missing = cluster.settings
         missing.database = "no_such_db"
@@ -178,20 +190,30 @@ struct PostgresBehaviourTests {
         // A transaction that has written one row when the server dies.
         let error = await storeError {
             try await backend.transaction { (db: any SQLExecutor) async throws(StoreError) in
-                try await db.query(#"INSERT INTO "Log" ("id", "status", "createdAt", "updatedAt", "contactId", "flowId") VALUES ('clog1', 'Sent', \#(instant()), \#(instant()), \#(seed.contact.id), \#(seed.flow.id))"#)
+                try await db.query(
+                    #"INSERT INTO "Log" ("id", "status", "createdAt", "updatedAt", "contactId", "flowId") VALUES ('clog1', 'Sent', \#(instant()), \#(instant()), \#(seed.contact.id), \#(seed.flow.id))"#
+                )
                 do { try cluster.stopServer() } catch { throw StoreError(.invalid, "could not stop the test server: \(error)") }
-                try await db.query(#"INSERT INTO "Log" ("id", "status", "createdAt", "updatedAt", "contactId", "flowId") VALUES ('clog2', 'Sent', \#(instant()), \#(instant()), \#(seed.contact.id), \#(seed.flow.id))"#)
+                try await db.query(
+                    #"INSERT INTO "Log" ("id", "status", "createdAt", "updatedAt", "contactId", "flowId") VALUES ('clog2', 'Sent', \#(instant()), \#(instant()), \#(seed.contact.id), \#(seed.flow.id))"#
+                )
             }
         }
         #expect(error?.kind == .unavailable, "\(String(describing: error))")
         // While it is down: clear errors, bounded by the operation timeout.
-        let down = await storeError { try await store.insertMessage(MessageRecord(id: "cmsg1", direction: "inbound", createdAt: instant(), contactId: seed.contact.id, userId: seed.user.id)) }
+        let down = await storeError {
+            try await store.insertMessage(
+                MessageRecord(id: "cmsg1", direction: "inbound", createdAt: instant(), contactId: seed.contact.id, userId: seed.user.id))
+        }
         #expect(down?.kind == .unavailable, "\(String(describing: down))")
 
         try cluster.startServer()
         var logs: [LogRecord] = []
         for _ in 0..<50 {  // the pool reconnects with backoff
-            if let read = try? await store.logs(contactId: seed.contact.id) { logs = read; break }
+            if let read = try? await store.logs(contactId: seed.contact.id) {
+                logs = read
+                break
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(logs.isEmpty, "the half-done transaction left rows: \(logs.map(\.id))")

@@ -1,6 +1,6 @@
-import Foundation
-import FlowEngine
 import FCBStore
+import FlowEngine
+import Foundation
 
 /// Access to the PostgreSQL server `scripts/with-postgres` starts (FCB_TEST_POSTGRES_URL).
 /// Each test gets a database of its own, created here and dropped afterwards.

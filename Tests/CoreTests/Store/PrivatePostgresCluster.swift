@@ -1,6 +1,6 @@
-import Foundation
-import FlowEngine
 import FCBStore
+import FlowEngine
+import Foundation
 
 /// A PostgreSQL cluster of one test's own, for tests that stop and start the server or need
 /// password authentication. Built with the binaries `scripts/with-postgres` found
@@ -37,11 +37,14 @@ final class PrivatePostgresCluster: Sendable {
         try password.write(toFile: "\(directory)/pwfile", atomically: true, encoding: .utf8)
         _ = try shell("chmod 755 \(directory); id postgres >/dev/null 2>&1 && [ $(id -u) = 0 ] && chown -R postgres \(directory); true")
         let cluster = PrivatePostgresCluster(directory: directory, port: try freePort(), password: password, bindir: bindir)
-        try cluster.asPostgres("\(bindir)/initdb -D \(directory)/data -U postgres --pwfile=\(directory)/pwfile --auth-host=scram-sha-256 --auth-local=trust -E UTF8 >\(directory)/initdb.log 2>&1")
+        try cluster.asPostgres(
+            "\(bindir)/initdb -D \(directory)/data -U postgres --pwfile=\(directory)/pwfile --auth-host=scram-sha-256 --auth-local=trust -E UTF8 >\(directory)/initdb.log 2>&1"
+        )
         if tls {
             let data = "\(directory)/data"
             try cluster.asPostgres(
-                "openssl req -new -x509 -days 2 -nodes -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout \(data)/server.key -out \(data)/server.crt >/dev/null 2>&1 && chmod 600 \(data)/server.key && printf 'ssl = on\\n' >> \(data)/postgresql.conf")
+                "openssl req -new -x509 -days 2 -nodes -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout \(data)/server.key -out \(data)/server.crt >/dev/null 2>&1 && chmod 600 \(data)/server.key && printf 'ssl = on\\n' >> \(data)/postgresql.conf"
+            )
         }
         try cluster.startServer()
         return cluster
@@ -51,12 +54,16 @@ final class PrivatePostgresCluster: Sendable {
     var certificatePath: String { "\(directory)/data/server.crt" }
 
     var settings: PostgresSettings {
-        PostgresSettings(host: "127.0.0.1", port: port, username: "postgres", password: password, database: "postgres", tls: .disable, maximumConnections: 4, connectTimeout: .seconds(2))
+        PostgresSettings(
+            host: "127.0.0.1", port: port, username: "postgres", password: password, database: "postgres", tls: .disable, maximumConnections: 4,
+            connectTimeout: .seconds(2))
     }
 
     func startServer() throws {
         // Every descriptor redirected: the server outlives pg_ctl and must not hold our pipes.
-        try asPostgres("\(bindir)/pg_ctl -D \(directory)/data -l \(directory)/server.log -w -t 30 -o '-p \(port) -k \(directory) -c listen_addresses=127.0.0.1' start </dev/null >/dev/null 2>&1")
+        try asPostgres(
+            "\(bindir)/pg_ctl -D \(directory)/data -l \(directory)/server.log -w -t 30 -o '-p \(port) -k \(directory) -c listen_addresses=127.0.0.1' start </dev/null >/dev/null 2>&1"
+        )
     }
 
     /// Stops at once, like a crash or a failover (`-m immediate`).

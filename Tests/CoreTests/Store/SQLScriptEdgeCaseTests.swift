@@ -1,6 +1,6 @@
+import FCBStore
 import Foundation
 import Testing
-import FCBStore
 
 @Suite("SQL script splitting: edge cases")
 struct SQLScriptEdgeCaseTests {

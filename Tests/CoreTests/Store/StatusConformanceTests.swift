@@ -1,14 +1,16 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Testing
-import FlowEngine
-import FCBStore
 
 /// Delivery statuses (docs/compatibility.md#delivery-statuses) on every backend: monotonic on
 /// Message and BroadcastRecipient rows, exact broadcast aggregates, tenants kept apart, and
 /// statuses that arrive before their message.
 @Suite("Pipeline: delivery statuses")
 struct StatusConformanceTests {
-    static func status(_ status: String, _ at: Double, _ wamid: String = "wamid.OUT1", error: String? = nil, conversation: String? = nil) -> DeliveryStatusUpdate {
+    static func status(
+        _ status: String, _ at: Double, _ wamid: String = "wamid.OUT1", error: String? = nil, conversation: String? = nil
+    ) -> DeliveryStatusUpdate {
         DeliveryStatusUpdate(waMessageId: wamid, status: status, timestamp: instant(at), error: error, conversationId: conversation)
     }
 
@@ -58,7 +60,9 @@ struct StatusConformanceTests {
             let sent = Self.outbound(seed, id: "cmsg00000000000000000002", wamid: "wamid.F")
             try await store.insertMessage(sent)
             let failed = Self.updated(sent, "Failed", 3, error: "(#131026) Message undeliverable")
-            #expect(try await store.applyStatus(Self.status("Failed", 3, "wamid.F", error: "(#131026) Message undeliverable"), userId: user) == StatusApplication(updatedMessage: failed))
+            #expect(
+                try await store.applyStatus(Self.status("Failed", 3, "wamid.F", error: "(#131026) Message undeliverable"), userId: user)
+                    == StatusApplication(updatedMessage: failed))
             #expect(try await store.message(id: sent.id) == failed)
             #expect(try await store.applyStatus(Self.status("Sent", 4, "wamid.F"), userId: user) == StatusApplication())
             #expect(try await store.applyStatus(Self.status("Warning", 4, "wamid.F", error: "w"), userId: user) == StatusApplication())
@@ -126,7 +130,9 @@ struct StatusConformanceTests {
             var (broadcast, recipients) = try await Self.broadcast(store, seed, id: "cbroadcast0000000000000001", wamids: ["wamid.B1", "wamid.B2"])
 
             // Sent → Delivered → Read (and a late Delivered): one success.
-            #expect(try await store.applyStatus(Self.status("Sent", 1, "wamid.B1", conversation: "conv-1"), userId: user) == StatusApplication(updatedRecipients: 1))
+            #expect(
+                try await store.applyStatus(Self.status("Sent", 1, "wamid.B1", conversation: "conv-1"), userId: user) == StatusApplication(updatedRecipients: 1)
+            )
             #expect(try await store.applyStatus(Self.status("Delivered", 2, "wamid.B1"), userId: user) == StatusApplication(updatedRecipients: 1))
             #expect(try await store.applyStatus(Self.status("Read", 3, "wamid.B1"), userId: user) == StatusApplication(updatedRecipients: 1))
             #expect(try await store.applyStatus(Self.status("Delivered", 4, "wamid.B1"), userId: user) == StatusApplication())
@@ -143,7 +149,9 @@ struct StatusConformanceTests {
             broadcast.successCount = 2
             broadcast.updatedAt = instant(5)
             #expect(try await store.broadcast(id: broadcast.id) == broadcast)
-            #expect(try await store.applyStatus(Self.status("Failed", 6, "wamid.B2", error: "(#131049) not delivered"), userId: user) == StatusApplication(updatedRecipients: 1))
+            #expect(
+                try await store.applyStatus(Self.status("Failed", 6, "wamid.B2", error: "(#131049) not delivered"), userId: user)
+                    == StatusApplication(updatedRecipients: 1))
             broadcast.successCount = 1
             broadcast.failureCount = 1
             broadcast.updatedAt = instant(6)
@@ -178,7 +186,9 @@ struct StatusConformanceTests {
             let (theirs, theirRecipients) = try await Self.broadcast(store, other, id: "cbroadcast0000000000000002", wamids: ["wamid.T"])
 
             let delivered = Self.updated(message, "Delivered", 2)
-            #expect(try await store.applyStatus(Self.status("Delivered", 2, "wamid.M"), userId: seed.user.id) == StatusApplication(updatedMessage: delivered, updatedRecipients: 1))
+            #expect(
+                try await store.applyStatus(Self.status("Delivered", 2, "wamid.M"), userId: seed.user.id)
+                    == StatusApplication(updatedMessage: delivered, updatedRecipients: 1))
             mine.successCount = 1
             mine.updatedAt = instant(2)
             myRecipients[0].status = "Delivered"
@@ -208,12 +218,13 @@ struct StatusConformanceTests {
             let message = Self.outbound(seed, status: "Pending")
             try await store.insertMessage(message)
             let applied = try await store.applyPendingStatuses(waMessageId: "wamid.OUT1")
-            #expect(applied == [
-                StatusApplication(updatedMessage: Self.updated(message, "Sent", 1)),
-                StatusApplication(updatedMessage: Self.updated(message, "Delivered", 2)),
-                StatusApplication(),  // the repeated Delivered changes nothing
-                StatusApplication(updatedMessage: Self.updated(message, "Read", 3)),
-            ])
+            #expect(
+                applied == [
+                    StatusApplication(updatedMessage: Self.updated(message, "Sent", 1)),
+                    StatusApplication(updatedMessage: Self.updated(message, "Delivered", 2)),
+                    StatusApplication(),  // the repeated Delivered changes nothing
+                    StatusApplication(updatedMessage: Self.updated(message, "Read", 3)),
+                ])
             #expect(try await store.message(id: message.id) == Self.updated(message, "Read", 3))
             #expect(try await store.applyPendingStatuses(waMessageId: "wamid.OUT1") == [])  // forgotten once applied
 

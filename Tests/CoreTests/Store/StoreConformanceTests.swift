@@ -1,7 +1,7 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Testing
-import FlowEngine
-import FCBStore
 
 /// One suite, every backend: in-memory, SQLite and PostgreSQL must read and write the same rows
 /// and refuse the same things with the same messages.
@@ -63,8 +63,11 @@ struct StoreConformanceTests {
                 channel: "whatsapp", createdAt: instant(), updatedAt: instant(10), metaFlowId: "meta-1", metaFlowToken: "tok",
                 metaFlowVersion: "7.0", userId: seed.user.id)
             try await store.saveFlow(newer)
-            try await store.saveFlow(FlowRecord(id: "cflow0000000000000000003", name: "Draft", status: "Draft", createdAt: instant(), updatedAt: instant(20), userId: seed.user.id))
-            try await store.saveFlow(FlowRecord(id: "cflow0000000000000000004", name: "active lower", status: "active", createdAt: instant(), updatedAt: instant(30), userId: seed.user.id))
+            try await store.saveFlow(
+                FlowRecord(id: "cflow0000000000000000003", name: "Draft", status: "Draft", createdAt: instant(), updatedAt: instant(20), userId: seed.user.id))
+            try await store.saveFlow(
+                FlowRecord(
+                    id: "cflow0000000000000000004", name: "active lower", status: "active", createdAt: instant(), updatedAt: instant(30), userId: seed.user.id))
 
             let read = try #require(try await store.flow(id: newer.id))
             #expect(try #require(read.definition).isEquivalent(to: definition))
@@ -127,7 +130,8 @@ struct StoreConformanceTests {
             #expect(missing == StoreError(.notFound, "session nope not found"))
             var clash = first
             clash.id = "csession00000000000000003"
-            #expect(await storeError { try await store.createSession(clash) } == StoreError(.conflict, "Unique constraint failed on Session_contactId_flowId_key"))
+            #expect(
+                await storeError { try await store.createSession(clash) } == StoreError(.conflict, "Unique constraint failed on Session_contactId_flowId_key"))
             var sameId = first
             sameId.flowId = "cflow0000000000000000002"
             sameId.contactId = seed.contact.id
@@ -148,7 +152,8 @@ struct StoreConformanceTests {
                 id: "cmsg00000000000000000002", waMessageId: nil, direction: "outbound", content: "Hola Ana\n¿Cómo estás?",
                 status: "Failed", error: "(#131047) Re-engagement message", statusUpdatedAt: instant(3), createdAt: instant(2),
                 contactId: seed.contact.id, userId: seed.user.id)
-            let unsent = MessageRecord(id: "cmsg00000000000000000003", direction: "outbound", createdAt: instant(0.5), contactId: seed.contact.id, userId: seed.user.id)
+            let unsent = MessageRecord(
+                id: "cmsg00000000000000000003", direction: "outbound", createdAt: instant(0.5), contactId: seed.contact.id, userId: seed.user.id)
             try await store.insertMessage(outbound)
             try await store.insertMessage(inbound)
             try await store.insertMessage(unsent)  // a second NULL waMessageId is allowed
@@ -210,7 +215,8 @@ struct CorruptRowTests {
         try await withStore(kind) { store in
             let sql = try #require(store as? SQLStore)
             let seed = try await Seed.insert(into: store)
-            try await store.createSession(SessionRecord(id: "cs1", createdAt: instant(), updatedAt: instant(), contactId: seed.contact.id, flowId: seed.flow.id))
+            try await store.createSession(
+                SessionRecord(id: "cs1", createdAt: instant(), updatedAt: instant(), contactId: seed.contact.id, flowId: seed.flow.id))
             if kind == .sqlite {
                 // SQLite keeps JSON and timestamps as text, so both can be damaged.
                 try await sql.database.query(#"UPDATE "Session" SET "context" = '{"open": ' WHERE "id" = 'cs1'"#)
@@ -221,10 +227,14 @@ struct CorruptRowTests {
                 #expect(date == StoreError(.invalid, #"column "updatedAt" holds "yesterday", not an ISO-8601 timestamp"#))
             } else {
                 // PostgreSQL types the columns; an oversize, wrong-typed value is refused on write.
-                let error = try #require(await storeError {
-                    try await sql.database.query(#"UPDATE "Session" SET "updatedAt" = \#(String(repeating: "x", count: 100_000)) WHERE "id" = 'cs1'"#)
-                })
-                #expect(error.kind == .invalid && error.message == #"database error 42804: column "updatedAt" is of type timestamp without time zone but expression is of type text"#, "\(error.message)")
+                let error = try #require(
+                    await storeError {
+                        try await sql.database.query(#"UPDATE "Session" SET "updatedAt" = \#(String(repeating: "x", count: 100_000)) WHERE "id" = 'cs1'"#)
+                    })
+                #expect(
+                    error.kind == .invalid
+                        && error.message == #"database error 42804: column "updatedAt" is of type timestamp without time zone but expression is of type text"#,
+                    "\(error.message)")
                 #expect(try await store.session(id: "cs1")?.updatedAt == instant())
             }
         }

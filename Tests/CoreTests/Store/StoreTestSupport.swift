@@ -1,7 +1,7 @@
+import FCBStore
+import FlowEngine
 import Foundation
 import Testing
-import FlowEngine
-import FCBStore
 
 typealias FullStore = PipelineStore & BroadcastStore
 

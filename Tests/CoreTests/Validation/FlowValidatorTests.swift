@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FlowEngine
 
+@testable import FlowEngine
 
 @Suite("validate-flow rules")
 struct FlowValidatorTests {
@@ -14,7 +14,11 @@ struct FlowValidatorTests {
 
     @Test func jsonSyntaxErrorsHavePositions() {
         let findings = validate("{\n  \"nodes\": [\n    {\"id\": 1,,}\n  ]\n}")
-        #expect(findings == [Finding(rule: "json-syntax", severity: .error, message: "unexpected ',': expected a string key in double quotes", pointer: "", line: 3, column: 14)])
+        #expect(
+            findings == [
+                Finding(
+                    rule: "json-syntax", severity: .error, message: "unexpected ',': expected a string key in double quotes", pointer: "", line: 3, column: 14)
+            ])
         #expect(validate("").first?.message == "empty input: expected a JSON value")
         #expect(validate(String(repeating: "[", count: 10_000)).first?.message == "nesting deeper than 512 levels")
         let invalid = FlowValidator().validate(bytes: [0x7B, 0x22, 0xFF, 0x22, 0x7D])
@@ -23,14 +27,18 @@ struct FlowValidatorTests {
     }
 
     @Test func topLevelShape() {
-        #expect(validate("[]") == [Finding(rule: "flow-shape", severity: .error, message: "Invalid input: expected object, received array", pointer: "", line: 1, column: 1)])
+        #expect(
+            validate("[]") == [
+                Finding(rule: "flow-shape", severity: .error, message: "Invalid input: expected object, received array", pointer: "", line: 1, column: 1)
+            ])
         let findings = validate(#"{"nodes": 5}"#)
         #expect(findings.map(\.rule) == ["flow-shape", "no-trigger"])
         #expect(findings[0].pointer == "/nodes" && findings[0].column == 11)
     }
 
     @Test func flowShapeKeepsCheckingTheRest() {
-        let text = flowText([triggerHola, node("x", "carousel"), node("m", "message", #"{"text":"hi"}"#)], [edge("e1", "t", "m"), #"{"id":"e2","source":"m"}"#])
+        let text = flowText(
+            [triggerHola, node("x", "carousel"), node("m", "message", #"{"text":"hi"}"#)], [edge("e1", "t", "m"), #"{"id":"e2","source":"m"}"#])
         let findings = validate(text)
         let shape = findings.with(rule: "flow-shape")
         #expect(shape.map(\.pointer) == ["/nodes/1/type", "/edges/1/target"])
@@ -103,7 +111,9 @@ struct FlowValidatorTests {
             [edge("e1", "t1", "m"), edge("e1", "t2", "m"), edge("e3", "t3", "m"), edge("e4", "t4", "m"), edge("e5", "t5", "m")])
         let findings = validate(text)
         #expect(findings.with(rule: "duplicate-trigger-keyword").map(\.nodeId) == ["t2", "t5"])
-        #expect(findings.with(rule: "duplicate-trigger-keyword").first?.message == "trigger keyword 'hola' is already used by node 't1'; this trigger never starts the flow")
+        #expect(
+            findings.with(rule: "duplicate-trigger-keyword").first?.message
+                == "trigger keyword 'hola' is already used by node 't1'; this trigger never starts the flow")
         #expect(findings.with(rule: "trigger-shadowed").map(\.nodeId) == ["t3"])
         #expect(findings.with(rule: "duplicate-node-id").map(\.pointer) == ["/nodes/6/id"])
         #expect(findings.with(rule: "duplicate-edge-id").map(\.pointer) == ["/edges/1/id"])
@@ -125,10 +135,13 @@ struct FlowValidatorTests {
         let findings = validate(text)
         #expect(findings.with(rule: "unknown-handle").map(\.pointer) == ["/edges/2/sourceHandle", "/edges/4/sourceHandle", "/edges/8/sourceHandle"])
         #expect(findings.with(rule: "unknown-handle").map(\.severity) == [.error, .error, .warning])
-        #expect(findings.with(rule: "dangling-edge").map(\.message) == ["edge 'e7' leads to unknown node 'nowhere'", "edge 'e8' starts at unknown node 'ghost'"])
+        #expect(
+            findings.with(rule: "dangling-edge").map(\.message) == ["edge 'e7' leads to unknown node 'nowhere'", "edge 'e8' starts at unknown node 'ghost'"])
         #expect(findings.with(rule: "extra-edge").map(\.pointer) == ["/edges/6", "/edges/8"])
         #expect(findings.with(rule: "missing-option-edge").map(\.pointer) == ["/nodes/1", "/nodes/1/data/options/1", "/nodes/1/data/options/2"])
-        #expect(findings.with(rule: "missing-condition-branch").map(\.message) == ["condition 'c' has no 'false' edge; when it is false the session completes here"])
+        #expect(
+            findings.with(rule: "missing-condition-branch").map(\.message) == ["condition 'c' has no 'false' edge; when it is false the session completes here"]
+        )
     }
 
     @Test func gotosReachabilityAndLoops() {
@@ -147,10 +160,14 @@ struct FlowValidatorTests {
             ])
         let findings = validate(text)
         #expect(findings.with(rule: "goto-target").map(\.nodeId) == ["self", "ghost", "empty"])
-        #expect(findings.with(rule: "goto-target").map(\.message) == ["goto 'self' targets itself", "goto 'ghost' targets unknown node 'zzz'; the session would end Errored", "goto 'empty' has an empty target"])
+        #expect(
+            findings.with(rule: "goto-target").map(\.message) == [
+                "goto 'self' targets itself", "goto 'ghost' targets unknown node 'zzz'; the session would end Errored", "goto 'empty' has an empty target",
+            ])
         let loops = findings.with(rule: "loop-without-wait")
         #expect(loops.map(\.nodeId) == ["m", "self"])
-        #expect(loops.first?.message == "nodes 'm' → 'a' → 'g' form a loop with no options or handoff node; a run can only end in the loop guard (session Errored)")
+        #expect(
+            loops.first?.message == "nodes 'm' → 'a' → 'g' form a loop with no options or handoff node; a run can only end in the loop guard (session Errored)")
         #expect(findings.with(rule: "unreachable-node").map(\.nodeId) == ["self", "ghost", "empty", "lost", "o", "c"])
     }
 
@@ -171,7 +188,12 @@ struct FlowValidatorTests {
             ])
         let findings = validate(text)
         #expect(findings.with(rule: "options-as-list").map(\.nodeId) == ["list"])
-        #expect(findings.with(rule: "option-title-truncated").map(\.message) == ["option title has 32 characters; list rows allow 24, so it is sent as 'Una opción con título l…'", "option title has 27 characters; buttons allow 20, so it is sent as 'Consultar estado de…'", "option title has 26 characters; buttons allow 20, so it is sent as 'Consultar estado de…'"])
+        #expect(
+            findings.with(rule: "option-title-truncated").map(\.message) == [
+                "option title has 32 characters; list rows allow 24, so it is sent as 'Una opción con título l…'",
+                "option title has 27 characters; buttons allow 20, so it is sent as 'Consultar estado de…'",
+                "option title has 26 characters; buttons allow 20, so it is sent as 'Consultar estado de…'",
+            ])
         #expect(findings.with(rule: "too-many-options").map(\.message) == ["12 options: a WhatsApp list holds at most 10 rows"])
         #expect(findings.with(rule: "duplicate-option-title").map(\.pointer) == ["/nodes/3/data/options/1"])
         #expect(findings.with(rule: "empty-interactive-body").map(\.nodeId) == ["blank"])
@@ -203,10 +225,11 @@ struct FlowValidatorTests {
         #expect(unknown.first?.nodeId == "c2")
         #expect(!findings.contains { $0.nodeId == "c3" && ($0.rule == "expression-syntax" || $0.rule == "unknown-function") })
         let placeholders = findings.with(rule: "unresolvable-placeholder")
-        #expect(placeholders.map(\.message) == [
-            "{{ nombre-cliente }} is sent literally: placeholder keys may only contain letters, digits, '_', '.', '[' and ']'",
-            "{{items[0]}} never resolves: brackets are not indexes in placeholders (the key 'items[0]' is looked up literally)",
-        ])
+        #expect(
+            placeholders.map(\.message) == [
+                "{{ nombre-cliente }} is sent literally: placeholder keys may only contain letters, digits, '_', '.', '[' and ']'",
+                "{{items[0]}} never resolves: brackets are not indexes in placeholders (the key 'items[0]' is looked up literally)",
+            ])
         // The column points into the string: `{"id":"m",…,"data":{"text":"Hola ` precedes the placeholder.
         let line = text.split(separator: "\n", omittingEmptySubsequences: false)[6]
         let column = line.distance(from: line.startIndex, to: line.range(of: "{{ nombre")?.lowerBound ?? line.startIndex) + 1
@@ -222,14 +245,20 @@ struct FlowValidatorTests {
     @Test func wrongTypesEverywhereNeverCrash() {
         let values = ["null", "true", "-1", "1e308", #""""#, #""x""#, "[]", "[null]", "{}", #"{"a":[]}"#]
         for type in NodeType.allCases {
-            for field in ["keyword", "text", "options", "seconds", "expression", "url", "method", "headers", "body", "key", "value", "mediaType", "id", "caption", "header", "footer", "cta", "queue", "note", "targetNodeId", "reason", "useTemplate", "templateName", "templateLanguage", "templateParameters", "listButton", "name", "assignTo"] {
+            for field in [
+                "keyword", "text", "options", "seconds", "expression", "url", "method", "headers", "body", "key", "value", "mediaType", "id", "caption",
+                "header", "footer", "cta", "queue", "note", "targetNodeId", "reason", "useTemplate", "templateName", "templateLanguage", "templateParameters",
+                "listButton", "name", "assignTo",
+            ] {
                 for value in values {
                     let text = flowText([triggerHola, node("n", type.rawValue, #"{"\#(field)":\#(value)}"#)], [edge("e1", "t", "n")])
                     _ = validate(text)
                 }
             }
         }
-        for shape in ["[]", "null", "1", #""""#, #""{}""#, #"{"nodes":[[]],"edges":[1]}"#, #"{"nodes":[{"id":"a","type":"options","data":{"options":[1,null,{}]}}]}"#] {
+        for shape in [
+            "[]", "null", "1", #""""#, #""{}""#, #"{"nodes":[[]],"edges":[1]}"#, #"{"nodes":[{"id":"a","type":"options","data":{"options":[1,null,{}]}}]}"#,
+        ] {
             _ = validate(shape)
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import FlowEngine
 
+@testable import FlowEngine
 
 @Suite("validate-flow reports")
 struct ReportTests {
@@ -45,7 +45,10 @@ struct ReportTests {
         let text = JSONReport.render(reports, version: "9.9.9")
         let value = try JSONValue(parsing: text)
         #expect(value["summary"] == ["files": 2, "errors": 1, "warnings": 1, "infos": 1, "unreadable": 1])
-        #expect(value["files"]?.arrayValue?[1] == ["path": "missing.json", "errors": 0, "warnings": 0, "infos": 0, "readError": "no such file or directory", "findings": []])
+        #expect(
+            value["files"]?.arrayValue?[1] == [
+                "path": "missing.json", "errors": 0, "warnings": 0, "infos": 0, "readError": "no such file or directory", "findings": [],
+            ])
         #expect(
             value["files"]?.arrayValue?[0]["findings"]?.arrayValue?[1]
                 == ["rule": "dead-end", "severity": "warning", "message": "dead end", "pointer": "/nodes/0", "line": 3, "column": 5, "nodeId": "m"])
@@ -108,7 +111,8 @@ struct ExampleFlowTests {
     }
 
     @Test func brokenFlowShowsMostRules() throws {
-        let reports = FlowValidator().validate(FlowInputs.collect([directory + "/broken-flow.json", directory + "/broken-no-trigger.json"], readStandardInput: { [] }))
+        let reports = FlowValidator().validate(
+            FlowInputs.collect([directory + "/broken-flow.json", directory + "/broken-no-trigger.json"], readStandardInput: { [] }))
         let seen = Set(reports.flatMap { $0.findings.map(\.rule) })
         let expected = Set(ValidationRule.all.map(\.id)).subtracting(["json-syntax", "trigger-shadowed", "extra-edge"])
         #expect(expected.subtracting(seen).isEmpty, "missing: \(expected.subtracting(seen).sorted())")

@@ -1,6 +1,6 @@
 import Foundation
-@testable import FlowEngine
 
+@testable import FlowEngine
 
 /// Builds a flow document with one node or edge per line, so line numbers are predictable:
 /// node i is on line 3 + i; edge j on line 5 + nodes.count + j.

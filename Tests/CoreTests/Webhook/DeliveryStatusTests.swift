@@ -1,8 +1,8 @@
 import Foundation
 import Testing
+
 @testable import FCBSupport
 @testable import WhatsAppCloud
-
 
 @Suite("Delivery statuses")
 struct DeliveryStatusTests {

@@ -1,6 +1,6 @@
 import Testing
-@testable import WhatsAppCloud
 
+@testable import WhatsAppCloud
 
 /// Text extraction (docs/compatibility.md#inbound-messages): the old backend's `extractUserText`
 /// with captions, file names, nfm_reply and template buttons, and stored-only types.
@@ -52,7 +52,8 @@ struct InboundContentTests {
     }
 
     @Test func buttonReplyUsesTheTitleAndPassesTheId() throws {
-        let content = try content(#"{"from":"1","id":"w","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"opción 1","title":" Opción 1 "}}}"#)
+        let content = try content(
+            #"{"from":"1","id":"w","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"opción 1","title":" Opción 1 "}}}"#)
         #expect(content.text == "Opción 1")
         #expect(content.inbound.type == "interactive")
         #expect(content.inbound.interactive == .init(type: "button_reply", id: "opción 1", title: " Opción 1 "))
@@ -61,7 +62,9 @@ struct InboundContentTests {
     }
 
     @Test func replyWithoutTitleFallsBackToListThenNothing() throws {
-        let list = try content(#"{"from":"1","id":"w","type":"interactive","interactive":{"type":"list_reply","button_reply":{"id":"b","title":" "},"list_reply":{"id":"row-2","title":"Fila 2"}}}"#)
+        let list = try content(
+            #"{"from":"1","id":"w","type":"interactive","interactive":{"type":"list_reply","button_reply":{"id":"b","title":" "},"list_reply":{"id":"row-2","title":"Fila 2"}}}"#
+        )
         #expect(list.text == "Fila 2")
         #expect(list.inbound.interactive?.id == "b")
         #expect(list.inbound.interactive?.title == " ")
@@ -73,9 +76,13 @@ struct InboundContentTests {
 
     @Test func flowResponseIsParsedAndExposed() throws {
         let content = try WebhookExamples.message("interactive-nfm-reply.json").inboundContent
-        #expect(content.inbound.flowResponse == ["flow_token": "turno-5491155550000", "fecha": "2026-01-05", "sucursal": "palermo", "comentario": "Llego 10 min tarde"])
+        #expect(
+            content.inbound.flowResponse == [
+                "flow_token": "turno-5491155550000", "fecha": "2026-01-05", "sucursal": "palermo", "comentario": "Llego 10 min tarde",
+            ])
         #expect(content.inbound.interactive == .init(type: "nfm_reply", id: nil, title: nil))
-        let named = try self.content(#"{"from":"1","id":"w","type":"interactive","interactive":{"type":"nfm_reply","nfm_reply":{"name":"address_message","response_json":"not json"}}}"#)
+        let named = try self.content(
+            #"{"from":"1","id":"w","type":"interactive","interactive":{"type":"nfm_reply","nfm_reply":{"name":"address_message","response_json":"not json"}}}"#)
         #expect(named.text == "address_message")
         #expect(named.inbound.flowResponse == "not json")
         let bare = try self.content(#"{"from":"1","id":"w","type":"interactive","interactive":{"type":"nfm_reply","nfm_reply":{}}}"#)

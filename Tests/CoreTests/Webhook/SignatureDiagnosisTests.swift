@@ -1,7 +1,7 @@
 import Testing
+
 @testable import FlowEngine
 @testable import WhatsAppCloud
-
 
 @Suite("Signature diagnosis (verify-signature)")
 struct SignatureDiagnosisTests {
@@ -57,7 +57,9 @@ struct SignatureDiagnosisTests {
         let escaped = Array(#"{"name":"Luc\u00eda","emoji":"\ud83d\ude9a"}"#.utf8)
         let haveRaw = diagnose(raw, signedBytes: escaped)
         #expect(haveRaw.causes.count == 1)
-        #expect(haveRaw.causes[0].hasPrefix("the signed bytes have non-ASCII characters escaped as \\u00e4 (as Meta sends them) but this body has them as raw UTF-8"))
+        #expect(
+            haveRaw.causes[0].hasPrefix(
+                "the signed bytes have non-ASCII characters escaped as \\u00e4 (as Meta sends them) but this body has them as raw UTF-8"))
         let haveEscaped = diagnose(escaped, signedBytes: raw)
         #expect(haveEscaped.causes.count == 1)
         #expect(haveEscaped.causes[0].hasPrefix("the signed bytes have non-ASCII characters as raw UTF-8 (ä) but this body has them escaped as \\u00e4"))
@@ -103,7 +105,9 @@ struct SignatureDiagnosisTests {
         #expect(right.verification == .noUsableCandidate)
         #expect(right.causes.count == 1)
         #expect(right.causes[0].hasPrefix("the header is a sha1= value, the old X-Hub-Signature (SHA-1) header"))
-        #expect(right.causes[0].hasSuffix("(it is the correct SHA-1 signature of this body, so body and secret are right: take the X-Hub-Signature-256 header instead)"))
+        #expect(
+            right.causes[0].hasSuffix(
+                "(it is the correct SHA-1 signature of this body, so body and secret are right: take the X-Hub-Signature-256 header instead)"))
         let wrong = SignatureDiagnosis(body: body, secret: Self.secret, header: "sha1=0000000000000000000000000000000000000000")
         #expect(!wrong.causes[0].contains("correct SHA-1"))
     }

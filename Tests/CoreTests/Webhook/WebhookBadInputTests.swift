@@ -1,7 +1,7 @@
 import Testing
+
 @testable import FlowEngine
 @testable import WhatsAppCloud
-
 
 @Suite("Webhook bad input")
 struct WebhookBadInputTests {
@@ -84,13 +84,14 @@ struct WebhookBadInputTests {
         #expect(delivery.messageEvents.map(\.message.id) == ["wamid.C"])
         #expect(delivery.statusEvents.map(\.status.id) == ["wamid.F"])
         let base = "/entry/0/changes/0/value"
-        #expect(delivery.invalidItems.map(\.description) == [
-            "message at \(base)/messages/1: \(base)/messages/1: expected an object, found string \"not a message\"",
-            "message at \(base)/messages/0: \(base)/messages/0/text/body: expected a string, found number 5",
-            "message at \(base)/messages/3: \(base)/messages/3: a message needs a sender: neither from nor from_user_id is present",
-            "message at \(base)/messages/4: \(base)/messages/4/id: a message needs a non-empty id (wamid.…)",
-            "status at \(base)/statuses/0: \(base)/statuses/0/status: expected a string, found number 7",
-        ])
+        #expect(
+            delivery.invalidItems.map(\.description) == [
+                "message at \(base)/messages/1: \(base)/messages/1: expected an object, found string \"not a message\"",
+                "message at \(base)/messages/0: \(base)/messages/0/text/body: expected a string, found number 5",
+                "message at \(base)/messages/3: \(base)/messages/3: a message needs a sender: neither from nor from_user_id is present",
+                "message at \(base)/messages/4: \(base)/messages/4/id: a message needs a non-empty id (wamid.…)",
+                "status at \(base)/statuses/0: \(base)/statuses/0/status: expected a string, found number 7",
+            ])
         #expect(delivery.invalidItems[1].raw["id"] == "wamid.A")
     }
 
@@ -100,13 +101,19 @@ struct WebhookBadInputTests {
             (#"{"entry":{}}"#, ["/entry: expected an array, found an object"]),
             (#"{"entry":[1,{"changes":"x"}]}"#, ["/entry/0: expected an object, found number 1", "/entry/1/changes: expected an array, found string \"x\""]),
             (#"{"entry":[{"changes":[{"field":"messages"}]}]}"#, ["/entry/0/changes/0/value: a change needs a value object"]),
-            (#"{"entry":[{"changes":[{"field":["messages"],"value":[]}]}]}"#, [
-                "/entry/0/changes/0/field: expected a string, found an array", "/entry/0/changes/0/value: expected an object, found an array",
-            ]),
-            (#"{"entry":[{"changes":[{"value":{"metadata":{"phone_number_id":{}},"messages":{}}}]}]}"#, [
-                "/entry/0/changes/0/value/metadata/phone_number_id: expected a string, found an object",
-                "/entry/0/changes/0/value/messages: expected an array, found an object",
-            ]),
+            (
+                #"{"entry":[{"changes":[{"field":["messages"],"value":[]}]}]}"#,
+                [
+                    "/entry/0/changes/0/field: expected a string, found an array", "/entry/0/changes/0/value: expected an object, found an array",
+                ]
+            ),
+            (
+                #"{"entry":[{"changes":[{"value":{"metadata":{"phone_number_id":{}},"messages":{}}}]}]}"#,
+                [
+                    "/entry/0/changes/0/value/metadata/phone_number_id: expected a string, found an object",
+                    "/entry/0/changes/0/value/messages: expected an array, found an object",
+                ]
+            ),
         ]
         for (body, expected) in cases {
             let delivery = try WebhookDelivery(body: Array(body.utf8))
@@ -146,13 +153,15 @@ struct WebhookBadInputTests {
             return try WebhookDelivery(body: Array(body.utf8)).issues.map(\.description)
         }
         let m = "/entry/0/changes/0/value/messages/0"
-        #expect(try issues(#"{"from":"1","id":"w","type":"location","location":{"latitude":"north","longitude":-58}}"#) == [
-            "\(m)/location/latitude: expected a number, found string \"north\""
-        ])
+        #expect(
+            try issues(#"{"from":"1","id":"w","type":"location","location":{"latitude":"north","longitude":-58}}"#) == [
+                "\(m)/location/latitude: expected a number, found string \"north\""
+            ])
         #expect(try issues(#"{"from":"1","id":"w","type":"location","location":{"latitude":"-34.5","longitude":-58}}"#) == [])
-        #expect(try issues(#"{"from":"1","id":"w","type":"order","order":{"product_items":[{"quantity":"2"},7]}}"#) == [
-            "\(m)/order/product_items/1: expected an object, found number 7"
-        ])
+        #expect(
+            try issues(#"{"from":"1","id":"w","type":"order","order":{"product_items":[{"quantity":"2"},7]}}"#) == [
+                "\(m)/order/product_items/1: expected an object, found number 7"
+            ])
         #expect(try issues(#"{"from":"1","id":"w","errors":[{"code":1.5}]}"#) == ["\(m)/errors/0/code: expected an integer error code, found number 1.5"])
         #expect(try issues(#"{"from":1234,"id":"w","timestamp":1767225600,"type":"text","text":{"body":"x"}}"#) == [])
         #expect(try issues(#"{"from":1.5,"id":"w"}"#) == ["\(m)/from: expected a string, found number 1.5"])
@@ -186,8 +195,12 @@ struct WebhookBadInputTests {
         var current = value
         for token in pointer.tokens {
             switch current {
-            case .object(let object): guard let next = object[token] else { return nil }; current = next
-            case .array(let items): guard let i = Int(token), items.indices.contains(i) else { return nil }; current = items[i]
+            case .object(let object):
+                guard let next = object[token] else { return nil }
+                current = next
+            case .array(let items):
+                guard let i = Int(token), items.indices.contains(i) else { return nil }
+                current = items[i]
             default: return nil
             }
         }

@@ -1,7 +1,7 @@
 import Testing
+
 @testable import FlowEngine
 @testable import WhatsAppCloud
-
 
 @Suite("Webhook examples decode")
 struct WebhookExampleDecodingTests {
@@ -92,7 +92,11 @@ struct WebhookExampleDecodingTests {
 
     @Test func locationContactsReactionOrderSystemUnsupported() throws {
         let location = try WebhookExamples.message("location.json").location
-        #expect(location == .init(latitude: -34.5884918, longitude: -58.4107284, name: "Alto Palermo", address: "Av. Santa Fe 3253, C1425 CABA, Argentina", url: "https://maps.app.goo.gl/x8Z1Gq9o7yZ2"))
+        #expect(
+            location
+                == .init(
+                    latitude: -34.5884918, longitude: -58.4107284, name: "Alto Palermo", address: "Av. Santa Fe 3253, C1425 CABA, Argentina",
+                    url: "https://maps.app.goo.gl/x8Z1Gq9o7yZ2"))
         let contacts = try #require(try WebhookExamples.message("contacts.json").contacts)
         #expect(contacts.count == 1)
         #expect(contacts.first?.formattedName == "Martín Pérez")
@@ -101,15 +105,23 @@ struct WebhookExampleDecodingTests {
         #expect(reaction.reaction == .init(messageId: "wamid.HBgNNTQ5MTE1NTU1MDAwMBUCABEYEjQ1QjI0QTU0RTRGMTEzM0FFOQA=", emoji: "👍"))
         let order = try #require(try WebhookExamples.message("order.json").order)
         #expect(order.catalogId == "889823116543210")
-        #expect(order.items == [
-            .init(productRetailerId: "taladro-percutor-650w", quantity: 1, itemPrice: 89999.99, currency: "ARS"),
-            .init(productRetailerId: "mechas-widia-x5", quantity: 2, itemPrice: 12500, currency: "ARS"),
-        ])
+        #expect(
+            order.items == [
+                .init(productRetailerId: "taladro-percutor-650w", quantity: 1, itemPrice: 89999.99, currency: "ARS"),
+                .init(productRetailerId: "mechas-widia-x5", quantity: 2, itemPrice: 12500, currency: "ARS"),
+            ])
         let system = try WebhookExamples.message("system-user-changed-number.json")
-        #expect(system.system == .init(body: "Lucía Gómez changed their phone number to a new number 5491155550099", type: "user_changed_number", waId: "5491155550099", userId: nil))
+        #expect(
+            system.system
+                == .init(
+                    body: "Lucía Gómez changed their phone number to a new number 5491155550099", type: "user_changed_number", waId: "5491155550099",
+                    userId: nil))
         let unsupported = try WebhookExamples.message("unsupported.json")
         #expect(unsupported.kind == .unsupported)
-        #expect(unsupported.errors == [.init(code: 131051, title: "Message type unknown", message: "Message type unknown", details: "Message type is currently not supported.")])
+        #expect(
+            unsupported.errors == [
+                .init(code: 131051, title: "Message type unknown", message: "Message type unknown", details: "Message type is currently not supported.")
+            ])
     }
 
     @Test func bsuidOnlySender() throws {
@@ -117,7 +129,9 @@ struct WebhookExampleDecodingTests {
         let event = try #require(delivery.messageEvents.first)
         #expect(event.message.from == nil)
         #expect(event.message.fromUserId == "AR.1083295216478315")
-        #expect(event.contact == WebhookContact(waId: nil, userId: "AR.1083295216478315", profileName: "Lu", username: "@lucia.gomez", raw: event.contact?.raw ?? .null))
+        #expect(
+            event.contact
+                == WebhookContact(waId: nil, userId: "AR.1083295216478315", profileName: "Lu", username: "@lucia.gomez", raw: event.contact?.raw ?? .null))
         #expect(event.message.inboundContent.text == "hola, ¿siguen abiertos?")
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-@testable import WhatsAppCloud
 
+@testable import WhatsAppCloud
 
 /// The deliveries in `examples/webhooks/`.
 enum WebhookExamples {

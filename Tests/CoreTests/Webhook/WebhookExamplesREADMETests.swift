@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-@testable import WhatsAppCloud
 
+@testable import WhatsAppCloud
 
 /// `examples/webhooks/README.md` lists every example with the text a flow sees and its
 /// signature with `demo-secret`; the table must stay true.
@@ -20,7 +20,9 @@ struct WebhookExamplesREADMETests {
             guard line.hasPrefix("| `"), line.hasSuffix("` |") else { return nil }
             let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard cells.count == 8 else { return nil }
-            func unquote(_ cell: String) -> String { cell.hasPrefix("`") && cell.hasSuffix("`") && cell.count >= 2 ? String(cell.dropFirst().dropLast()) : cell }
+            func unquote(_ cell: String) -> String {
+                cell.hasPrefix("`") && cell.hasSuffix("`") && cell.count >= 2 ? String(cell.dropFirst().dropLast()) : cell
+            }
             return Row(file: unquote(cells[1]), text: unquote(cells[4]), runsFlows: cells[5], signature: unquote(cells[6]))
         }
     }

@@ -1,10 +1,10 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import FCBSupport
-@testable import WhatsAppCloud
-@testable import FCBTesting
 
+@testable import FCBSupport
+@testable import FCBTesting
+@testable import WhatsAppCloud
 
 /// Runs one test at a time with the other loopback suites, to keep the load of many NIO servers
 /// and HTTP clients off the rest of the test run.
@@ -29,7 +29,9 @@ extension LoopbackNetworkSuites {
             #expect(a == b)
             #expect(a.map(\.payload.name) != c.map(\.payload.name))
             #expect(a.map(\.index) == Array(1...9))
-            #expect(a.map { "\($0.payload.name)#\($0.round)" }.sorted() == WebhookReplayer.plan(payloads, repeat: 3, shuffle: nil).map { "\($0.payload.name)#\($0.round)" }.sorted())
+            #expect(
+                a.map { "\($0.payload.name)#\($0.round)" }.sorted()
+                    == WebhookReplayer.plan(payloads, repeat: 3, shuffle: nil).map { "\($0.payload.name)#\($0.round)" }.sorted())
         }
 
         @Test func seededShuffleIsAPermutation() {
@@ -164,7 +166,8 @@ extension LoopbackNetworkSuites {
         // MARK: - Synthesis and secrets
 
         @Test func synthesisedTextLooksLikeMetas() throws {
-            let bytes = WebhookSynthesizer(from: "+54 9 11 5555-0000").textMessage("¿hola? https://x.y/z", messageId: "wamid.TEST", at: Date(timeIntervalSince1970: 1_767_225_600))
+            let bytes = WebhookSynthesizer(from: "+54 9 11 5555-0000").textMessage(
+                "¿hola? https://x.y/z", messageId: "wamid.TEST", at: Date(timeIntervalSince1970: 1_767_225_600))
             #expect(
                 String(decoding: bytes, as: UTF8.self)
                     == #"{"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Luc\u00eda G\u00f3mez"},"wa_id":"5491155550000"}],"messages":[{"from":"5491155550000","id":"wamid.TEST","timestamp":"1767225600","text":{"body":"\u00bfhola? https:\/\/x.y\/z"},"type":"text"}]},"field":"messages"}]}]}"#

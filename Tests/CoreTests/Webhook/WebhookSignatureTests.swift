@@ -1,6 +1,6 @@
 import Testing
-@testable import WhatsAppCloud
 
+@testable import WhatsAppCloud
 
 /// Expected digests were computed independently with Python's `hmac` module.
 @Suite("Webhook signature (X-Hub-Signature-256)")
@@ -15,8 +15,9 @@ struct WebhookSignatureTests {
         #expect(
             WebhookSignature.hex(body: Array("what do ya want for nothing?".utf8), secret: "Jefe")
                 == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-        #expect(WebhookSignature.header(body: Array(#"{"hola":1}"#.utf8), secret: "demo-secret")
-            == "sha256=4e0d7b9446fb406f24a3ae35cf12d1226b6185c13f8be771571c8cece400accc")
+        #expect(
+            WebhookSignature.header(body: Array(#"{"hola":1}"#.utf8), secret: "demo-secret")
+                == "sha256=4e0d7b9446fb406f24a3ae35cf12d1226b6185c13f8be771571c8cece400accc")
         #expect(WebhookSignature.hex(body: [], secret: "s3cret") == "91dfac70c5348b04e1babb8b421ac92cec08b565b49ca16130dccb72503647b7")
     }
 

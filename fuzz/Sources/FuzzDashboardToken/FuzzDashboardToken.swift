@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+
 @testable import FCBRealtime
 
 /// The dashboard's HS256 token verifier (`Realtime/Auth/DashboardToken.swift`), as the

@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import FCBRealtime
 
 /// Engine.IO packet decoding (`Realtime/EngineIO/EngineIOPacket.swift`, `EngineIOPayload.swift`):

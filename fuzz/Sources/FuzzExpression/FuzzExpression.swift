@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import FlowEngine
 
 /// The condition-expression parser and evaluator (`Sources/FlowEngine/Expression`).

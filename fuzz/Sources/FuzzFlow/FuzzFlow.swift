@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import FlowEngine
 
 /// Flow JSON loading and validation (`Sources/FlowEngine/Flow`, `Sources/FlowEngine/Validation`): the

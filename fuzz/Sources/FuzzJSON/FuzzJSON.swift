@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import FlowEngine
 
 /// The strict JSON parser (`Sources/FlowEngine/JSON`): any bytes either parse or throw a

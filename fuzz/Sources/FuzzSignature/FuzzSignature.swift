@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import WhatsAppCloud
 
 /// `X-Hub-Signature-256` parsing and verification (`Webhook/WebhookSignature.swift`) and the

@@ -1,4 +1,5 @@
 import FuzzSupport
+
 @testable import FCBRealtime
 
 /// Socket.IO packet decoding (`Realtime/SocketIO/SocketIOPacketDecoding.swift`): the text of

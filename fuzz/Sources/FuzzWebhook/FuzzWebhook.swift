@@ -1,7 +1,8 @@
 import FuzzSupport
-@testable import WhatsAppCloud
+
 @testable import FCBPipeline
 @testable import FlowEngine
+@testable import WhatsAppCloud
 
 /// Webhook decoding (`Sources/WhatsAppCloud/Webhook`) and splitting (`Sources/FCBPipeline/DeliverySplitter.swift`):
 /// the body bytes go through `WebhookDelivery(body:)` exactly as `POST /webhook` does; a

@@ -1,4 +1,5 @@
 @testable import FCBStore
+
 /// The `public` schema that `prisma/migrations` produces and `prisma/schema.prisma` describes
 /// (docs/compatibility.md#columns), as the PostgreSQL catalog reports it. Read from a real
 /// PostgreSQL 15 after applying all six migrations, and checked line by line against that table.
@@ -143,7 +144,9 @@ package enum ExpectedSchema {
     }
 
     /// A relation on `field` to `target.id`: `<Model>_<field>_fkey`, ON UPDATE CASCADE.
-    private static func fk(_ model: String, _ field: String, _ target: String, onDelete: ReferentialAction = .restrict)
+    private static func fk(
+        _ model: String, _ field: String, _ target: String, onDelete: ReferentialAction = .restrict
+    )
         -> ForeignKeyDescription
     {
         ForeignKeyDescription(

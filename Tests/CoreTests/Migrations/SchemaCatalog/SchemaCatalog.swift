@@ -1,4 +1,5 @@
 @testable import FCBStore
+
 /// A description of the tables in PostgreSQL schema `public` (without `_prisma_migrations`), as
 /// precise as Prisma's drift detection needs: column types as `format_type` prints them,
 /// nullability, default expressions as PostgreSQL prints them, keys, indexes, foreign keys.

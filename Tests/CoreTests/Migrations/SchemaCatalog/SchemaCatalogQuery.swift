@@ -1,5 +1,6 @@
-@testable import FCBStore
 import FlowEngine
+
+@testable import FCBStore
 
 /// Reads a `SchemaCatalog` from PostgreSQL: run `sql` (no parameters), hand every row's eight
 /// columns as strings to `catalog(rows:)`.

@@ -1,4 +1,5 @@
 @testable import FCBStore
+
 /// One way the database's `public` schema differs from the expected one.
 package struct SchemaDifference: Sendable, Equatable, CustomStringConvertible {
     /// What differs: `table Lead`, `column Message.status`, `index Message_waMessageId_idx on Message`…
