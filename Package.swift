@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "FCBTesting",
             dependencies: [
-                "WhatsAppCloud",
+                "WhatsAppCloud", "FCBStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

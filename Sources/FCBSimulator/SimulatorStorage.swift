@@ -32,7 +32,9 @@ struct SimulatorStorage: Sendable {
         }
         let database: SQLStore
         do {
-            database = try await SQLStore.open(.sqlite(path: path))
+            // SQLite: nothing runs beside the store, so no service group or scope is needed.
+            database = try await SQLStore.prepare(.sqlite(path: path))
+            try await database.start(installSchema: true)
         } catch {
             throw SimulatorError("--db \(path): \(error.message)")
         }

@@ -20,7 +20,7 @@ func benchmarkStore(items: Int) async -> [String] {
     }
     for (name, url) in targets {
         do {
-            let store = try await SQLStore.open(url)
+            let store = try await SQLStore.openDetached(url)
             lines.append(contentsOf: try await measureInbox(name, store, items: items))
             await store.close()
             if case .sqlite(let path) = url { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }

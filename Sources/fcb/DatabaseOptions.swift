@@ -33,7 +33,7 @@ struct DatabaseOptions: ParsableArguments {
 extension DatabaseOptions {
     /// Opens the database these options name without installing anything, runs `body`, and
     /// closes it on every path. A database that cannot be opened is unreadable input (exit 2).
-    func withOpenedStore<Result>(_ body: (SQLStore, DatabaseURL) async throws -> Result) async throws -> Result {
+    func withOpenedStore<Result: Sendable>(_ body: (SQLStore, DatabaseURL) async throws -> Result) async throws -> Result {
         let url = try resolved().url
         return try await SQLStore.withOpened(url, installSchema: false) { store in try await body(store, url) }
     }

@@ -136,7 +136,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             server = try FCBServer(
                 configuration: configuration, responder: components.responder, readiness: components.readiness, registry: registry,
-                services: components.services, realtime: components.realtime, logger: logger)
+                services: components.services, foundation: components.foundation, startup: components.startup,
+                realtime: components.realtime, logger: logger)
         } catch {
             await components.close()
             throw CommandError.unreadableInput(error.message)
@@ -146,6 +147,9 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let failure as ServeConfigurationError {
             await components.close()
             throw CommandError.unreadableInput(failure.message)
+        } catch let failure as ServeStartupError {
+            await components.close()
+            throw CommandError.unreadableInput(failure.description)
         } catch {
             logger.critical("fcb serve stopped on an error", metadata: ["error": .string("\(error)")])
             await components.close()

@@ -4,6 +4,7 @@ import FCBServe
 import FCBSimulator
 import FCBStore
 import FCBTesting
+import FlowEngine
 import FlowEngineHTTP
 import Foundation
 import Logging
@@ -18,6 +19,10 @@ struct ServeComponents {
     var readiness: any ReadinessCheck
     /// Run next to the HTTP server and shut down after it (the pipeline's workers).
     var services: [any Service] = []
+    /// Started first, stopped last (the database's pool).
+    var foundation: [any Service] = []
+    /// Needs `foundation` running; done before the listeners open (schema, seed).
+    var startup: @Sendable () async throws -> Void = {}
     /// Socket.IO, fed by the pipeline's events.
     var realtime: RealtimeServer?
     /// Called once the server and services have ended (close clients and the store).
@@ -38,25 +43,36 @@ struct ServeExtras {
 /// pipeline, readiness.
 enum ServeWiring {
     static func makeComponents(configuration: ServeConfiguration, extras: ServeExtras, logger: Logger) async throws -> ServeComponents {
+        let database = configuration.databaseURL.redactedDescription
         let store: SQLStore
         do {
-            store = try await SQLStore.open(configuration.databaseURL)
+            store = try await SQLStore.prepare(configuration.databaseURL)
+            try await store.probe()  // a wrong DATABASE_URL fails now, before anything starts
         } catch {
-            throw CommandError.unreadableInput("cannot open \(configuration.databaseURL.redactedDescription): \(error.message)")
+            throw CommandError.unreadableInput("cannot open \(database): \(error.message)")
         }
-        do {
-            if let seedPath = extras.seedPath {
-                let seed = try TenantSeed.load(path: seedPath)
+        let seed: TenantSeed?
+        do throws(TenantSeed.Problem) {
+            seed = try extras.seedPath.map { path throws(TenantSeed.Problem) in try TenantSeed.load(path: path) }
+        } catch let problem {
+            await store.close()
+            throw CommandError.unreadableInput(problem.description)
+        }
+        let seedPath = extras.seedPath ?? ""
+        let startup: @Sendable () async throws -> Void = {
+            do throws(StoreError) {
+                try await store.start(installSchema: true)
+            } catch {
+                throw ServeStartupError("cannot open \(database): \(error.message)")
+            }
+            guard let seed else { return }
+            do throws(StoreError) {
                 let written = try await seed.apply(to: store)
                 logger.notice(
                     "seeded tenant \(seed.user.id) (phone_number_id \(seed.user.metaPhoneNumberId ?? "none")) with \(written) flow(s) from \(seedPath)")
+            } catch {
+                throw ServeStartupError("seeding failed: \(error.message)")
             }
-        } catch let problem as TenantSeed.Problem {
-            await store.close()
-            throw CommandError.unreadableInput(problem.description)
-        } catch {
-            await store.close()
-            throw CommandError.unreadableInput("seeding failed: \(error)")
         }
 
         var graphURL = configuration.metaGraphURL
@@ -92,22 +108,21 @@ enum ServeWiring {
                     settings: settings, lookupMessage: { id in try await store.message(id: id) }, logger: Logger(label: "fcb.fanout"))
             } catch {
                 await store.close()
-                throw CommandError.unreadableInput("cannot set up the realtime fan-out on \(configuration.databaseURL.redactedDescription): \(error.message)")
+                throw CommandError.unreadableInput("cannot set up the realtime fan-out on \(database): \(error.message)")
             }
         }
         let realtime = RealtimeServer(
             engineSettings: EngineIOSettings(allowedOrigins: configuration.frontendURLs),
             socketSettings: SocketIOSettings(tokenVerifier: configuration.jwtSecret.map { DashboardTokenVerifier(secret: $0) }),
             access: StoreConversationAccess(store: store), events: pipeline.events, fanout: fanout, logger: Logger(label: "fcb.socketio"))
-        let fanoutToClose = fanout
         let demoFake = fake
         return ServeComponents(
-            responder: pipeline.endpoint, readiness: StoreReadiness(store: store), services: [pipeline.workers], realtime: realtime,
+            responder: pipeline.endpoint, readiness: StoreReadiness(store: store), services: [pipeline.workers],
+            foundation: store.services, startup: startup, realtime: realtime,
             close: {
                 await sender.shutdown()
                 try? await api.shutdown()
                 await demoFake?.stop()
-                await fanoutToClose?.close()
                 await store.close()
             })
     }

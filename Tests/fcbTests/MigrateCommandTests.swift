@@ -1,4 +1,5 @@
 import FCBStore
+import FCBTesting
 import Foundation
 import Testing
 
@@ -61,7 +62,7 @@ struct MigrateCommandTests {
             return
         }
         let name = "fcb_cli_\(UUID().uuidString.prefix(8).lowercased())"
-        let backend = try PostgresBackend(settings: settings)
+        let backend = try PostgresBackend.detached(settings: settings)
         try await backend.query(SQLQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
         settings.database = name
         let url = "postgres://\(settings.username)@\(settings.host):\(settings.port)/\(name)?sslmode=disable"

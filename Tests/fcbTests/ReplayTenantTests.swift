@@ -9,7 +9,7 @@ struct ReplayTenantTests {
     @Test func signsWithTheTenantsAppSecretFoundByIdOrPhoneNumberId() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-tenant-\(UUID().uuidString.prefix(8)).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let store = try await SQLStore.open(.sqlite(path: path))
+        let store = try await SQLStore.openDetached(.sqlite(path: path))
         let now = Date(timeIntervalSince1970: 1_764_400_000)
         try await store.insertUser(
             UserRecord(

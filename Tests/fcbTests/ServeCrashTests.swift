@@ -30,7 +30,7 @@ struct ServeCrashTests {
             return
         }
         let name = "fcb_serve_\(UUID().uuidString.prefix(8).lowercased())"
-        let backend = try PostgresBackend(settings: settings)
+        let backend = try PostgresBackend.detached(settings: settings)
         try await backend.query(SQLQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
         let url = "postgres://\(settings.username)@\(settings.host):\(settings.port)/\(name)?sslmode=disable"
         let deploy = try CLI.run(["migrate-deploy", "--database-url", url])
@@ -121,7 +121,7 @@ struct ServeCrashTests {
 
     /// Waits until every delivery's inbound row exists and the inbox is drained.
     static func waitForAll(_ url: String, expected: Int) async throws -> (store: SQLStore, tenantMessages: [MessageRecord]) {
-        let store = try await SQLStore.open(try DatabaseURL(parsing: url), installSchema: false)
+        let store = try await SQLStore.openDetached(try DatabaseURL(parsing: url), installSchema: false)
         let deadline = ContinuousClock.now + .seconds(90)
         var messages: [MessageRecord] = []
         while ContinuousClock.now < deadline {

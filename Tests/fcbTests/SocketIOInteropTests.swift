@@ -67,7 +67,7 @@ struct SocketIOInteropTests {
 
         /// Writes both tenants into the database (before `fcb serve` starts).
         func seedBothTenants() async throws {
-            let store = try await SQLStore.open(try DatabaseURL(parsing: databaseURL))
+            let store = try await SQLStore.openDetached(try DatabaseURL(parsing: databaseURL))
             for tenant in [SocketIOInteropTests.tenantA, SocketIOInteropTests.tenantB] {
                 try await TenantSeed.load(path: seedURL(tenant).path).apply(to: store)
             }
@@ -154,7 +154,7 @@ struct SocketIOInteropTests {
     static func waitForExchange(
         _ fixture: Fixture, phone: String, wamid: String, replies: Int = 2
     ) async throws -> (contact: ContactRecord, rows: [MessageRecord]) {
-        let store = try await SQLStore.open(try DatabaseURL(parsing: fixture.databaseURL), installSchema: false)
+        let store = try await SQLStore.openDetached(try DatabaseURL(parsing: fixture.databaseURL), installSchema: false)
         defer { Task { await store.close() } }
         let deadline = ContinuousClock.now + .seconds(30)
         var last: [MessageRecord] = []
@@ -174,7 +174,7 @@ struct SocketIOInteropTests {
     }
 
     static func rows(contactId: String, _ fixture: Fixture) async throws -> [MessageRecord] {
-        let store = try await SQLStore.open(try DatabaseURL(parsing: fixture.databaseURL), installSchema: false)
+        let store = try await SQLStore.openDetached(try DatabaseURL(parsing: fixture.databaseURL), installSchema: false)
         let rows = try await store.messages(contactId: contactId)
         await store.close()
         return rows

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// Realtime fan-out over PostgreSQL LISTEN/NOTIFY on channel ``RealtimeEnvelope/channel``, for
 /// several `fcb serve` processes sharing one database.
@@ -24,7 +25,8 @@ import PostgresNIO
 ///   already committed in the shared database, through `lookupMessage`.
 ///
 /// Delivery is at most once: events published while a receiver reconnects are lost for it (the
-/// dashboard also polls). Call ``close()`` when done publishing.
+/// dashboard also polls). The publishing pool works while ``run()`` runs (the realtime server
+/// runs it in its own task group, inside `fcb serve`'s service group).
 package final class PostgresFanout: RealtimeFanout {
     /// Tells this process's envelopes from the others' (16 random hex digits unless given).
     package let origin: String
@@ -35,7 +37,8 @@ package final class PostgresFanout: RealtimeFanout {
     let logger: Logger
     let listenConfiguration: PostgresConnection.Configuration
     private let publisher: PostgresClient
-    private let runTask: Task<Void, Never>
+    /// Set only by ``runDetached()`` (tests); ``close()`` ends it.
+    private let detachedRun = Mutex<Task<Void, Never>?>(nil)
     let publishTimeout: Duration = .seconds(5)
     let publishFailures = LogThrottle(level: .warning)
     let ignoredEnvelopes = LogThrottle(level: .warning)
@@ -54,26 +57,39 @@ package final class PostgresFanout: RealtimeFanout {
         self.logger = logger
         // The server truncates application_name to 63 bytes; keep the origin in what survives.
         listenerApplicationName = String(decoding: "fcb-listen-\(origin)".utf8.prefix(63), as: UTF8.self)
-        listenConfiguration = try Self.listenConfiguration(settings, applicationName: listenerApplicationName)
-        var configuration = try PostgresBackend.configuration(settings)
-        configuration.options.maximumConnections = 2
+        listenConfiguration = try settings.connectionConfiguration(startupParameters: [("application_name", listenerApplicationName)])
         // Realtime events are best effort (at most once, see above): their commits need not wait
         // for the WAL flush. Each pg_notify is its own transaction, five per inbound message, and
         // waiting for five fsyncs per message took a quarter of the pipeline's commits.
-        configuration.options.additionalStartupParameters = [
-            ("application_name", "\(settings.applicationName)-notify"), ("synchronous_commit", "off"),
-        ]
-        let publisher = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.publisher = publisher
-        runTask = Task { await publisher.run() }
+        let configuration = try settings.clientConfiguration(
+            startupParameters: [("application_name", "\(settings.applicationName)-notify"), ("synchronous_commit", "off")],
+            maximumConnections: 2)
+        publisher = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
-    deinit { runTask.cancel() }
+    /// Runs the publishing pool until the calling task is cancelled.
+    package func run() async {
+        await publisher.run()
+    }
 
-    /// Closes the publishing pool; ``publish(_:)`` fails (logged) afterwards.
+    /// Runs the publishing pool in a task of its own until ``close()`` (tests).
+    package func runDetached() {
+        let publisher = publisher
+        detachedRun.withLock { task in
+            if task == nil { task = Task { await publisher.run() } }
+        }
+    }
+
+    /// Ends a detached run; ``publish(_:)`` fails (logged) afterwards.
     package func close() async {
-        runTask.cancel()
-        await runTask.value
+        guard
+            let task = detachedRun.withLock({ task in
+                defer { task = nil }
+                return task
+            })
+        else { return }
+        task.cancel()
+        await task.value
     }
 
     package func publish(_ event: RealtimeEvent) async {
@@ -105,36 +121,5 @@ package final class PostgresFanout: RealtimeFanout {
     static func randomOrigin() -> String {
         let hex = String(UInt64.random(in: .min ... .max), radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
-    }
-
-    /// The dedicated connection's settings: like the pool's, without the store's session setup.
-    private static func listenConfiguration(
-        _ s: PostgresSettings, applicationName: String
-    ) throws(StoreError) -> PostgresConnection.Configuration {
-        var configuration: PostgresConnection.Configuration
-        if let directory = s.socketDirectory {
-            configuration = .init(
-                unixSocketPath: "\(directory)/.s.PGSQL.\(s.port)", username: s.username, password: s.password,
-                database: s.database)
-        } else {
-            configuration = .init(
-                host: s.host, port: s.port, username: s.username, password: s.password, database: s.database,
-                tls: try tls(s))
-        }
-        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
-        // Clamped: the timeout comes from the database URL, and TimeAmount overflows in nanoseconds.
-        let (seconds, attoseconds) = s.connectTimeout.components
-        configuration.options.connectTimeout = .seconds(min(max(seconds, 0), 86_400)) + .nanoseconds(attoseconds / 1_000_000_000)
-        return configuration
-    }
-
-    private static func tls(_ s: PostgresSettings) throws(StoreError) -> PostgresConnection.Configuration.TLS {
-        guard let tls = try PostgresBackend.tlsConfiguration(s) else { return .disable }
-        do {
-            let context = try NIOSSLContext(configuration: tls)
-            return s.tls == .prefer ? .prefer(context) : .require(context)
-        } catch {
-            throw StoreError(.unavailable, "TLS setup for \(s.redactedDescription) failed: \(error)")
-        }
     }
 }

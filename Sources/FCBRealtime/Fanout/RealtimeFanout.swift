@@ -7,4 +7,6 @@ package protocol RealtimeFanout: Sendable {
     /// Reconnects by itself (with backoff 0.5 s … 5 s, jittered) after the connection is lost,
     /// re-issuing LISTEN; never returns early on errors.
     func receive(_ deliver: @escaping @Sendable (RealtimeEvent) async -> Void) async
+    /// Runs what publishing needs (PostgreSQL's pool) until the calling task is cancelled.
+    func run() async
 }

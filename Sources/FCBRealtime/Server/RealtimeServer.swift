@@ -37,6 +37,7 @@ package final class RealtimeServer: Service {
             group.addTask { for await event in local { self.sockets.emit(event) } }
             if let fanout, let outgoing {
                 let sockets = self.sockets
+                group.addTask { await fanout.run() }
                 group.addTask { for await event in outgoing { await fanout.publish(event) } }
                 group.addTask { await fanout.receive { event in sockets.emit(event) } }
             }

@@ -21,6 +21,10 @@ package struct FCBServer: Sendable {
     package let configuration: ServeConfiguration
     package let http: HTTPServer
     package let services: [any Service]
+    /// Started first and stopped last: what everything else uses (the database's pool).
+    package let foundation: [any Service]
+    /// Runs once ``foundation`` runs, before the listeners open (schema, seed).
+    package let startup: @Sendable () async throws -> Void
     /// Socket.IO (served on `port`, and on `websocketPort` when that is set).
     package let realtime: RealtimeServer?
     package let logger: Logger
@@ -33,7 +37,8 @@ package struct FCBServer: Sendable {
     package init(
         configuration: ServeConfiguration, responder: any WebhookResponder, readiness: any ReadinessCheck,
         registry: PrometheusCollectorRegistry, metricsFactory: (any MetricsFactory)? = nil, services: [any Service] = [],
-        realtime: RealtimeServer? = nil, logger: Logger, shutdownGracePeriod: Duration = .seconds(25),
+        foundation: [any Service] = [], startup: @escaping @Sendable () async throws -> Void = {}, realtime: RealtimeServer? = nil, logger: Logger,
+        shutdownGracePeriod: Duration = .seconds(25),
         onServerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in },
         onSocketIOListenerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
     ) throws(ServeConfigurationError) {
@@ -42,6 +47,8 @@ package struct FCBServer: Sendable {
             responder: responder, readiness: readiness, registry: registry, metricsFactory: metricsFactory, logger: logger,
             socketIO: realtime.map { SocketIORoute(engine: $0.engine) })
         self.services = services
+        self.foundation = foundation
+        self.startup = startup
         self.realtime = realtime
         self.onSocketIOListenerRunning = onSocketIOListenerRunning
         self.logger = logger
@@ -97,8 +104,9 @@ package struct FCBServer: Sendable {
     /// The group `run` runs; tests call `triggerGracefulShutdown()` on it instead of sending signals.
     package func makeServiceGroup(gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint]) throws -> ServiceGroup {
         // Stopped in reverse order: the notice, then realtime (closing sessions ends held polls),
-        // then the listeners drain.
-        var entries: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: try makeApplication())]
+        // then the listeners drain, then the database's pool.
+        var entries = foundation.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        entries.append(.init(service: AfterStartup(startup: startup, service: try makeApplication())))
         if let socketIO = try makeSocketIOApplication() { entries.append(.init(service: socketIO)) }
         if let realtime { entries.append(.init(service: realtime)) }
         entries.append(.init(service: ShutdownNotice(logger: logger)))

@@ -4,18 +4,25 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import ServiceLifecycle
+import Synchronization
 
 /// The production database: a postgres-nio `PostgresClient` pool. Every session starts with
 /// `TimeZone=UTC` (Prisma's `TIMESTAMP(3)` columns hold UTC wall time) and the URL's schema as
 /// `search_path`. Operations that cannot reach the server fail with `unavailable` after
 /// `operationTimeout` instead of waiting for the pool forever.
-package final class PostgresBackend: SQLDatabase {
+///
+/// The pool does its work while ``run()`` runs: `fcb serve` runs it as the first service of its
+/// `ServiceGroup` (so it stops last), one-shot commands inside `SQLStore.withOpened`'s scope
+/// (docs/architecture.md). Nothing here starts a task of its own.
+package final class PostgresBackend: SQLDatabase, Service {
     package let dialect = SQLDialect.postgres
     package let settings: PostgresSettings
     let client: PostgresClient
-    private let runTask: Task<Void, Never>
     let operationTimeout: Duration
     let logger: Logger
+    /// Set only by ``runDetached()`` (tests and benchmarks); ``close()`` ends it.
+    private let detachedRun = Mutex<Task<Void, Never>?>(nil)
 
     package init(
         settings: PostgresSettings, operationTimeout: Duration = .seconds(10),
@@ -24,18 +31,35 @@ package final class PostgresBackend: SQLDatabase {
         self.settings = settings
         self.operationTimeout = operationTimeout
         self.logger = logger
-        let client = PostgresClient(configuration: try Self.configuration(settings), backgroundLogger: logger)
-        self.client = client
-        runTask = Task { await client.run() }
+        self.client = PostgresClient(configuration: try settings.clientConfiguration(), backgroundLogger: logger)
     }
-
-    deinit { runTask.cancel() }
 
     package var displayName: String { settings.redactedDescription }
 
+    /// Runs the pool until the task is cancelled or the service group shuts down gracefully.
+    package func run() async throws {
+        await cancelWhenGracefulShutdown { await self.client.run() }
+    }
+
+    /// Runs the pool in a task of its own until ``close()``: for tests and benchmarks, which
+    /// open stores outside any service group (FCBTesting). Product code uses ``run()``.
+    package func runDetached() {
+        let client = client
+        detachedRun.withLock { task in
+            if task == nil { task = Task { await client.run() } }
+        }
+    }
+
+    /// Ends a detached run (``runDetached()``); a pool run by a service group or a scope ends with it.
     package func close() async {
-        runTask.cancel()
-        await runTask.value
+        guard
+            let task = detachedRun.withLock({ task in
+                defer { task = nil }
+                return task
+            })
+        else { return }
+        task.cancel()
+        await task.value
     }
 
     @discardableResult
@@ -87,47 +111,5 @@ package final class PostgresBackend: SQLDatabase {
         } catch {
             throw PostgresErrorMapping.storeError(error, database: name)
         }
-    }
-
-    package static func configuration(_ s: PostgresSettings) throws(StoreError) -> PostgresClient.Configuration {
-        var configuration: PostgresClient.Configuration
-        if let directory = s.socketDirectory {
-            configuration = .init(
-                unixSocketPath: "\(directory)/.s.PGSQL.\(s.port)", username: s.username, password: s.password,
-                database: s.database)
-        } else {
-            configuration = .init(
-                host: s.host, port: s.port, username: s.username, password: s.password, database: s.database,
-                tls: try tls(s))
-        }
-        configuration.options.additionalStartupParameters = [
-            ("TimeZone", "UTC"), ("search_path", s.schema), ("application_name", s.applicationName),
-        ]
-        configuration.options.maximumConnections = s.maximumConnections
-        configuration.options.connectTimeout = s.connectTimeout
-        return configuration
-    }
-
-    private static func tls(_ s: PostgresSettings) throws(StoreError) -> PostgresClient.Configuration.TLS {
-        guard let tls = try tlsConfiguration(s) else { return .disable }
-        return s.tls == .prefer ? .prefer(tls) : .require(tls)
-    }
-
-    package static func tlsConfiguration(_ s: PostgresSettings) throws(StoreError) -> TLSConfiguration? {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        switch s.tls {
-        case .disable: return nil
-        case .prefer, .require: tls.certificateVerification = .none
-        case .verifyCA: tls.certificateVerification = .noHostnameVerification
-        case .verifyFull: tls.certificateVerification = .fullVerification
-        }
-        if let path = s.rootCertificatePath {
-            do {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
-            } catch {
-                throw StoreError(.invalid, "cannot read the TLS root certificate \(path): \(error)")
-            }
-        }
-        return tls
     }
 }

@@ -1,4 +1,5 @@
 import FlowEngine
+import ServiceLifecycle
 
 /// ``PipelineStore`` (with ``FlowStore``, ``TenantStore``, ``InboxStore``) and ``BroadcastStore``
 /// on PostgreSQL or SQLite: one set of statements, values always bound. Writers set `id` and
@@ -10,32 +11,33 @@ package final class SQLStore: FlowStore, TenantStore, InboxStore {
         self.database = database
     }
 
-    /// Opens the database a URL names. SQLite gets its whole schema created or upgraded;
-    /// PostgreSQL gets fcb's own `fcb` schema (the shared tables belong to the dashboard's
-    /// migrations: `fcb migrate-deploy`).
-    package static func open(_ url: DatabaseURL, installSchema: Bool = true) async throws(StoreError) -> SQLStore {
-        let database: any SQLDatabase
+    /// The store a URL names, before any I/O on PostgreSQL (the pool runs only while
+    /// ``services`` run); SQLite opens its file here. Then ``start(installSchema:)``.
+    package static func prepare(_ url: DatabaseURL) async throws(StoreError) -> SQLStore {
         switch url {
-        case .postgres(let settings):
-            let backend = try PostgresBackend(settings: settings)
-            // Fail fast with the real reason (wrong password, no such database, refused).
-            if let failure = await backend.probeFailure() {
-                await backend.close()
-                throw failure
-            }
-            database = backend
-        case .sqlite(let path): database = try await SQLiteBackend.open(path: path)
-        case .sqliteMemory: database = try await SQLiteBackend.open(path: nil)
+        case .postgres(let settings): SQLStore(database: try PostgresBackend(settings: settings))
+        case .sqlite(let path): SQLStore(database: try await SQLiteBackend.open(path: path))
+        case .sqliteMemory: SQLStore(database: try await SQLiteBackend.open(path: nil))
         }
-        if installSchema {
-            do {
-                try await FCBSchema.install(on: database)
-            } catch {
-                await database.close()
-                throw error
-            }
-        }
-        return SQLStore(database: database)
+    }
+
+    /// What must run for the store to work: PostgreSQL's connection pool (`fcb serve` puts it
+    /// first in its service group); nothing for SQLite.
+    package var services: [any Service] {
+        (database as? PostgresBackend).map { [$0] } ?? []
+    }
+
+    /// Fails fast with the real reason when PostgreSQL cannot be reached (wrong password, no
+    /// such database, refused) — one direct connection, no pool needed.
+    package func probe() async throws(StoreError) {
+        if let backend = database as? PostgresBackend, let failure = await backend.probeFailure() { throw failure }
+    }
+
+    /// Creates or upgrades the schema when `installSchema`: SQLite gets its whole schema,
+    /// PostgreSQL fcb's own `fcb` schema (the shared tables belong to the dashboard's
+    /// migrations: `fcb migrate-deploy`). Needs ``services`` running.
+    package func start(installSchema: Bool) async throws(StoreError) {
+        if installSchema { try await FCBSchema.install(on: database) }
     }
 
     package func close() async { await database.close() }
@@ -43,15 +45,37 @@ package final class SQLStore: FlowStore, TenantStore, InboxStore {
 
 extension SQLStore {
     /// Opens the database `url` names, runs `body` with it, and closes it on every path (also
-    /// when `body` throws): one-shot commands never leave a pool or file handle behind.
-    package static func withOpened<Result>(
+    /// when `body` throws). PostgreSQL's pool runs in a child task for exactly this scope, so
+    /// a one-shot command leaves nothing running behind it.
+    package static func withOpened<Result: Sendable>(
         _ url: DatabaseURL, installSchema: Bool = true, _ body: (SQLStore) async throws -> Result
     ) async throws -> Result {
-        let store = try await open(url, installSchema: installSchema)
+        let store = try await prepare(url)
         do {
-            let result = try await body(store)
+            try await store.probe()
+            let result = try await withThrowingTaskGroup(of: Void.self) { group in
+                for service in store.services { group.addTask { try await service.run() } }
+                defer { group.cancelAll() }
+                try await store.start(installSchema: installSchema)
+                return try await body(store)
+            }
             await store.close()
             return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// Tests and benchmarks outside any service group: ``prepare(_:)``, the pool running in a
+    /// task of its own that ``close()`` ends, ``probe()`` and ``start(installSchema:)``.
+    package static func openDetached(_ url: DatabaseURL, installSchema: Bool = true) async throws(StoreError) -> SQLStore {
+        let store = try await prepare(url)
+        (store.database as? PostgresBackend)?.runDetached()
+        do {
+            try await store.probe()
+            try await store.start(installSchema: installSchema)
+            return store
         } catch {
             await store.close()
             throw error

@@ -1,3 +1,4 @@
+import FCBTesting
 import Foundation
 import Logging
 import Synchronization
@@ -230,7 +231,7 @@ struct PostgresFanoutTests {
 
     @Test func receiverReconnectsAfterItsBackendIsKilled() async throws {
         try await withTwoInstances { settings, a, b in
-            let admin = try PostgresBackend(settings: settings)
+            let admin = try PostgresBackend.detached(settings: settings)
             defer { Task { await admin.close() } }
             let pidQuery = SQLQuery(
                 unsafeSQL: "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = '\(b.fanout.listenerApplicationName)'")
@@ -258,7 +259,7 @@ struct PostgresFanoutTests {
 
     @Test func cancellingReceiveEndsItAndClosesItsConnection() async throws {
         try await PostgresTestSupport.withDatabase { settings in
-            let admin = try PostgresBackend(settings: settings)
+            let admin = try PostgresBackend.detached(settings: settings)
             defer { Task { await admin.close() } }
             let instance = try FanoutInstance(settings: settings, origin: "cccccccccccccccc", rows: [:])
             let count = SQLQuery(
@@ -292,6 +293,7 @@ final class FanoutInstance: Sendable {
         // A short keep-alive, so its SELECT 1 runs beside the LISTEN during every test.
         let fanout = try PostgresFanout(
             settings: settings, origin: origin, lookupMessage: { rows[$0] }, keepAliveInterval: .milliseconds(200), logger: logger)
+        fanout.runDetached()
         self.fanout = fanout
         let received = received
         task = Task { await fanout.receive(received.append) }
@@ -327,8 +329,10 @@ struct FanoutUnreachableTests {
     private func unreachable() throws -> PostgresFanout {
         var settings = PostgresSettings(host: "127.0.0.1", port: 1, username: "nobody")
         settings.connectTimeout = .seconds(1)
-        return try PostgresFanout(
+        let fanout = try PostgresFanout(
             settings: settings, lookupMessage: { _ in nil }, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        fanout.runDetached()
+        return fanout
     }
 
     /// Returning at all is the point (its own 5 s limit); the 120 s guard only stops a hang.

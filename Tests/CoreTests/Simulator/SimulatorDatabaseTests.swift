@@ -64,7 +64,7 @@ struct SimulatorDatabaseTests {
         await second.close()
 
         // Everything is in the file, read back through the storage layer.
-        let store = try await SQLStore.open(.sqlite(path: db))
+        let store = try await SQLStore.openDetached(.sqlite(path: db))
         let user = try #require(try await store.user(id: Simulator.userId))
         #expect(user.email == "simulator@fcb.local")
         let stored = try #require(try await store.contact(phone: "5491100000000"))
@@ -108,7 +108,7 @@ struct SimulatorDatabaseTests {
             SimFixture.texts(await second.send("/reset")) == ["↺ session seed-options completed: the next message starts over with a fresh context"])
         await second.close()
 
-        let store = try await SQLStore.open(.sqlite(path: db))
+        let store = try await SQLStore.openDetached(.sqlite(path: db))
         let contact = try #require(try await store.contact(phone: "5491100000000"))
         let reset = try await store.sessions(contactId: contact.id)
         #expect(reset.map(\.status) == ["Completed"])
@@ -189,7 +189,7 @@ struct SimulatorDatabaseTests {
     @Test func rowsOfAnotherUserAreRefusedAndNothingIsWritten() async throws {
         let folder = try Folder()
         let db = folder.file("tenant.sqlite")
-        let store = try await SQLStore.open(.sqlite(path: db))
+        let store = try await SQLStore.openDetached(.sqlite(path: db))
         try await store.insertUser(UserRecord(id: "u1", email: "ada@example.com", createdAt: Self.start, updatedAt: Self.start))
         try await store.insertContact(ContactRecord(id: "k1", phone: "5491155550000", createdAt: Self.start, updatedAt: Self.start, userId: "u1"))
         await store.close()
@@ -200,7 +200,7 @@ struct SimulatorDatabaseTests {
             )
         ) { try await Self.simulator(db, from: "5491155550000") }
 
-        let after = try await SQLStore.open(.sqlite(path: db))
+        let after = try await SQLStore.openDetached(.sqlite(path: db))
         #expect(try await after.user(id: Simulator.userId) == nil)
         #expect(try await after.flow(id: "seed-options") == nil)
         // A flow id of another user is refused too (the upsert would take the row over).
@@ -210,7 +210,7 @@ struct SimulatorDatabaseTests {
             throws: SimulatorError("--db \(db): flow id \"seed-options\" belongs to user u1, not to the simulator's user sim-user; use another file")
         ) { try await Self.simulator(db) }
 
-        let last = try await SQLStore.open(.sqlite(path: db))
+        let last = try await SQLStore.openDetached(.sqlite(path: db))
         #expect(try await last.user(id: Simulator.userId) == nil)
         #expect(try await last.contact(phone: SimulatorSettings.defaultPhone) == nil)
         #expect(try await last.flow(id: "seed-options")?.userId == "u1")

@@ -1,4 +1,5 @@
 import FCBStore
+import FCBTesting
 import FlowEngine
 import Foundation
 import Testing
@@ -17,7 +18,7 @@ struct MigrationDeployTests {
 
     func withRunner(_ body: (MigrationRunner) async throws -> Void) async throws {
         try await PostgresTestSupport.withDatabase { settings in
-            let backend = try PostgresBackend(settings: settings)
+            let backend = try PostgresBackend.detached(settings: settings)
             do {
                 try await body(MigrationRunner(database: backend))
                 await backend.close()

@@ -1,4 +1,5 @@
 import FCBStore
+import FCBTesting
 import FlowEngine
 import Foundation
 import Synchronization
@@ -9,13 +10,13 @@ import Testing
 struct PostgresBehaviourTests {
     @Test func timestampsAreUTCWhateverTheServerTimeZone() async throws {
         try await PostgresTestSupport.withDatabase { settings in
-            let setup = try PostgresBackend(settings: settings)
+            let setup = try PostgresBackend.detached(settings: settings)
             try await PostgresTestSupport.applySharedSchema(setup)
             try await FCBSchema.install(on: setup)
             // The database's own default is São Paulo (UTC−3); fcb's sessions must still write UTC.
             try await setup.query(SQLQuery(unsafeSQL: "ALTER DATABASE \"\(settings.database ?? "")\" SET timezone TO 'America/Sao_Paulo'"))
             await setup.close()
-            let store = SQLStore(database: try PostgresBackend(settings: settings))
+            let store = SQLStore(database: try PostgresBackend.detached(settings: settings))
             defer { Task { await store.close() } }
             let sql = store
             let seed = try await Seed.insert(into: store)
@@ -44,12 +45,12 @@ struct PostgresBehaviourTests {
     /// Two stores on one database (two `fcb serve` processes) draining one inbox together.
     @Test func twoInstancesClaimEachItemOnceAndKeepContactOrder() async throws {
         try await PostgresTestSupport.withDatabase { settings in
-            let setup = try PostgresBackend(settings: settings)
+            let setup = try PostgresBackend.detached(settings: settings)
             try await PostgresTestSupport.applySharedSchema(setup)
             try await FCBSchema.install(on: setup)
             await setup.close()
-            let a = SQLStore(database: try PostgresBackend(settings: settings))
-            let b = SQLStore(database: try PostgresBackend(settings: settings))
+            let a = SQLStore(database: try PostgresBackend.detached(settings: settings))
+            let b = SQLStore(database: try PostgresBackend.detached(settings: settings))
             let contacts = (0..<12).map { "contact-\($0)" }
             var items: [NewInboxItem] = []
             for n in 0..<240 {
@@ -110,7 +111,7 @@ struct PostgresBehaviourTests {
     @Test func requiringTLSFromAServerWithoutItIsAClearError() async throws {
         var settings = try PostgresTestSupport.adminSettings()
         settings.tls = .require  // the test server runs without ssl
-        let backend = try PostgresBackend(settings: settings, operationTimeout: .seconds(5))
+        let backend = try PostgresBackend.detached(settings: settings, operationTimeout: .seconds(5))
         let error = try #require(await storeError { try await backend.query("SELECT 1") })
         await backend.close()
         #expect(error.kind == .unavailable)
@@ -125,7 +126,7 @@ struct PostgresBehaviourTests {
         let cluster = try PrivatePostgresCluster.start(tls: true)
         defer { cluster.destroy() }
         func encrypted(_ settings: PostgresSettings) async throws -> Bool {
-            let backend = try PostgresBackend(settings: settings, operationTimeout: .seconds(5))
+            let backend = try PostgresBackend.detached(settings: settings, operationTimeout: .seconds(5))
             defer { Task { await backend.close() } }
             let row = try #require(try await backend.first("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
             return try row.bool("ssl")
@@ -140,7 +141,7 @@ struct PostgresBehaviourTests {
         var untrusted = cluster.settings
         untrusted.tls = .verifyFull
         untrusted.host = "localhost"
-        let backend = try PostgresBackend(settings: untrusted, operationTimeout: .seconds(5))
+        let backend = try PostgresBackend.detached(settings: untrusted, operationTimeout: .seconds(5))
         let error = try #require(await storeError { try await backend.query("SELECT 1") })
         await backend.close()
         #expect(error.kind == .unavailable && error.message.contains("TLS"), "\(error.message)")
@@ -161,7 +162,7 @@ struct PostgresBehaviourTests {
         defer { cluster.destroy() }
         var wrong = cluster.settings
         wrong.password = "not-the-password"
-        let backend = try PostgresBackend(settings: wrong, operationTimeout: .seconds(5))
+        let backend = try PostgresBackend.detached(settings: wrong, operationTimeout: .seconds(5))
         let error = try #require(await storeError { try await backend.query("SELECT 1") })
         await backend.close()
         #expect(error.kind == .unavailable)
@@ -170,7 +171,7 @@ struct PostgresBehaviourTests {
 
         var missing = cluster.settings
         missing.database = "no_such_db"
-        let other = try PostgresBackend(settings: missing, operationTimeout: .seconds(5))
+        let other = try PostgresBackend.detached(settings: missing, operationTimeout: .seconds(5))
         let error2 = try #require(await storeError { try await other.query("SELECT 1") })
         await other.close()
         #expect(error2.kind == .unavailable && error2.message.contains("does not exist"), "\(error2.message)")
@@ -181,7 +182,7 @@ struct PostgresBehaviourTests {
     @Test(.enabled(if: PrivatePostgresCluster.isAvailable)) func serverStoppedMidOperation() async throws {
         let cluster = try PrivatePostgresCluster.start()
         defer { cluster.destroy() }
-        let backend = try PostgresBackend(settings: cluster.settings, operationTimeout: .seconds(4))
+        let backend = try PostgresBackend.detached(settings: cluster.settings, operationTimeout: .seconds(4))
         try await PostgresTestSupport.applySharedSchema(backend)
         try await FCBSchema.install(on: backend)
         let store = SQLStore(database: backend)

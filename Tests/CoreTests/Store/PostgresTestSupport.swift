@@ -1,4 +1,5 @@
 import FCBStore
+import FCBTesting
 import FlowEngine
 import Foundation
 
@@ -22,7 +23,7 @@ enum PostgresTestSupport {
     static func withDatabase<T>(_ body: (PostgresSettings) async throws -> T) async throws -> T {
         let admin = try adminSettings()
         let name = "fcb_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        let adminBackend = try PostgresBackend(settings: admin)
+        let adminBackend = try PostgresBackend.detached(settings: admin)
         // Identifiers cannot be bound; the name is ours (hex), never external input.
         try await adminBackend.query(SQLQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
         var settings = admin

@@ -1,4 +1,5 @@
 import FCBStore
+import FCBTesting
 import FlowEngine
 import Foundation
 import Testing
@@ -29,7 +30,7 @@ func withStore(_ kind: StoreBackendKind, _ body: (any FullStore) async throws ->
         try await body(InMemoryStore())
     case .sqlite:
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fcb-store-\(UUID().uuidString).sqlite").path
-        let store = try await SQLStore.open(.sqlite(path: path))
+        let store = try await SQLStore.openDetached(.sqlite(path: path))
         defer {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         }
@@ -42,7 +43,7 @@ func withStore(_ kind: StoreBackendKind, _ body: (any FullStore) async throws ->
         }
     case .postgres:
         try await PostgresTestSupport.withDatabase { settings in
-            let backend = try PostgresBackend(settings: settings)
+            let backend = try PostgresBackend.detached(settings: settings)
             try await PostgresTestSupport.applySharedSchema(backend)
             try await FCBSchema.install(on: backend)
             let store = SQLStore(database: backend)
