@@ -38,7 +38,7 @@ package final class PostgresFanout: RealtimeFanout {
     let listenConfiguration: PostgresConnection.Configuration
     private let publisher: PostgresClient
     /// Set only by ``runDetached()`` (tests); ``close()`` ends it.
-    private let detachedRun = Mutex<Task<Void, Never>?>(nil)
+    private let detachedRun = DetachedRun()
     let publishTimeout: Duration = .seconds(5)
     let publishFailures = LogThrottle(level: .warning)
     let ignoredEnvelopes = LogThrottle(level: .warning)
@@ -75,21 +75,12 @@ package final class PostgresFanout: RealtimeFanout {
     /// Runs the publishing pool in a task of its own until ``close()`` (tests).
     package func runDetached() {
         let publisher = publisher
-        detachedRun.withLock { task in
-            if task == nil { task = Task { await publisher.run() } }
-        }
+        detachedRun.start { await publisher.run() }
     }
 
     /// Ends a detached run; ``publish(_:)`` fails (logged) afterwards.
     package func close() async {
-        guard
-            let task = detachedRun.withLock({ task in
-                defer { task = nil }
-                return task
-            })
-        else { return }
-        task.cancel()
-        await task.value
+        await detachedRun.stop()
     }
 
     package func publish(_ event: RealtimeEvent) async {

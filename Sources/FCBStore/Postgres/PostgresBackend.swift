@@ -22,7 +22,7 @@ package final class PostgresBackend: SQLDatabase, Service {
     let operationTimeout: Duration
     let logger: Logger
     /// Set only by ``runDetached()`` (tests and benchmarks); ``close()`` ends it.
-    private let detachedRun = Mutex<Task<Void, Never>?>(nil)
+    private let detachedRun = DetachedRun()
 
     package init(
         settings: PostgresSettings, operationTimeout: Duration = .seconds(10),
@@ -45,21 +45,12 @@ package final class PostgresBackend: SQLDatabase, Service {
     /// open stores outside any service group (FCBTesting). Product code uses ``run()``.
     package func runDetached() {
         let client = client
-        detachedRun.withLock { task in
-            if task == nil { task = Task { await client.run() } }
-        }
+        detachedRun.start { await client.run() }
     }
 
     /// Ends a detached run (``runDetached()``); a pool run by a service group or a scope ends with it.
     package func close() async {
-        guard
-            let task = detachedRun.withLock({ task in
-                defer { task = nil }
-                return task
-            })
-        else { return }
-        task.cancel()
-        await task.value
+        await detachedRun.stop()
     }
 
     @discardableResult
