@@ -1,4 +1,5 @@
 import FCBStore
+import FlowEngine
 import Foundation
 import Testing
 
@@ -6,6 +7,29 @@ import Testing
 struct InboxConformanceTests {
     static func item(_ contact: String, _ key: String?, _ text: String = "") -> NewInboxItem {
         NewInboxItem(kind: .message, dedupeKey: key, contactKey: contact, userId: "cuser1", payload: ["text": .string(text), "n": 1])
+    }
+
+    /// Kinds are decoded once, when a row is read; one this fcb does not know (written by a
+    /// newer version) survives as `unrecognized` with its text, to be parked, never dropped.
+    @Test(arguments: StoreBackendKind.available)
+    func kindsAreDecodedOnceAndUnknownKindsKeepTheirText(_ kind: StoreBackendKind) async throws {
+        try await withStore(kind) { store in
+            let items =
+                WorkItemKind.written.map { NewInboxItem(kind: $0, dedupeKey: nil, contactKey: "K-\($0)", payload: [:]) }
+                + [NewInboxItem(kind: .unrecognized("broadcast"), dedupeKey: nil, contactKey: "K-new", payload: [:])]
+            let ids = try await store.enqueue(items, receivedAt: instant(), requestId: nil)
+            var read: [WorkItemKind] = []
+            for id in ids {
+                let id = try #require(id)
+                read.append(try #require(try await store.inboxItem(id: id)).kind)
+            }
+            #expect(read == [.message, .status, .trigger, .unrouted, .invalid, .unrecognized("broadcast")])
+            #expect(read.map(\.stored) == ["message", "status", "trigger", "unrouted", "invalid", "broadcast"])
+        }
+        #expect(WorkItemKind(stored: "status") == .status)
+        #expect(throws: StoreError(.invalid, "inbox item state 'lost' is not one of pending, processing, done, parked")) {
+            try InboxState(stored: "lost")
+        }
     }
 
     @Test(arguments: StoreBackendKind.available)
