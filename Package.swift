@@ -10,6 +10,7 @@ let package = Package(
         // `@testable import`); fcb has no public Swift API.
         .library(name: "FlowEngine", targets: ["FlowEngine"]),
         .library(name: "WhatsAppCloud", targets: ["WhatsAppCloud"]),
+        .library(name: "FCBStore", targets: ["FCBStore"]),
         .library(name: "FCBRealtime", targets: ["FCBRealtime"]),
         .library(name: "FCBPipeline", targets: ["FCBPipeline"]),
     ],

@@ -6,7 +6,7 @@ import PackageDescription
 
 /// Each fuzz target and the fcb layers (library products) it links.
 let targets: [(name: String, layers: [String])] = [
-    ("FuzzWebhook", ["WhatsAppCloud", "FCBPipeline"]),
+    ("FuzzWebhook", ["WhatsAppCloud", "FCBStore", "FCBPipeline"]),
     ("FuzzSignature", ["WhatsAppCloud"]),
     ("FuzzFlow", ["FlowEngine"]),
     ("FuzzExpression", ["FlowEngine"]),

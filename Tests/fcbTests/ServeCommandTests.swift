@@ -16,7 +16,9 @@ struct ServeCommandTests {
         let data = Mutex(Data())
     }
 
-    final class ServeProcess {
+    /// `fcb serve` in a working directory, its standard error collected while it runs (the
+    /// configuration tests read it); FCBTesting's `ServeProcess` logs to a file instead.
+    final class ServeChild {
         let process: Process
         private let collected = Collected()
 
@@ -86,7 +88,7 @@ struct ServeCommandTests {
     @Test func servesOnTheEmbeddedDatabaseAndStopsOnSIGTERM() async throws {
         let directory = try Self.temporaryDirectory(dotEnv: "META_APP_SECRET='app-secret-value'\nFCB_WORKERS=3\n")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let serve = try ServeProcess(arguments: ["--port", "0", "--log-format", "json"], directory: directory, environment: ["JWT_SECRET": "jwt-value"])
+        let serve = try ServeChild(arguments: ["--port", "0", "--log-format", "json"], directory: directory, environment: ["JWT_SECRET": "jwt-value"])
         #expect(serve.wait(for: "fcb serve listening on http://127.0.0.1:"), "\(serve.stderr)")
         let output = serve.stderr
         let line = try #require(output.split(separator: "\n").first { $0.contains("listening on") })
@@ -121,7 +123,7 @@ struct ServeCommandTests {
     @Test func textLogsAndTheJWTWarningInDevelopment() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let serve = try ServeProcess(arguments: ["--port", "0", "--log-format", "text"], directory: directory, environment: [:])
+        let serve = try ServeChild(arguments: ["--port", "0", "--log-format", "text"], directory: directory, environment: [:])
         #expect(serve.wait(for: "listening on"), "\(serve.stderr)")
         serve.process.interrupt()  // SIGINT
         #expect(serve.waitForExit() == 0)
@@ -147,7 +149,7 @@ struct ServeCommandTests {
     func configurationErrorsExitTwo(arguments: [String], environment: [String: String], dotEnv: String?, message: String) throws {
         let directory = try Self.temporaryDirectory(dotEnv: dotEnv)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let serve = try ServeProcess(arguments: arguments, directory: directory, environment: environment)
+        let serve = try ServeChild(arguments: arguments, directory: directory, environment: environment)
         let status = serve.waitForExit()
         #expect(status == 2)
         #expect(serve.stderr.hasSuffix(message + "\n"), "\(serve.stderr)")

@@ -1,6 +1,7 @@
 import FuzzSupport
 
 @testable import FCBPipeline
+@testable import FCBStore
 @testable import FlowEngine
 @testable import WhatsAppCloud
 
