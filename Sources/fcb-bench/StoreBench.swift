@@ -1,4 +1,5 @@
 import FCBStore
+import FCBTesting
 import Foundation
 
 /// The webhook ack path's durable write: one inbox item per transaction, committed, on each

@@ -57,25 +57,26 @@ enum CommandExit {
         case let exitCode as ExitCode:
             exit(exitCode.rawValue)  // the command already said why
         case let commandError as CommandError:
-            FileHandleWriter.standardError("error: \(commandError.description)\n")
-            if case .usage = commandError { FileHandleWriter.standardError(usageHint(command)) }
-            exit(commandError.exitStatus)
+            report(commandError, in: command)
         case let validation as ValidationError:
-            FileHandleWriter.standardError("error: \(validation.message)\n" + usageHint(command))
-            exit(2)
+            report(.usage(validation.message), in: command)
         case let storeError as StoreError:
-            FileHandleWriter.standardError("error: \(storeError.message)\n")
-            exit(2)
-        case _ where FCB.exitCode(for: error).isSuccess || FCB.exitCode(for: error).rawValue == ExitCode.validationFailure.rawValue:
+            report(.unreadableInput(storeError.message), in: command)
+        default:
+            let status = FCB.exitCode(for: error)
             // ArgumentParser's own requests and errors raised while running (`--help` is a
             // built-in command whose run throws a help request).
-            parsing(error)
-        default:
+            if status.isSuccess || status.rawValue == ExitCode.validationFailure.rawValue { parsing(error) }
             // An error fcb did not put into words; ArgumentParser's text for it, status 1.
             let text = FCB.message(for: error)
-            FileHandleWriter.standardError("error: \(text.isEmpty ? String(describing: error) : text)\n")
-            exit(1)
+            report(.failure(text.isEmpty ? String(describing: error) : text), in: command)
         }
+    }
+
+    private static func report(_ error: CommandError, in command: any ParsableCommand.Type) -> Never {
+        FileHandleWriter.standardError("error: \(error.description)\n")
+        if case .usage = error { FileHandleWriter.standardError(usageHint(command)) }
+        exit(error.exitStatus)
     }
 
     private static func usageHint(_ command: any ParsableCommand.Type) -> String {

@@ -66,19 +66,4 @@ extension SQLStore {
             throw error
         }
     }
-
-    /// Tests and benchmarks outside any service group: ``prepare(_:)``, the pool running in a
-    /// task of its own that ``close()`` ends, ``probe()`` and ``start(installSchema:)``.
-    package static func openDetached(_ url: DatabaseURL, installSchema: Bool = true) async throws(StoreError) -> SQLStore {
-        let store = try await prepare(url)
-        (store.database as? PostgresBackend)?.runDetached()
-        do {
-            try await store.probe()
-            try await store.start(installSchema: installSchema)
-            return store
-        } catch {
-            await store.close()
-            throw error
-        }
-    }
 }

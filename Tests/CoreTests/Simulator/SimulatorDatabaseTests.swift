@@ -1,3 +1,4 @@
+import FCBTesting
 import Foundation
 import Testing
 
