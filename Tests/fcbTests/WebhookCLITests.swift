@@ -219,10 +219,9 @@ struct WebhookCLITests {
             #expect(lines[0].hasSuffix(#") {"error":"Invalid signature"}"#))
             #expect(lines[2].hasSuffix(": 1 answered 2xx, 1 failed"))
         }
-        let fake = try await FakeGraphAPI.start()
-        let url = fake.url
-        await fake.stop()
-        let refused = try await Self.run(["replay-webhook", Self.hola, "--url", url + "/webhook", "--secret", "s"])
+        let refused = try await withRefusingLoopbackPort { port in
+            try await Self.run(["replay-webhook", Self.hola, "--url", "http://127.0.0.1:\(port)/webhook", "--secret", "s"])
+        }
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("→ failed: connection refused (is the server running?)"))
     }

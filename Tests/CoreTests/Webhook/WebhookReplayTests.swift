@@ -94,13 +94,13 @@ extension LoopbackNetworkSuites {
                 #expect(outcomes[1].error == "the server closed the connection without answering")
                 #expect(outcomes.map(\.succeeded) == [false, false, true])
             }
-            // Nothing listens on this port once the fake has stopped.
-            let fake = try await FakeGraphAPI.start()
-            let url = fake.url
-            await fake.stop()
-            let replayer = WebhookReplayer(options: .init(url: url + "/webhook", secret: Self.secret))
-            let outcomes = await replayer.run(WebhookReplayer.plan(try payloads().prefix(1).map { $0 }, repeat: 1, shuffle: nil)) { _ in }
-            await replayer.shutdown()
+            // Nothing listens on this port: it is bound, never listened on, held until the end.
+            let outcomes = try await withRefusingLoopbackPort { port in
+                let replayer = WebhookReplayer(options: .init(url: "http://127.0.0.1:\(port)/webhook", secret: Self.secret))
+                let outcomes = await replayer.run(WebhookReplayer.plan(try payloads().prefix(1).map { $0 }, repeat: 1, shuffle: nil)) { _ in }
+                await replayer.shutdown()
+                return outcomes
+            }
             #expect(outcomes.first?.error == "connection refused (is the server running?)")
         }
 
