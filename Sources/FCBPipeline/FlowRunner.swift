@@ -2,10 +2,20 @@ import FCBStore
 import FlowEngine
 import Foundation
 
-/// The flow part of a message or trigger item: continue an interrupted or delayed run from the
-/// item's progress, or start one, then record what happened (typing events, Log snapshot).
+/// The flow part of a message or trigger item, on the item's unit of work
+/// (docs/serve.md#units-of-work): continue an interrupted or delayed run from the item's
+/// progress, or route and start one, then record what happened (typing events, Log snapshot).
 struct FlowRunner: Sendable {
     let context: PipelineContext
+    let journal: ItemJournal
+    /// Sessions and rows as the item sees them: its own writes included, committed at its steps.
+    let store: UnitStore
+
+    init(context: PipelineContext, journal: ItemJournal) {
+        self.context = context
+        self.journal = journal
+        store = UnitStore(unit: journal.unit, flows: context.flows)
+    }
 
     enum Step: Sendable {
         case noFlow
@@ -14,43 +24,47 @@ struct FlowRunner: Sendable {
         case finished(session: SessionRecord, flow: FlowRecord, result: Result<FlowRunOutcome, FlowRunFailure>?)
     }
 
-    func executor(for journal: ItemJournal) -> FlowExecutor {
-        context.engine.executor.with(store: RunStore(store: context.store, events: context.events, metrics: context.metrics), journal: journal)
+    var executor: FlowExecutor { context.engine.executor.with(store: store, journal: journal) }
+
+    /// The conversation engine on this item's store and journal.
+    var engine: ConversationEngine {
+        ConversationEngine(store: store, executor: executor, sessionTimeout: context.engine.sessionTimeout)
     }
 
-    /// Continues the run recorded in the item's progress. nil: nothing was started (or the
-    /// executor never wrote), so the item is routed from the start.
-    func resume(journal: ItemJournal) async throws(StoreError) -> Step? {
+    /// Continues the run recorded in the item's progress. nil: nothing was started, so the item
+    /// is routed from the start.
+    func resume() async throws(StoreError) -> Step? {
         let progress = journal.progress
         guard let stage = progress.stage, let sessionId = progress.sessionId,
-            var session = try await context.store.session(id: sessionId)
+            var session = try await store.session(id: sessionId)
         else { return nil }
-        if stage == .run, progress.baseline == ItemProgress.fingerprint(session) { return nil }
+        // Progress written by fcb before units of work: the run's first writes could land
+        // without the progress, so an unchanged session means it never started.
+        if stage == .run, let baseline = progress.baseline, baseline == ItemProgress.fingerprint(session) { return nil }
         if stage == .wait {
             if let until = progress.until, context.clock.now() < until { return .waiting(until: until) }
             // The journal knew the resume point before the session did (a crash in between).
             if let node = progress.resumeNode, session.status == SessionStatus.active.rawValue { session.currentNodeId = node }
         }
-        guard let flow = try await context.store.flow(id: session.flowId) else { return nil }
+        guard let flow = try await store.flow(id: session.flowId) else { return nil }
         guard session.status == SessionStatus.active.rawValue, session.currentNodeId?.isEmpty == false,
-            let contact = try await context.store.contact(id: session.contactId)
+            let contact = try await store.contact(id: session.contactId)
         else {
             // The run had ended before the process stopped: only the bookkeeping is left.
             return .finished(session: session, flow: flow, result: nil)
         }
-        let result = await executor(for: journal).continueRun(session: session, flow: flow, contact: contact)
+        let result = await executor.continueRun(session: session, flow: flow, contact: contact)
         return .finished(session: session, flow: flow, result: result)
     }
 
-    /// Records the routed session in the item's progress just before the executor starts.
-    func markStart(_ journal: ItemJournal) -> @Sendable (SessionRecord) async throws(StoreError) -> Void {
-        { [store = context.store] session async throws(StoreError) in
-            // Fingerprint the session as stored (JSONB may order keys differently from memory).
-            let stored = try await store.session(id: session.id) ?? session
-            try await journal.update {
+    /// Records the routed session in the item's progress just before the executor starts; it
+    /// commits with the run's first step, so a committed `run` stage means the run started.
+    var markStart: @Sendable (SessionRecord) async throws(StoreError) -> Void {
+        { [journal] session async throws(StoreError) in
+            journal.update {
                 $0.stage = .run
                 $0.sessionId = session.id
-                $0.baseline = ItemProgress.fingerprint(stored)
+                $0.baseline = nil
                 $0.send = nil
                 $0.resumeNode = nil
                 $0.until = nil
@@ -58,9 +72,11 @@ struct FlowRunner: Sendable {
         }
     }
 
-    /// Typing events around `body`, then the Log snapshot and the disposition of the item.
+    /// Typing events around `body`, in their place among the rows' events: each goes out with the
+    /// commit that follows it, so the dashboard sees the inbound row, typing, the replies, then the
+    /// end of typing. A failed run ends typing at once.
     func withTyping(contact: ContactRecord, _ body: () async throws(StoreError) -> Step) async throws(StoreError) -> Step {
-        context.events.publish(.typingStart(contactId: contact.id, userId: contact.userId))
+        journal.unit.stage(.event(.typingStart(contactId: contact.id, userId: contact.userId)))
         let step: Step
         do {
             step = try await body()
@@ -68,13 +84,14 @@ struct FlowRunner: Sendable {
             context.events.publish(.typingStop(contactId: contact.id, userId: contact.userId))
             throw error
         }
-        context.events.publish(.typingStop(contactId: contact.id, userId: contact.userId))
+        journal.unit.stage(.event(.typingStop(contactId: contact.id, userId: contact.userId)))
         return step
     }
 
     /// After a run: the Log snapshot (the older path's rules, docs/compatibility.md#logs), metrics,
-    /// and what to do with the item.
-    func conclude(_ step: Step, item: InboxItem, journal: ItemJournal) async throws(StoreError) -> ItemDisposition {
+    /// and what to do with the item. Everything is staged on the unit; the worker commits it with
+    /// the item's outcome.
+    func conclude(_ step: Step, item: InboxItem) async throws(StoreError) -> ItemDisposition {
         let routed: SessionRecord
         let flow: FlowRecord
         let result: Result<FlowRunOutcome, FlowRunFailure>?
@@ -91,7 +108,7 @@ struct FlowRunner: Sendable {
         case .success(let outcome)?:
             context.metrics.flowRun(Self.metricName(outcome.result))
             if case .waiting(let node, let until) = outcome.result {
-                try await journal.update {
+                journal.update {
                     $0.stage = .wait
                     $0.sessionId = outcome.session.id
                     $0.resumeNode = node
@@ -110,7 +127,7 @@ struct FlowRunner: Sendable {
         case nil:
             break
         }
-        try await SessionSnapshot(store: context.store, clock: context.clock).record(sessionId: routed.id, logId: SessionSnapshot.logId(item: item.id))
+        try await SessionSnapshot(store: store, clock: context.clock).record(sessionId: routed.id, logId: SessionSnapshot.logId(item: item.id))
         return .done
     }
 

@@ -1,5 +1,6 @@
 import FCBStore
 import FCBSupport
+import FlowEngine
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -155,7 +156,8 @@ package final class InboxWorkerPool: Service {
     }
 
     func work(_ item: InboxItem) async {
-        let journal = ItemJournal(store: store, itemId: item.id, worker: worker, progress: ItemProgress(json: item.progress))
+        let unit = UnitOfWork(store: store, itemId: item.id, worker: worker, events: context.events)
+        let journal = ItemJournal(unit: unit, progress: ItemProgress(json: item.progress))
         let meta: Logger.Metadata = ["item": "\(item.id)", "kind": "\(item.kind)", "attempt": "\(item.attempts)"]
         var disposition: ItemDisposition
         do {
@@ -166,16 +168,22 @@ package final class InboxWorkerPool: Service {
         if case .retry(let reason) = disposition, item.attempts >= settings.maxAttempts {
             disposition = .park("gave up after \(item.attempts) attempts: \(reason)")
         }
-        // A database blip while recording would otherwise leave the item `processing` until its
-        // lease runs out (2 min), holding up the contact's later messages: retry a few times
-        // while the lease is still ours (0.5 s … 8 s, ~15 s in all).
+        // The last step commits with the item's outcome. A database blip while committing would
+        // otherwise leave the item `processing` until its lease runs out (2 min), holding up the
+        // contact's later messages: retry a few times while the lease is still ours (0.5 s … 8 s).
         var pause = Duration.milliseconds(500)
         for attempt in 1...Self.outcomeAttempts {
             do {
-                try await record(disposition, of: item, journal: journal, meta: meta)
+                try await record(disposition, of: item, unit: unit, journal: journal, meta: meta)
                 return
             } catch {
-                guard attempt < Self.outcomeAttempts, !Task.isCancelled else {
+                if error.kind != .unavailable, !UnitOfWork.isLeaseLost(error), !disposition.isRetry {
+                    // The step's rows could not be stored (a constraint the run broke): nothing of
+                    // it was kept, so the item goes back in line like any failed attempt.
+                    disposition = .retry("could not store the item's results: \(error)")
+                    continue
+                }
+                guard attempt < Self.outcomeAttempts, !Task.isCancelled, !UnitOfWork.isLeaseLost(error) else {
                     // The lease runs out and the item is claimed again; its progress makes that safe.
                     context.logger.error("could not record the item's outcome: \(error)", metadata: meta)
                     return
@@ -189,23 +197,33 @@ package final class InboxWorkerPool: Service {
 
     static let outcomeAttempts = 5
 
-    private func record(_ disposition: ItemDisposition, of item: InboxItem, journal: ItemJournal, meta: Logger.Metadata) async throws {
+    /// The final unit of work: what the item staged, and how it ends, in one commit. A retry
+    /// drops what the failed attempt staged: the next attempt continues from the last commit.
+    private func record(
+        _ disposition: ItemDisposition, of item: InboxItem, unit: UnitOfWork, journal: ItemJournal, meta: Logger.Metadata
+    ) async throws(StoreError) {
         let now = context.clock.now()
         switch disposition {
         case .done:
-            try await store.complete(id: item.id, worker: worker, at: now)
+            unit.stage(finish: .complete(at: now))
+            try await unit.commit()
             context.metrics.item(kind: item.kind, outcome: .done)
         case .park(let reason):
-            try await store.park(id: item.id, worker: worker, error: reason, at: now)
+            unit.stage(progress: journal.progress.json)
+            unit.stage(finish: .park(reason, at: now))
+            try await unit.commit()
             context.metrics.item(kind: item.kind, outcome: .parked)
             context.logger.error("inbox item parked: \(reason)", metadata: meta)
         case .retry(let reason):
+            unit.discard()
             let delay = Self.backoff(attempt: item.attempts)
             try await store.retry(id: item.id, worker: worker, error: reason, availableAt: now.addingTimeInterval(delay))
             context.metrics.item(kind: item.kind, outcome: .retry)
             context.logger.warning("inbox item failed, retrying in \(Int(delay)) s: \(reason)", metadata: meta)
         case .wait(let until):
-            try await store.deferItem(id: item.id, worker: worker, progress: journal.progress.json, availableAt: until)
+            unit.stage(progress: journal.progress.json)
+            unit.stage(finish: .deferUntil(until))
+            try await unit.commit()
             context.metrics.item(kind: item.kind, outcome: .deferred)
         }
     }

@@ -14,11 +14,18 @@ enum ItemDisposition: Sendable, Equatable {
     case retry(String)
     /// A durable delay: run again at `until`, continuing where the flow stopped.
     case wait(until: Date)
+
+    var isRetry: Bool {
+        if case .retry = self { return true }
+        return false
+    }
 }
 
 /// Everything an item's processing needs, shared by all workers.
 struct PipelineContext: Sendable {
     let store: any PipelineStore
+    /// Flows read by routing, reused for a bounded time (docs/serve.md#read-caches).
+    let flows: FlowCache
     let engine: ConversationEngine
     let events: any RealtimeEventSink
     let metrics: PipelineMetrics
@@ -36,7 +43,7 @@ struct ItemProcessor: Sendable {
     func process(_ item: InboxItem, journal: ItemJournal) async throws(StoreError) -> ItemDisposition {
         switch item.kind {
         case .message: return try await MessageHandler(context: context).handle(item, journal: journal)
-        case .status: return try await StatusHandler(context: context).handle(item)
+        case .status: return try await StatusHandler(context: context).handle(item, unit: journal.unit)
         case .trigger: return try await TriggerHandler(context: context).handle(item, journal: journal)
         case .unrouted:
             context.logger.info(

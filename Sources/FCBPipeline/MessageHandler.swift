@@ -4,7 +4,8 @@ import Foundation
 import WhatsAppCloud
 
 /// One inbound message (docs/serve.md#processing-an-item): contact upsert, the inbound Message row
-/// and its `message:new`, then the flow run between typing events, then the Log snapshot.
+/// and its `message:new`, then the flow run between typing events, then the Log snapshot — the
+/// rows staged on the item's unit of work (docs/serve.md#units-of-work).
 struct MessageHandler: Sendable {
     let context: PipelineContext
 
@@ -31,24 +32,21 @@ struct MessageHandler: Sendable {
             return .park("phone \(phone) belongs to another tenant's contact (Contact_phone_key is global); message kept here")
         }
         let content = message.inboundContent
-        try await storeInbound(message, content: content, contact: contact, at: now)
+        journal.unit.stage(.message(inboundRow(message, content: content, contact: contact, at: now), appliesKeptStatuses: false))
         guard content.runsFlows else { return .done }
 
-        let runner = FlowRunner(context: context)
+        let runner = FlowRunner(context: context, journal: journal)
         let step = try await runner.withTyping(contact: contact) { () async throws(StoreError) -> FlowRunner.Step in
-            if let resumed = try await runner.resume(journal: journal) { return resumed }
-            return try await route(userId: userId, contact: contact, inbound: content.inbound, journal: journal, runner: runner)
+            if let resumed = try await runner.resume() { return resumed }
+            return try await route(userId: userId, contact: contact, inbound: content.inbound, runner: runner)
         }
-        return try await runner.conclude(step, item: item, journal: journal)
+        return try await runner.conclude(step, item: item)
     }
 
-    private func route(
-        userId: String, contact: ContactRecord, inbound: InboundMessage, journal: ItemJournal, runner: FlowRunner
-    ) async throws(StoreError) -> FlowRunner.Step {
+    private func route(userId: String, contact: ContactRecord, inbound: InboundMessage, runner: FlowRunner) async throws(StoreError) -> FlowRunner.Step {
         let outcome: ConversationEngine.Outcome
         do {
-            outcome = try await context.engine.handle(
-                userId: userId, contact: contact, inbound: inbound, using: runner.executor(for: journal), willRun: runner.markStart(journal))
+            outcome = try await runner.engine.handle(userId: userId, contact: contact, inbound: inbound, willRun: runner.markStart)
         } catch {
             if case .store(let storeError) = error { throw storeError }
             throw StoreError(.unavailable, "\(error)")
@@ -61,23 +59,16 @@ struct MessageHandler: Sendable {
     }
 
     /// The inbound Message row (docs/compatibility.md#messages); a row already there (same wamid, an
-    /// earlier attempt) is kept as it is.
-    private func storeInbound(_ message: WebhookMessage, content: InboundContent, contact: ContactRecord, at now: Date) async throws(StoreError) {
-        if !message.id.isEmpty, try await context.store.message(waMessageId: message.id) != nil { return }
+    /// earlier attempt) is kept as it is (`insertMessageIfAbsent`), and announced only when new.
+    private func inboundRow(_ message: WebhookMessage, content: InboundContent, contact: ContactRecord, at now: Date) -> MessageRecord {
         let raw = message.raw
         let media = raw["image"] ?? raw["video"] ?? raw["audio"] ?? raw["document"] ?? .null
         let type = message.type ?? "text"
-        let row = MessageRecord(
+        return MessageRecord(
             id: context.ids.next(), waMessageId: message.id.isEmpty ? nil : message.id, direction: "inbound", type: type,
             content: content.text,
             payload: ["type": .string(type), "text": raw["text"]?["body"] ?? .null, "interactive": raw["interactive"] ?? .null, "media": media],
             status: "Delivered", statusUpdatedAt: now, createdAt: now, contactId: contact.id, userId: contact.userId)
-        do {
-            try await context.store.insertMessage(row)
-        } catch  where error.kind == .conflict {
-            return
-        }
-        context.events.publish(.messageNew(row))
     }
 
     /// The stored single-message change, decoded with the same rules as the delivery.

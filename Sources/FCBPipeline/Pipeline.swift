@@ -16,11 +16,16 @@ package final class Pipeline: Sendable {
         package var sessionTimeout: TimeInterval
         /// The delay node's cap, in milliseconds.
         package var maxDelayMilliseconds: Int
+        /// How long tenants and flows read from the database are reused
+        /// (docs/serve.md#read-caches); a dashboard edit takes effect after at most this long.
+        package var cacheMaxAge: Duration
+        package static let defaultCacheMaxAge = Duration.seconds(1)
 
         package init(
             webhook: WebhookSettings = .init(), workers: InboxWorkerPool.Settings, sessionTimeout: TimeInterval = 24 * 3600,
-            maxDelayMilliseconds: Int = 60_000
+            maxDelayMilliseconds: Int = 60_000, cacheMaxAge: Duration = Settings.defaultCacheMaxAge
         ) {
+            self.cacheMaxAge = cacheMaxAge
             self.webhook = webhook
             self.workers = workers
             self.sessionTimeout = sessionTimeout
@@ -33,9 +38,11 @@ package final class Pipeline: Sendable {
     package let events: EventBus
     package let store: any PipelineStore
 
+    /// `tenants`: the tenant lookups of the ack path (a ``CachedTenantStore`` shared with the
+    /// Graph API sender's credentials); by default the store's, cached for `cacheMaxAge`.
     package init(
         store: any PipelineStore, settings: Settings, sender: any FlowSender, api: any APIClient, clock: any FlowClock = SystemClock(),
-        ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), logger: Logger
+        ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), tenants: (any TenantStore)? = nil, logger: Logger
     ) {
         let metrics = PipelineMetrics()
         let options = ExecutorOptions(maxDelayMilliseconds: settings.maxDelayMilliseconds, delays: .suspend)
@@ -43,12 +50,15 @@ package final class Pipeline: Sendable {
         let executor = FlowExecutor(environment: ExecutionEnvironment(clock: clock, ids: ids, sender: metered, api: api, store: store, options: options))
         let engine = ConversationEngine(store: store, executor: executor, sessionTimeout: settings.sessionTimeout)
         let triggers = TriggerResults()
-        let context = PipelineContext(store: store, engine: engine, events: events, metrics: metrics, triggers: triggers, logger: logger)
+        let context = PipelineContext(
+            store: store, flows: FlowCache(maxAge: settings.cacheMaxAge), engine: engine, events: events, metrics: metrics, triggers: triggers,
+            logger: logger)
         let workers = InboxWorkerPool(context: context, settings: settings.workers)
         self.store = store
         self.events = events
         self.workers = workers
         endpoint = WebhookEndpoint(
-            store: store, settings: settings.webhook, logger: logger, metrics: metrics, onEnqueued: { workers.wake() }, triggers: triggers)
+            store: store, tenants: tenants ?? CachedTenantStore(store, maxAge: settings.cacheMaxAge), settings: settings.webhook, logger: logger,
+            metrics: metrics, onEnqueued: { workers.wake() }, triggers: triggers)
     }
 }

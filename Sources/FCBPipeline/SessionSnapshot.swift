@@ -6,10 +6,11 @@ import Foundation
 /// The `Log` row written after every handled inbound (docs/compatibility.md#logs; the old
 /// backend's older path's `recordSessionSnapshot`), which the dashboard's metrics count.
 struct SessionSnapshot: Sendable {
-    let store: any PipelineStore
+    let store: any FlowStore
     let clock: any FlowClock
 
-    /// One Log row per item: a deterministic id makes a repeated snapshot (after a crash) a no-op.
+    /// One Log row per item: a deterministic id makes a repeated snapshot (after a crash) a no-op
+    /// (the unit of work writes it with `insertLogIfAbsent`).
     static func logId(item: Int64) -> String {
         "cfcblog" + CUIDGenerator.pad(UInt64(max(0, item)), 18)
     }
@@ -20,11 +21,7 @@ struct SessionSnapshot: Sendable {
         let log = LogRecord(
             id: logId, status: Self.status(of: session), context: session.context ?? .object([:]), createdAt: now, updatedAt: now,
             contactId: session.contactId, flowId: session.flowId)
-        do {
-            try await store.insertLog(log)
-        } catch  where error.kind == .conflict {
-            // Already written by an attempt that stopped before finishing the item.
-        }
+        try await store.insertLog(log)
     }
 
     /// FE old: Completed → "Completed", Errored → "Error", else the last in/out history entry

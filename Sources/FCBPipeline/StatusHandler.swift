@@ -10,7 +10,8 @@ import WhatsAppCloud
 struct StatusHandler: Sendable {
     let context: PipelineContext
 
-    func handle(_ item: InboxItem) async throws(StoreError) -> ItemDisposition {
+    /// Stages the status on the item's unit: it is applied, and announced, with the item's completion.
+    func handle(_ item: InboxItem, unit: UnitOfWork) async throws(StoreError) -> ItemDisposition {
         guard let userId = item.userId else { return .park("status item has no tenant") }
         guard let raw = item.payload["status"],
             let status =
@@ -28,15 +29,7 @@ struct StatusHandler: Sendable {
         let update = DeliveryStatusUpdate(
             waMessageId: status.id, status: mapped.rawValue, timestamp: status.date ?? context.clock.now(),
             error: failing ? status.errorText : nil, conversationId: status.conversation?.id.flatMap(nonBlank))
-        let applied = try await context.store.applyStatus(update, userId: userId)
-        if let message = applied.updatedMessage {
-            context.events.publish(
-                .messageStatus(
-                    messageId: message.id, waMessageId: status.id, status: message.status, contactId: message.contactId, userId: message.userId))
-        }
-        if applied.deferred {
-            context.logger.debug("status for a message not stored yet; kept until it is", metadata: ["wamid": "\(status.id)"])
-        }
+        unit.stage(.status(update, userId: userId))
         return .done
     }
 }

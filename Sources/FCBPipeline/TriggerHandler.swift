@@ -16,7 +16,8 @@ struct TriggerHandler: Sendable {
         if journal.progress.result != nil, journal.progress.stage != .wait {
             return .done  // answered already; an earlier attempt stopped before finishing the item
         }
-        guard let flow = try await context.store.flow(id: flowId), flow.userId == userId else {
+        let runner = FlowRunner(context: context, journal: journal)
+        guard let flow = try await runner.store.flow(id: flowId), flow.userId == userId else {
             return try await answer(item, journal, TriggerResult(status: 404, body: ["error": "Flow not found"]))
         }
         guard flow.isWhatsAppChannel else {
@@ -33,34 +34,34 @@ struct TriggerHandler: Sendable {
             return try await answer(item, journal, TriggerResult(status: 409, body: ["error": "Contact phone number belongs to another account"]))
         }
 
-        let runner = FlowRunner(context: context)
         let step = try await runner.withTyping(contact: contact) { () async throws(StoreError) -> FlowRunner.Step in
-            if let resumed = try await runner.resume(journal: journal) { return resumed }
-            let session = try await prepareSession(flow: flow, contact: contact, variables: fields.variables, now: now)
-            try await runner.markStart(journal)(session)
-            let result = await runner.executor(for: journal).execute(session: session, flow: flow, contact: contact, inbound: fields.inbound)
+            if let resumed = try await runner.resume() { return resumed }
+            let session = try await prepareSession(flow: flow, contact: contact, variables: fields.variables, now: now, store: runner.store)
+            try await runner.markStart(session)
+            let result = await runner.executor.execute(session: session, flow: flow, contact: contact, inbound: fields.inbound)
             return .finished(session: session, flow: flow, result: result)
         }
-        if case .waiting = step { return try await runner.conclude(step, item: item, journal: journal) }
+        if case .waiting = step { return try await runner.conclude(step, item: item) }
         guard case .finished(let session, _, let result) = step else { return .done }
         if journal.progress.result == nil {
-            let answer = Self.result(result, flow: flow, session: session, contact: contact)
+            let reply = Self.result(result, flow: flow, session: session, contact: contact)
             if case .failure(let failure)? = result, case .store(let error) = failure.error, error.kind == .unavailable {
                 // Retried: the answer comes from the attempt that finishes.
             } else {
-                try await journal.update { $0.result = answer }
-                context.triggers.deliver(answer, for: item.id)
+                try await answer(item, journal, reply)
             }
         }
-        return try await runner.conclude(step, item: item, journal: journal)
+        return try await runner.conclude(step, item: item)
     }
 
     /// The session of (contact, flow): created, restarted, or kept with `variables` merged in.
-    private func prepareSession(flow: FlowRecord, contact: ContactRecord, variables: JSONObject?, now: Date) async throws(StoreError) -> SessionRecord {
-        guard var session = try await context.store.session(contactId: contact.id, flowId: flow.id) else {
+    private func prepareSession(
+        flow: FlowRecord, contact: ContactRecord, variables: JSONObject?, now: Date, store: UnitStore
+    ) async throws(StoreError) -> SessionRecord {
+        guard var session = try await store.session(contactId: contact.id, flowId: flow.id) else {
             let created = SessionRecord(
                 id: context.ids.next(), context: variables.map(JSONValue.object), createdAt: now, updatedAt: now, contactId: contact.id, flowId: flow.id)
-            try await context.store.createSession(created)
+            try await store.createSession(created)
             return created
         }
         let finished = session.status == SessionStatus.completed.rawValue || session.status == SessionStatus.errored.rawValue
@@ -68,20 +69,24 @@ struct TriggerHandler: Sendable {
             session.status = SessionStatus.active.rawValue
             session.currentNodeId = nil
             session.context = .object(variables ?? [:])
-            try await context.store.updateSession(
+            try await store.updateSession(
                 id: session.id, SessionPatch(status: SessionStatus(rawValue: session.status), currentNodeId: .some(nil), context: session.context), at: now)
         } else if let variables {
             var merged = session.context?.objectValue ?? [:]
             for (key, value) in variables { merged[key] = value }
             session.context = .object(merged)
-            try await context.store.updateSession(id: session.id, SessionPatch(context: session.context), at: now)
+            try await store.updateSession(id: session.id, SessionPatch(context: session.context), at: now)
         }
         session.updatedAt = now
         return session
     }
 
+    /// Commits the answer with everything before it, then hands it to the waiting request: a
+    /// request is never told of a run that could still roll back.
+    @discardableResult
     private func answer(_ item: InboxItem, _ journal: ItemJournal, _ result: TriggerResult) async throws(StoreError) -> ItemDisposition {
-        try await journal.update { $0.result = result }
+        journal.update { $0.result = result }
+        try await journal.unit.commit()
         context.triggers.deliver(result, for: item.id)
         return .done
     }

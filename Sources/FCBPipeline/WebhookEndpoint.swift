@@ -25,6 +25,9 @@ package struct WebhookSettings: Sendable {
 /// trigger, and OPTIONS for the trigger's CORS preflight.
 package struct WebhookEndpoint: WebhookResponder {
     let store: any PipelineStore
+    /// Tenant lookups, reused for a bounded time (docs/serve.md#read-caches): one round trip per
+    /// ack in the steady state, the inbox INSERT.
+    let tenants: any TenantStore
     let settings: WebhookSettings
     let logger: Logger
     let metrics: PipelineMetrics
@@ -93,7 +96,7 @@ package struct WebhookEndpoint: WebhookResponder {
         let phoneNumberIds = delivery.phoneNumberIds
         do {
             for phoneNumberId in phoneNumberIds {
-                guard let user = try await store.users(phoneNumberId: phoneNumberId).first,
+                guard let user = try await self.tenants.users(phoneNumberId: phoneNumberId).first,
                     let secret = nonBlank(user.metaAppSecret) ?? settings.appSecret
                 else {
                     return reject(404, "User not configured", "no tenant with a secret for phone_number_id \(phoneNumberId)", meta)

@@ -87,9 +87,11 @@ enum ServeWiring {
             graphURL = started.url
             logger.notice("demo mode: replies go to a local fake Graph API at \(started.url) and are logged, never to Meta")
         }
+        // One tenant cache for the ack path and the sender's credentials (docs/serve.md#read-caches).
+        let tenants = CachedTenantStore(store, maxAge: Pipeline.Settings.defaultCacheMaxAge)
         let sender = GraphAPISender(
             configuration: GraphAPIConfiguration(baseURL: graphURL, version: configuration.metaGraphAPIVersion),
-            credentials: StoreCredentialsSource(store: store), logger: Logger(label: "fcb.graph"))
+            credentials: StoreCredentialsSource(store: tenants), logger: Logger(label: "fcb.graph"))
         let api = LiveAPIClient()
         let instance = extras.instanceId ?? "\(ProcessInfo.processInfo.hostName):\(configuration.port == 0 ? "pid\(getpid())" : String(configuration.port))"
         let pipeline = Pipeline(
@@ -98,7 +100,7 @@ enum ServeWiring {
                 webhook: WebhookSettings(verifyToken: configuration.metaVerifyToken, appSecret: configuration.metaAppSecret),
                 workers: InboxWorkerPool.Settings(workers: configuration.workers, instance: instance),
                 sessionTimeout: configuration.sessionTimeout, maxDelayMilliseconds: configuration.maxDelayMilliseconds),
-            sender: sender, api: api, logger: Logger(label: "fcb.pipeline"))
+            sender: sender, api: api, tenants: tenants, logger: Logger(label: "fcb.pipeline"))
         logger.info("pipeline: \(configuration.workers) workers, instance \(instance)")
         // Several instances share a PostgreSQL database: events cross between them by NOTIFY.
         var fanout: PostgresFanout?

@@ -72,6 +72,18 @@ package protocol PipelineStore: FlowStore, TenantStore, InboxStore, LeaseStore {
     func message(id: String) async throws(StoreError) -> MessageRecord?
     func message(waMessageId: String) async throws(StoreError) -> MessageRecord?
 
+    /// Runs `body` against this store inside one transaction: everything it writes commits
+    /// together with one durable commit, or nothing does (docs/serve.md#units-of-work).
+    /// Statements inside must not fail by design (use the `IfAbsent` writers): on PostgreSQL a
+    /// failed statement aborts the whole transaction.
+    func unitOfWork<T: Sendable>(_ body: @escaping @Sendable (any PipelineStore) async throws(StoreError) -> T) async throws(StoreError) -> T
+
+    /// Inserts the row unless one with its id or `waMessageId` is already there (an earlier
+    /// attempt stored it). True when inserted.
+    func insertMessageIfAbsent(_ message: MessageRecord) async throws(StoreError) -> Bool
+    /// Inserts the Log row unless one with its id is already there. True when inserted.
+    func insertLogIfAbsent(_ log: LogRecord) async throws(StoreError) -> Bool
+
     /// Applies a status to the tenant's Message row and BroadcastRecipient rows with that
     /// `waMessageId` (= `BroadcastRecipient.messageId`), in one transaction, monotonically:
     /// `Pending < Sent < Delivered < Read` never goes backwards; `Failed`/`Warning` replace only

@@ -30,6 +30,32 @@ extension InMemoryStore: PipelineStore {
         state.withLock { s in s.messagesById.values.first { $0.waMessageId == waMessageId } }
     }
 
+    package func insertMessageIfAbsent(_ message: MessageRecord) async -> Bool {
+        state.withLock { s in
+            guard s.messagesById[message.id] == nil else { return false }
+            if let wa = message.waMessageId, !s.waMessageIds.insert(wa).inserted { return false }
+            s.messagesById[message.id] = message
+            s.messageOrder.append(message.id)
+            return true
+        }
+    }
+
+    package func insertLogIfAbsent(_ log: LogRecord) async -> Bool {
+        state.withLock { s in
+            guard !s.logs.contains(where: { $0.id == log.id }) else { return false }
+            s.logs.append(log)
+            return true
+        }
+    }
+
+    /// Memory has no crash to survive: the body runs directly. Units put their lease check
+    /// first, so a lost lease stops a unit before it writes anything.
+    package func unitOfWork<T: Sendable>(
+        _ body: @escaping @Sendable (any PipelineStore) async throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
+        try await body(self)
+    }
+
     // MARK: Inbox journal, delays, parked items
 
     package func saveProgress(id: Int64, worker: String, progress: JSONValue?) async -> Bool {

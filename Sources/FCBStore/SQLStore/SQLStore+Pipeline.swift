@@ -50,6 +50,43 @@ extension SQLStore: PipelineStore {
             .map { row throws(StoreError) in try MessageRecord(row: row) }
     }
 
+    package func insertMessageIfAbsent(_ m: MessageRecord) async throws(StoreError) -> Bool {
+        let rows = try await database.query(
+            #"""
+            INSERT INTO "Message" ("id", "waMessageId", "direction", "type", "content", "payload", "status", "error",
+                "statusUpdatedAt", "createdAt", "contactId", "userId", "sessionId")
+            VALUES (\#(m.id), \#(m.waMessageId), \#(m.direction), \#(m.type), \#(m.content), \#(m.payload), \#(m.status),
+                \#(m.error), \#(m.statusUpdatedAt), \#(m.createdAt), \#(m.contactId), \#(m.userId), \#(m.sessionId))
+            ON CONFLICT DO NOTHING
+            RETURNING "id"
+            """#)
+        return !rows.isEmpty
+    }
+
+    package func insertLogIfAbsent(_ l: LogRecord) async throws(StoreError) -> Bool {
+        let rows = try await database.query(
+            #"""
+            INSERT INTO "Log" ("id", "status", "context", "createdAt", "updatedAt", "contactId", "flowId")
+            VALUES (\#(l.id), \#(l.status), \#(l.context), \#(l.createdAt), \#(l.updatedAt), \#(l.contactId), \#(l.flowId))
+            ON CONFLICT ("id") DO NOTHING
+            RETURNING "id"
+            """#)
+        return !rows.isEmpty
+    }
+
+    // MARK: Units of work
+
+    /// One BEGIN … COMMIT on one connection; the store handed to `body` runs every statement
+    /// there (nested transactions join it).
+    package func unitOfWork<T: Sendable>(
+        _ body: @escaping @Sendable (any PipelineStore) async throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
+        let name = database.displayName
+        return try await database.transaction { executor async throws(StoreError) -> T in
+            try await body(SQLStore(database: TransactionScope(executor: executor, displayName: name)))
+        }
+    }
+
     // MARK: Inbox journal, delays, parked items
 
     package func saveProgress(id: Int64, worker: String, progress: JSONValue?) async throws(StoreError) -> Bool {

@@ -1,0 +1,259 @@
+import FCBRealtime
+import FCBStore
+import FlowEngine
+import Foundation
+import Synchronization
+
+/// The writes of one step of an inbox item, held in memory and committed together in one
+/// transaction at the step's boundary (docs/serve.md#units-of-work): before each send, and at
+/// the end with the item's outcome. A send is therefore recorded as started in the same commit as
+/// everything the run did before it, and a crash loses either a whole step or nothing.
+///
+/// Sessions are kept here as whole rows (read once, then patched in memory), so reads within the
+/// item see the item's own writes, and several patches of one session in one step become one
+/// UPDATE. Realtime events of the step's rows are published after the commit that stores them.
+final class UnitOfWork: Sendable {
+    /// A row write, in the order the item made it.
+    enum Write: Sendable {
+        /// A Message row; `appliesKeptStatuses` for the executor's rows (a status can overtake
+        /// its row), announced with `message:new` when it was inserted.
+        case message(MessageRecord, appliesKeptStatuses: Bool)
+        case log(LogRecord)
+        case status(DeliveryStatusUpdate, userId: String)
+        /// An event with no row (typing), published in its place among the rows' events.
+        case event(RealtimeEvent)
+    }
+
+    /// How the item ends, written with the lease checked first.
+    enum Finish: Sendable {
+        case complete(at: Date)
+        /// Set aside with a reason, keeping its progress (where it stopped) for a requeue.
+        case park(String, at: Date)
+        /// A durable delay: back in line at `until` with its progress.
+        case deferUntil(Date)
+    }
+
+    /// The item's own row in this unit: its progress, then how it ends.
+    private struct ItemWrite: Sendable {
+        /// Staged progress (`.some(nil)` clears it).
+        var progress: JSONValue??
+        var finish: Finish?
+    }
+
+    struct TrackedSession: Sendable {
+        var record: SessionRecord
+        /// Not in the database yet: committed as an INSERT of the final row.
+        var isNew: Bool
+        /// The fields patched since the last commit (written as one UPDATE).
+        var patch: SessionPatch?
+    }
+
+    private struct State {
+        var sessions: [String: TrackedSession] = [:]
+        var writes: [Write] = []
+        var item = ItemWrite()
+        /// A row recording a send Meta accepted: worth retrying through a database blip.
+        var holdsSentRow = false
+    }
+
+    let store: any PipelineStore
+    let itemId: Int64
+    let worker: String
+    let events: any RealtimeEventSink
+    private let state = Mutex(State())
+
+    init(store: any PipelineStore, itemId: Int64, worker: String, events: any RealtimeEventSink) {
+        self.store = store
+        self.itemId = itemId
+        self.worker = worker
+        self.events = events
+    }
+
+    // MARK: Staging
+
+    func stage(_ write: Write) {
+        state.withLock { s in
+            s.writes.append(write)
+            if case .message(let row, true) = write, row.status == "Sent", row.waMessageId != nil { s.holdsSentRow = true }
+        }
+    }
+
+    /// The item's progress (the journal), stored with the next commit.
+    func stage(progress: JSONValue?) {
+        state.withLock { $0.item.progress = .some(progress) }
+    }
+
+    /// How the item ends; committed by the final ``commit()``.
+    func stage(finish: Finish) {
+        state.withLock { $0.item.finish = finish }
+    }
+
+    /// Forgets everything staged since the last commit (the attempt failed; the item is retried
+    /// from its last committed step); a staged end of typing is still announced.
+    func discard() {
+        let dropped = state.withLock { s -> [Write] in
+            defer { s = State() }
+            return s.writes
+        }
+        // Typing that started must still end.
+        for case .event(let event) in dropped {
+            if case .typingStop = event { events.publish(event) }
+        }
+    }
+
+    // MARK: Sessions
+
+    func trackedSession(id: String) -> SessionRecord? { state.withLock { $0.sessions[id]?.record } }
+
+    func trackedSession(contactId: String, flowId: String) -> SessionRecord? {
+        state.withLock { s in s.sessions.values.first { $0.record.contactId == contactId && $0.record.flowId == flowId }?.record }
+    }
+
+    /// Remembers a row as read from the database (a tracked row is kept: it is newer).
+    @discardableResult
+    func track(_ session: SessionRecord) -> SessionRecord {
+        state.withLock { s in
+            if let tracked = s.sessions[session.id] { return tracked.record }
+            s.sessions[session.id] = TrackedSession(record: session, isNew: false)
+            return session
+        }
+    }
+
+    func createSession(_ session: SessionRecord) throws(StoreError) {
+        try state.withLock { s throws(StoreError) in
+            if s.sessions.values.contains(where: { $0.record.contactId == session.contactId && $0.record.flowId == session.flowId }) {
+                throw StoreError(.conflict, "Unique constraint failed on Session_contactId_flowId_key")
+            }
+            s.sessions[session.id] = TrackedSession(record: session, isNew: true)
+        }
+    }
+
+    /// Applies `patch` to a tracked row; false when the row is not tracked.
+    func updateSession(id: String, _ patch: SessionPatch, at: Date) -> Bool {
+        state.withLock { s in
+            guard var tracked = s.sessions[id] else { return false }
+            if let status = patch.status { tracked.record.status = status.rawValue }
+            if let node = patch.currentNodeId { tracked.record.currentNodeId = node }
+            if let context = patch.context { tracked.record.context = context }
+            tracked.record.updatedAt = at
+            if !tracked.isNew {
+                var merged = tracked.patch ?? SessionPatch()
+                if let status = patch.status { merged.status = status }
+                if let node = patch.currentNodeId { merged.currentNodeId = .some(node) }
+                if let context = patch.context { merged.context = context }
+                tracked.patch = merged
+            }
+            s.sessions[id] = tracked
+            return true
+        }
+    }
+
+    // MARK: Commit
+
+    private static func leaseLost(itemId: Int64, worker: String) -> String {
+        "inbox item \(itemId) is no longer leased by \(worker)"
+    }
+
+    /// The commit found the item leased by someone else (its lease ran out): nothing was written.
+    static func isLeaseLost(_ error: StoreError) -> Bool {
+        error.kind == .conflict && error.message.hasPrefix("inbox item ") && error.message.contains(" is no longer leased by ")
+    }
+
+    /// Commits everything staged in one transaction, then publishes the events of the rows it
+    /// stored. A unit holding a sent message's row retries a database blip (0.5 s … 8 s, ~15 s):
+    /// losing it would turn a delivered message into one of unknown outcome.
+    func commit() async throws(StoreError) {
+        let attempts = state.withLock { $0.holdsSentRow } ? 5 : 1
+        var pause = Duration.milliseconds(500)
+        for attempt in 1...attempts {
+            do {
+                try await commitOnce()
+                return
+            } catch {
+                guard attempt < attempts, error.kind == .unavailable, (try? await Task.sleep(for: pause)) != nil else { throw error }
+                pause *= 2
+            }
+        }
+    }
+
+    private func commitOnce() async throws(StoreError) {
+        let (item, sessions, writes) = state.withLock { s in
+            (s.item, s.sessions.values.filter { $0.isNew || $0.patch != nil }, s.writes)
+        }
+        guard item.progress != nil || item.finish != nil || !sessions.isEmpty || !writes.isEmpty else { return }
+        let (itemId, worker) = (itemId, worker)
+        let published = try await store.unitOfWork { tx async throws(StoreError) -> [RealtimeEvent] in
+            // The lease first: a worker that lost the item writes nothing.
+            if try await !Self.apply(item, itemId: itemId, worker: worker, on: tx) {
+                throw StoreError(.conflict, Self.leaseLost(itemId: itemId, worker: worker))
+            }
+            for tracked in sessions.sorted(by: { $0.record.createdAt < $1.record.createdAt }) {
+                if tracked.isNew {
+                    try await tx.createSession(tracked.record)
+                } else if let patch = tracked.patch {
+                    try await tx.updateSession(id: tracked.record.id, patch, at: tracked.record.updatedAt)
+                }
+            }
+            var events: [RealtimeEvent] = []
+            for write in writes {
+                try await Self.apply(write, on: tx, events: &events)
+            }
+            return events
+        }
+        state.withLock { s in
+            s.writes.removeFirst(min(writes.count, s.writes.count))
+            s.item = ItemWrite()
+            s.holdsSentRow = false
+            for tracked in sessions {
+                s.sessions[tracked.record.id]?.isNew = false
+                s.sessions[tracked.record.id]?.patch = nil
+            }
+        }
+        for event in published { events.publish(event) }
+    }
+
+    /// The item's row; false when `worker` no longer holds its lease (true when nothing to write).
+    private static func apply(_ write: ItemWrite, itemId: Int64, worker: String, on tx: any PipelineStore) async throws(StoreError) -> Bool {
+        switch write.finish {
+        case .complete(let at)?:
+            return try await tx.complete(id: itemId, worker: worker, at: at)
+        case .deferUntil(let until)?:
+            let progress = write.progress ?? nil
+            return try await tx.deferItem(id: itemId, worker: worker, progress: progress, availableAt: until)
+        case .park(let reason, let at)?:
+            if let progress = write.progress, try await !tx.saveProgress(id: itemId, worker: worker, progress: progress) { return false }
+            return try await tx.park(id: itemId, worker: worker, error: reason, at: at)
+        case nil:
+            guard let progress = write.progress else { return true }
+            return try await tx.saveProgress(id: itemId, worker: worker, progress: progress)
+        }
+    }
+
+    private static func apply(_ write: Write, on tx: any PipelineStore, events: inout [RealtimeEvent]) async throws(StoreError) {
+        switch write {
+        case .message(let row, let appliesKeptStatuses):
+            guard try await tx.insertMessageIfAbsent(row) else { return }
+            events.append(.messageNew(row))
+            guard appliesKeptStatuses, let waMessageId = row.waMessageId else { return }
+            for applied in try await tx.applyPendingStatuses(waMessageId: waMessageId) {
+                if let updated = applied.updatedMessage {
+                    events.append(
+                        .messageStatus(
+                            messageId: updated.id, waMessageId: waMessageId, status: updated.status, contactId: updated.contactId, userId: updated.userId))
+                }
+            }
+        case .log(let log):
+            _ = try await tx.insertLogIfAbsent(log)
+        case .event(let event):
+            events.append(event)
+        case .status(let update, let userId):
+            let applied = try await tx.applyStatus(update, userId: userId)
+            if let message = applied.updatedMessage {
+                events.append(
+                    .messageStatus(
+                        messageId: message.id, waMessageId: update.waMessageId, status: message.status, contactId: message.contactId,
+                        userId: message.userId))
+            }
+        }
+    }
+}
