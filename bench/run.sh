@@ -73,13 +73,15 @@ fi
 
 if has pipeline; then
     section "fcb serve on PostgreSQL: webhook ack, end to end, RSS"
-    FCB="$bin/fcb" BENCH="$bin/fcb-bench" scripts/with-postgres bash -c '
+    # pg_stat_statements for the census of statements per message (docs/serve.md#units-of-work).
+    FCB_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" FCB="$bin/fcb" BENCH="$bin/fcb-bench" scripts/with-postgres bash -c '
         set -euo pipefail
         base="${FCB_TEST_POSTGRES_URL%%\?*}"; base="${base%/*}"
         psql -q "$FCB_TEST_POSTGRES_URL" -c "CREATE DATABASE fcb_pipeline"
         "$FCB" migrate-deploy --database-url "$base/fcb_pipeline?sslmode=disable" >/dev/null   # the dashboard'"'"'s tables
         timeout 1200 "$BENCH" pipeline --fcb "$FCB" --database-url "$base/fcb_pipeline?sslmode=disable" \
-            --ack-rate "${ACK_RATE:-1000}" --e2e-rate "${E2E_RATE:-500}" --burst "${BURST:-5000}"' \
+            --ack-rate "${ACK_RATE:-1000}" --e2e-rate "${E2E_RATE:-500}" --burst "${BURST:-5000}" \
+            --workers "${WORKERS:-32}" --sqlite-burst "${SQLITE_BURST:-2000}"' \
         || echo "(fcb-bench pipeline: a phase did not complete, see above)"
 fi
 

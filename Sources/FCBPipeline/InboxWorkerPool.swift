@@ -48,7 +48,11 @@ package final class InboxWorkerPool: Service {
         self.context = context
         self.settings = settings
         worker = settings.instance + "/" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        committer = GroupCommitter(store: context.store, worker: worker)
     }
+
+    /// Commits the items' units of work together (docs/serve.md#group-commit).
+    private let committer: GroupCommitter
 
     /// New work is waiting (called after an enqueue).
     package func wake() { doorbell.ring() }
@@ -63,6 +67,8 @@ package final class InboxWorkerPool: Service {
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.renewLeases() }
+                // Outlives the items: they commit through it until the last one finished.
+                group.addTask { await self.committer.run() }
                 await loop()
                 group.cancelAll()
             }
@@ -156,7 +162,7 @@ package final class InboxWorkerPool: Service {
     }
 
     func work(_ item: InboxItem) async {
-        let unit = UnitOfWork(store: store, itemId: item.id, worker: worker, events: context.events)
+        let unit = UnitOfWork(committer: committer, itemId: item.id, events: context.events)
         let journal = ItemJournal(unit: unit, progress: ItemProgress(json: item.progress))
         let meta: Logger.Metadata = ["item": "\(item.id)", "kind": "\(item.kind)", "attempt": "\(item.attempts)"]
         var disposition: ItemDisposition

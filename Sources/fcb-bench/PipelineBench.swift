@@ -31,15 +31,16 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         guard let fake else { return false }
         let database = PipelineDatabase(url: options.databaseURL)
         let contacts = options.contacts
-        func startServe(workers: Int, name: String) async throws -> ServeProcess? {
+        func startServe(workers: Int, name: String, databaseURL: String? = nil) async throws -> ServeProcess? {
             do {
                 let server = try await ServeProcess.start(
                     executable: options.fcb,
                     arguments: [
-                        "--database-url", options.databaseURL, "--seed", seed, "--workers", String(workers),
+                        "--database-url", databaseURL ?? options.databaseURL, "--seed", seed, "--workers", String(workers),
                         "--log-level", "warning", "--env-file", work + "/empty.env",
                     ],
-                    environment: ["META_GRAPH_URL": fake.url, "FCB_ENV": "development"],
+                    // A number at Meta's 1,000 messages/s tier: 500 messages/s with two replies each.
+                    environment: ["META_GRAPH_URL": fake.url, "FCB_ENV": "development", "FCB_SEND_RATE": "1000"],
                     clearing: ["DATABASE_URL", "META_APP_SECRET", "META_VERIFY_TOKEN", "META_ACCESS_TOKEN", "JWT_SECRET"],
                     logPath: work + "/serve-\(name).log")
                 serve = server
@@ -121,8 +122,11 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
                 percentile(report.e2eLatencies, 99), report.e2eLatencies.last ?? .nan, report.e2eMissing))
 
         // 5. End-to-end throughput: a burst posted as fast as acknowledged; until the last echo
-        //    reply arrived and its rows are committed.
+        //    reply arrived and its rows are committed. The census counts what the database did.
+        let censusStart = await database.beginCensus()
+        if censusStart == nil { say("census skipped: pg_stat_statements is not loaded (bench/run.sh loads it)") }
         let burstStart = monotonicNanos()
+        let cpuBefore = (serve: ProcessSample.cpuSeconds(pid: String(server.pid)) ?? 0, postgres: ProcessSample.cpuSeconds(named: "postgres"))
         let burst = await closedLoopPost(client: client, url: webhook, count: options.burst, connections: 32) {
             PipelineFixture.delivery(phase: "burst", index: $0, contacts: contacts)
         }
@@ -130,8 +134,15 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         let lastReply = replies.last(phase: "burst") ?? monotonicNanos()
         report.burstRowsSeconds = await database.waitForEchoRows(phase: "burst", count: options.burst)
         report.burstSeconds = Double(lastReply - burstStart) / 1e9
+        report.burstCPU = (
+            serve: (ProcessSample.cpuSeconds(pid: String(server.pid)) ?? 0) - cpuBefore.serve,
+            postgres: ProcessSample.cpuSeconds(named: "postgres") - cpuBefore.postgres
+        )
         report.burstReceived = replies.count(phase: "burst")
         report.burstAckSeconds = burst.seconds
+        if let censusStart {
+            report.census = await database.endCensus(startLSN: censusStart, messages: options.burst)
+        }
         say(
             String(
                 format: "burst of %d: acked in %.2f s (%@), last echo reply after %.2f s → %.0f messages/s end to end",
@@ -143,6 +154,29 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
         report.afterRSS = ProcessSample.vmRSS(pid: String(server.pid))
         report.serverAlive = !server.exited
         report.graphRequests = await fake.requestCount
+        await server.terminate()
+
+        // C. The embedded default: the same burst on SQLite (one writer, WAL).
+        if options.sqliteBurst > 0 {
+            let path = work + "/bench.sqlite"
+            guard let embedded = try await startServe(workers: options.workers, name: "sqlite", databaseURL: "sqlite:" + path) else {
+                await finish(client: client, serve: serve, fake: fake)
+                return false
+            }
+            let start = monotonicNanos()
+            let acked = await closedLoopPost(client: client, url: embedded.baseURL + "/webhook", count: options.sqliteBurst, connections: 32) {
+                PipelineFixture.delivery(phase: "sqlite", index: $0, contacts: contacts)
+            }
+            _ = await waitUntil(timeout: .seconds(300), step: .milliseconds(20)) { replies.count(phase: "sqlite") >= options.sqliteBurst }
+            let last = replies.last(phase: "sqlite") ?? monotonicNanos()
+            report.sqliteReceived = replies.count(phase: "sqlite")
+            report.sqliteSeconds = Double(last - start) / 1e9
+            say(
+                String(
+                    format: "SQLite burst of %d: acked in %.2f s, last echo reply after %.2f s → %.0f messages/s end to end",
+                    options.sqliteBurst, acked.seconds, report.sqliteSeconds, report.sqliteRate))
+            await embedded.terminate()
+        }
     } catch {
         say("error: \(error)")
         await finish(client: client, serve: serve, fake: fake)

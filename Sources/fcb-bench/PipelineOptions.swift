@@ -14,6 +14,8 @@ struct PipelineOptions {
     var e2eSeconds = 10
     /// Messages posted as fast as they are acknowledged for the end-to-end throughput phase.
     var burst = 5000
+    /// The same burst against `fcb serve` on SQLite (target: ≥ 250 messages/s); 0 skips it.
+    var sqliteBurst = 2000
     var contacts = 1000
     var workers = 8
     var pgbenchSeconds = 5
@@ -22,7 +24,7 @@ struct PipelineOptions {
         usage: fcb-bench pipeline --fcb PATH --database-url postgres://USER@HOST:PORT/DB
                [--ack-rate 1000] [--ack-seconds 10] [--wrk-connections 16] [--wrk-seconds 10]
                [--e2e-rate 500] [--e2e-seconds 10] [--burst 5000] [--contacts 1000] [--workers 8]
-               [--pgbench-seconds 5]
+               [--pgbench-seconds 5] [--sqlite-burst 2000]
         """
 
     init(_ arguments: ArraySlice<String>) throws(UsageError) {
@@ -41,6 +43,7 @@ struct PipelineOptions {
             case "--contacts": contacts = try option.number(1...1_000_000)
             case "--workers": workers = try option.number(1...256)
             case "--pgbench-seconds": pgbenchSeconds = try option.number(0...600)
+            case "--sqlite-burst": sqliteBurst = try option.number(0...1_000_000)
             default: throw UsageError("unknown option \(option.flag)")
             }
         }

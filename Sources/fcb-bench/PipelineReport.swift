@@ -18,6 +18,12 @@ struct PipelineReport {
     var burstAckSeconds = 0.0
     var burstReceived = 0
     var burstRowsSeconds: Double?
+    var census: PipelineCensus?
+    /// CPU seconds over the burst (until its rows were committed): fcb serve, and PostgreSQL's processes.
+    var burstCPU: (serve: Double, postgres: Double)?
+    var sqliteReceived = 0
+    var sqliteSeconds = 0.0
+    var sqliteRate: Double { sqliteSeconds > 0 ? Double(sqliteReceived) / sqliteSeconds : 0 }
     var serverAlive = false
     var graphRequests = 0
 
@@ -68,6 +74,36 @@ struct PipelineReport {
                 "end to end throughput (burst of \(options.burst))", String(format: "%.0f messages/s", burstRate), "≥ 500/s",
                 String(format: "%.2f× of limit", burstRate / 500)
             ))
+        if let pgbench16 {
+            rows.append(
+                (
+                    "end to end throughput vs pgbench (16 clients)", String(format: "%.1f %% of pgbench", burstRate / pgbench16 * 100), "≥ 6 % of pgbench",
+                    String(format: "%.2f× of limit", burstRate / pgbench16 * 100 / 6)
+                ))
+        }
+        if let census {
+            let statements = census.perMessage(census.workStatements)
+            rows.append(
+                (
+                    "statements per message (pg_stat_statements)", String(format: "%.2f", statements), "≤ 12",
+                    String(format: "%.2f× of limit", statements / 12)
+                ))
+            if let commits = census.durableCommits {
+                let perMessage = census.perMessage(commits)
+                rows.append(
+                    (
+                        "durable commits per message (WAL COMMIT records)", String(format: "%.2f", perMessage), "≤ 4",
+                        String(format: "%.2f× of limit", perMessage / 4)
+                    ))
+            }
+        }
+        if options.sqliteBurst > 0 {
+            rows.append(
+                (
+                    "end to end throughput, SQLite (burst of \(options.sqliteBurst))", String(format: "%.0f messages/s", sqliteRate), "≥ 250/s",
+                    String(format: "%.2f× of limit", sqliteRate / 250)
+                ))
+        }
         rows.append(("loaded RSS (peak during the run)", mib(peakRSS), "", "after: \(mib(afterRSS))"))
         return rows
     }
@@ -88,6 +124,14 @@ struct PipelineReport {
                     "ack phases: %@ deliveries stored by the accept-only instance; e2e rows committed %@ after the last reply; burst acked in %.2f s; %d Graph requests; server %@",
                 acceptedRows.map(String.init) ?? "?", e2eRowsSeconds.map { String(format: "%.2f s", $0) } ?? "NOT", burstAckSeconds,
                 graphRequests, serverAlive ? "alive" : "EXITED"))
+        if let cpu = burstCPU, burstReceived > 0 {
+            lines.append(
+                String(
+                    format: "burst CPU: fcb serve %.2f s (%.3f ms/message, %.0f %% of a core), PostgreSQL %.2f s (%.3f ms/message)", cpu.serve,
+                    cpu.serve * 1000 / Double(burstReceived), burstSeconds > 0 ? cpu.serve / burstSeconds * 100 : 0, cpu.postgres,
+                    cpu.postgres * 1000 / Double(burstReceived)))
+        }
+        if let census { lines += census.lines() }
         return lines
     }
 
@@ -97,7 +141,10 @@ struct PipelineReport {
     }
 
     /// The run is valid (not necessarily within limits): every phase completed, nothing lost.
-    var passed: Bool { serverAlive && e2eMissing == 0 && e2eRowsSeconds != nil && burstRowsSeconds != nil }
+    var passed: Bool {
+        serverAlive && e2eMissing == 0 && e2eRowsSeconds != nil && burstRowsSeconds != nil
+            && (options.sqliteBurst == 0 || sqliteReceived == options.sqliteBurst)
+    }
 }
 
 /// Appends summary rows (measurement, figure, limit, ratio) to `$FCB_BENCH_SUMMARY` when set.

@@ -47,3 +47,29 @@ func waitUntil(timeout: Duration, step: Duration = .milliseconds(2), _ done: () 
     }
     return true
 }
+
+extension ProcessSample {
+    /// User + system CPU seconds a process has used (`/proc/PID/stat`).
+    static func cpuSeconds(pid: String) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU seconds used by every process named `name` (e.g. all of PostgreSQL's backends).
+    static func cpuSeconds(named name: String) -> Double {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        var total = 0.0
+        for pid in pids where pid.allSatisfy(\.isNumber) {
+            guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
+                comm.trimmingCharacters(in: .whitespacesAndNewlines) == name
+            else { continue }
+            total += cpuSeconds(pid: pid) ?? 0
+        }
+        return total
+    }
+}

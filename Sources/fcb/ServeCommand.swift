@@ -68,9 +68,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Pipeline workers processing accepted deliveries (env FCB_WORKERS, default 8; 0 = accept only, other instances process).",
+            "Pipeline workers processing accepted deliveries, each one database commit in flight (env FCB_WORKERS, default 32; 0 = accept only, other instances process).",
             valueName: "n"))
     var workers: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Messages per second sent per WhatsApp business number: your number's throughput tier at Meta (env FCB_SEND_RATE, default 80; up to 1000 for upgraded numbers).",
+            valueName: "n"))
+    var sendRate: String?
 
     @Option(
         help: ArgumentHelp(
@@ -110,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         let pairs: [(ServeSetting, String?)] = [
             (.host, host), (.port, port), (.websocketPort, websocketPort), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey),
             (.logFormat, logFormat),
-            (.logLevel, logLevel), (.workers, workers), (.sessionTimeout, sessionTimeout), (.maxDelay, maxDelay),
+            (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.sessionTimeout, sessionTimeout), (.maxDelay, maxDelay),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })
     }

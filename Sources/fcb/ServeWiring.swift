@@ -90,7 +90,9 @@ enum ServeWiring {
         // One tenant cache for the ack path and the sender's credentials (docs/serve.md#read-caches).
         let tenants = CachedTenantStore(store, maxAge: Pipeline.Settings.defaultCacheMaxAge)
         let sender = GraphAPISender(
-            configuration: GraphAPIConfiguration(baseURL: graphURL, version: configuration.metaGraphAPIVersion),
+            configuration: GraphAPIConfiguration(
+                baseURL: graphURL, version: configuration.metaGraphAPIVersion,
+                rateLimit: SendRateLimit(messagesPerSecond: Double(configuration.sendRate), burst: configuration.sendRate)),
             credentials: StoreCredentialsSource(store: tenants), logger: Logger(label: "fcb.graph"))
         let api = LiveAPIClient()
         let instance = extras.instanceId ?? "\(ProcessInfo.processInfo.hostName):\(configuration.port == 0 ? "pid\(getpid())" : String(configuration.port))"

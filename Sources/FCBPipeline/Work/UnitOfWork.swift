@@ -34,7 +34,7 @@ final class UnitOfWork: Sendable {
     }
 
     /// The item's own row in this unit: its progress, then how it ends.
-    private struct ItemWrite: Sendable {
+    struct ItemWrite: Sendable {
         /// Staged progress (`.some(nil)` clears it).
         var progress: JSONValue??
         var finish: Finish?
@@ -56,18 +56,19 @@ final class UnitOfWork: Sendable {
         var holdsSentRow = false
     }
 
-    let store: any PipelineStore
+    let committer: GroupCommitter
     let itemId: Int64
-    let worker: String
     let events: any RealtimeEventSink
     private let state = Mutex(State())
 
-    init(store: any PipelineStore, itemId: Int64, worker: String, events: any RealtimeEventSink) {
-        self.store = store
+    init(committer: GroupCommitter, itemId: Int64, events: any RealtimeEventSink) {
+        self.committer = committer
         self.itemId = itemId
-        self.worker = worker
         self.events = events
     }
+
+    /// The database, for reads (writes go through ``commit()``).
+    var store: any PipelineStore { committer.store }
 
     // MARK: Staging
 
@@ -177,83 +178,35 @@ final class UnitOfWork: Sendable {
     }
 
     private func commitOnce() async throws(StoreError) {
-        let (item, sessions, writes) = state.withLock { s in
-            (s.item, s.sessions.values.filter { $0.isNew || $0.patch != nil }, s.writes)
+        let (payload, sessionIds, writeCount) = state.withLock { s -> (UnitCommit, [String], Int) in
+            let dirty = s.sessions.values.filter { $0.isNew || $0.patch != nil }
+            let payload = UnitCommit(
+                itemId: itemId, progress: s.item.progress, finish: s.item.finish,
+                newSessions: dirty.filter(\.isNew).map(\.record),
+                sessionUpdates: dirty.compactMap { tracked in
+                    tracked.patch.map { SessionUpdate(id: tracked.record.id, patch: $0, at: tracked.record.updatedAt) }
+                },
+                writes: s.writes)
+            return (payload, dirty.map(\.record.id), s.writes.count)
         }
-        guard item.progress != nil || item.finish != nil || !sessions.isEmpty || !writes.isEmpty else { return }
-        let (itemId, worker) = (itemId, worker)
-        let published = try await store.unitOfWork { tx async throws(StoreError) -> [RealtimeEvent] in
-            // The lease first: a worker that lost the item writes nothing.
-            if try await !Self.apply(item, itemId: itemId, worker: worker, on: tx) {
-                throw StoreError(.conflict, Self.leaseLost(itemId: itemId, worker: worker))
-            }
-            for tracked in sessions.sorted(by: { $0.record.createdAt < $1.record.createdAt }) {
-                if tracked.isNew {
-                    try await tx.createSession(tracked.record)
-                } else if let patch = tracked.patch {
-                    try await tx.updateSession(id: tracked.record.id, patch, at: tracked.record.updatedAt)
+        guard payload.progress != nil || payload.finish != nil || !payload.newSessions.isEmpty || !payload.sessionUpdates.isEmpty
+            || !payload.writes.isEmpty
+        else { return }
+        switch try await committer.commit(payload) {
+        case .leaseLost:
+            throw StoreError(.conflict, Self.leaseLost(itemId: itemId, worker: committer.worker))
+        case .committed(let published):
+            state.withLock { s in
+                s.writes.removeFirst(min(writeCount, s.writes.count))
+                s.item = ItemWrite()
+                s.holdsSentRow = false
+                for id in sessionIds {
+                    s.sessions[id]?.isNew = false
+                    s.sessions[id]?.patch = nil
                 }
             }
-            var events: [RealtimeEvent] = []
-            for write in writes {
-                try await Self.apply(write, on: tx, events: &events)
-            }
-            return events
-        }
-        state.withLock { s in
-            s.writes.removeFirst(min(writes.count, s.writes.count))
-            s.item = ItemWrite()
-            s.holdsSentRow = false
-            for tracked in sessions {
-                s.sessions[tracked.record.id]?.isNew = false
-                s.sessions[tracked.record.id]?.patch = nil
-            }
-        }
-        for event in published { events.publish(event) }
-    }
-
-    /// The item's row; false when `worker` no longer holds its lease (true when nothing to write).
-    private static func apply(_ write: ItemWrite, itemId: Int64, worker: String, on tx: any PipelineStore) async throws(StoreError) -> Bool {
-        switch write.finish {
-        case .complete(let at)?:
-            return try await tx.complete(id: itemId, worker: worker, at: at)
-        case .deferUntil(let until)?:
-            let progress = write.progress ?? nil
-            return try await tx.deferItem(id: itemId, worker: worker, progress: progress, availableAt: until)
-        case .park(let reason, let at)?:
-            if let progress = write.progress, try await !tx.saveProgress(id: itemId, worker: worker, progress: progress) { return false }
-            return try await tx.park(id: itemId, worker: worker, error: reason, at: at)
-        case nil:
-            guard let progress = write.progress else { return true }
-            return try await tx.saveProgress(id: itemId, worker: worker, progress: progress)
+            for event in published { events.publish(event) }
         }
     }
 
-    private static func apply(_ write: Write, on tx: any PipelineStore, events: inout [RealtimeEvent]) async throws(StoreError) {
-        switch write {
-        case .message(let row, let appliesKeptStatuses):
-            guard try await tx.insertMessageIfAbsent(row) else { return }
-            events.append(.messageNew(row))
-            guard appliesKeptStatuses, let waMessageId = row.waMessageId else { return }
-            for applied in try await tx.applyPendingStatuses(waMessageId: waMessageId) {
-                if let updated = applied.updatedMessage {
-                    events.append(
-                        .messageStatus(
-                            messageId: updated.id, waMessageId: waMessageId, status: updated.status, contactId: updated.contactId, userId: updated.userId))
-                }
-            }
-        case .log(let log):
-            _ = try await tx.insertLogIfAbsent(log)
-        case .event(let event):
-            events.append(event)
-        case .status(let update, let userId):
-            let applied = try await tx.applyStatus(update, userId: userId)
-            if let message = applied.updatedMessage {
-                events.append(
-                    .messageStatus(
-                        messageId: message.id, waMessageId: update.waMessageId, status: message.status, contactId: message.contactId,
-                        userId: message.userId))
-            }
-        }
-    }
 }

@@ -41,6 +41,9 @@ package struct ServeConfiguration: Sendable {
     /// `FCB_ENV` / `NODE_ENV` as given (`development` when unset).
     package var environmentName: String
     package var workers: Int
+    /// Messages per second sent to the Graph API per business phone number (Meta's throughput
+    /// tier: 80 by default, up to 1,000 for numbers Meta has upgraded).
+    package var sendRate: Int
     package var sessionTimeoutSeconds: Int
     package var maxDelaySeconds: Int
     package var logFormat: LogFormat

@@ -16,6 +16,7 @@ package enum ServeSetting: String, CaseIterable, Sendable, Hashable {
     /// `FCB_ENV`, or the seed's `NODE_ENV` (within one source `FCB_ENV` wins).
     case environment = "FCB_ENV"
     case workers = "FCB_WORKERS"
+    case sendRate = "FCB_SEND_RATE"
     case sessionTimeout = "FCB_SESSION_TIMEOUT"
     case maxDelay = "FCB_MAX_DELAY"
     case logFormat = "FCB_LOG_FORMAT"
@@ -36,6 +37,7 @@ package enum ServeSetting: String, CaseIterable, Sendable, Hashable {
         case .tlsCert: "--tls-cert"
         case .tlsKey: "--tls-key"
         case .workers: "--workers"
+        case .sendRate: "--send-rate"
         case .sessionTimeout: "--session-timeout"
         case .maxDelay: "--max-delay"
         case .logFormat: "--log-format"

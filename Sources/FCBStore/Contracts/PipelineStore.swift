@@ -62,7 +62,7 @@ package struct InboxStats: Sendable, Equatable {
 
 /// Everything `fcb serve`'s pipeline reads and writes: the executor's store, tenants, the
 /// inbox, and the per-message rules (docs/serve.md#processing-an-item).
-package protocol PipelineStore: FlowStore, TenantStore, InboxStore, LeaseStore {
+package protocol PipelineStore: FlowStore, TenantStore, InboxStore, LeaseStore, UnitBatchStore {
     /// Contact upsert by `(userId, phone)`: creates `{id: newId, phone, userId, name}` with
     /// `createdAt`/`updatedAt` = `at`, or replaces the name (and bumps `updatedAt`) when `name` is
     /// non-empty and differs; a phone owned by another user is reported, not thrown — also when

@@ -116,3 +116,4 @@ extension InMemoryStore.Inbox {
         return index
     }
 }
+extension InMemoryStore: UnitBatchStore {}
