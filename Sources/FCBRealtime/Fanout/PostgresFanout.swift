@@ -10,10 +10,12 @@ import Synchronization
 /// Realtime fan-out over PostgreSQL LISTEN/NOTIFY on channel ``RealtimeEnvelope/channel``, for
 /// several `fcb serve` processes sharing one database.
 ///
-/// - Publishing runs `SELECT pg_notify($1, $2)` on a small `PostgresClient` pool (two
-///   connections at most), so an event costs one round trip on a warm connection. It gives up
-///   after 5 s (the pool would otherwise wait quietly for a server that is down), so a caller
-///   waits at most that long, even when cancelled.
+/// - ``publish(_:)`` only queues the event; ``run()`` sends what is queued in order, up to
+///   ``batchSize`` envelopes in one statement (`SELECT pg_notify($1, $2), pg_notify($1, $3), …`:
+///   one round trip and one transaction for many events — a busy pipeline publishes a few events
+///   per message), on a small `PostgresClient` pool (two connections at most). A statement gives
+///   up after 5 s (the pool would otherwise wait quietly for a server that is down); events
+///   queued beyond ``queueLimit`` while the database is slow are dropped, oldest first (logged).
 /// - ``receive(_:)`` holds one dedicated connection (application_name ``listenerApplicationName``)
 ///   that LISTENs, checks itself with `SELECT 1` every ``keepAliveInterval`` (a silently dead TCP
 ///   connection would otherwise never deliver again), and reconnects with jittered backoff.
@@ -40,6 +42,13 @@ package final class PostgresFanout: RealtimeFanout {
     /// Set only by ``runDetached()`` (tests); ``close()`` ends it.
     private let detachedRun = DetachedRun()
     let publishTimeout: Duration = .seconds(5)
+    /// Envelopes per `pg_notify` statement.
+    let batchSize = 32
+    /// Events waiting to be sent, at most this many.
+    let queueLimit = 10_000
+    private let queue = Mutex<[(name: String, envelope: String)]>([])
+    private let queued = Doorbell()
+    let droppedEvents = LogThrottle(level: .warning)
     let publishFailures = LogThrottle(level: .warning)
     let ignoredEnvelopes = LogThrottle(level: .warning)
 
@@ -67,15 +76,17 @@ package final class PostgresFanout: RealtimeFanout {
         publisher = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
-    /// Runs the publishing pool until the calling task is cancelled.
+    /// Runs the publishing pool, and sends queued events, until the calling task is cancelled.
     package func run() async {
-        await publisher.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.publisher.run() }
+            group.addTask { await self.sendQueued() }
+        }
     }
 
     /// Runs the publishing pool in a task of its own until ``close()`` (tests).
     package func runDetached() {
-        let publisher = publisher
-        detachedRun.start { await publisher.run() }
+        detachedRun.start { await self.run() }
     }
 
     /// Ends a detached run; ``publish(_:)`` fails (logged) afterwards.
@@ -83,21 +94,61 @@ package final class PostgresFanout: RealtimeFanout {
         await detachedRun.stop()
     }
 
+    /// Queues `event` for the other instances; ``run()`` sends it.
     package func publish(_ event: RealtimeEvent) async {
         let envelope = RealtimeEnvelope.encode(event, origin: origin)
+        let dropped = queue.withLock { q -> Int in
+            q.append((event.name, envelope))
+            let over = max(0, q.count - queueLimit)
+            q.removeFirst(over)
+            return over
+        }
+        if dropped > 0 {
+            let (level, count) = droppedEvents.next()
+            logger.log(level: level, "realtime fan-out: the database is slow, \(dropped) event(s) not sent to other instances (#\(count))")
+        }
+        queued.ring()
+    }
+
+    /// Sends queued events in order, a batch per statement, until cancelled.
+    private func sendQueued() async {
+        while !Task.isCancelled {
+            let batch = queue.withLock { q -> [(name: String, envelope: String)] in
+                let taken = Array(q.prefix(batchSize))
+                q.removeFirst(taken.count)
+                return taken
+            }
+            guard !batch.isEmpty else {
+                await queued.wait(upTo: .seconds(1))
+                continue
+            }
+            await send(batch)
+        }
+    }
+
+    private func send(_ batch: [(name: String, envelope: String)]) async {
         let channel = RealtimeEnvelope.channel
+        // Bound parameters: envelopes hold user text and are never spliced into SQL.
+        var sql = "SELECT "
+        var binds = PostgresBindings(capacity: batch.count + 1)
+        binds.append(channel)
+        for (index, item) in batch.enumerated() {
+            sql += (index == 0 ? "" : ", ") + "pg_notify($1, $\(index + 2))"
+            binds.append(item.envelope)
+        }
+        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
         do {
             try await withDeadline(
                 publishTimeout, onTimeout: { StoreError(.unavailable, "pg_notify did not answer within 5 s") }
             ) { [publisher, logger] in
-                // Bound parameters: the envelope holds user text and is never spliced into SQL.
-                let rows = try await publisher.query("SELECT pg_notify(\(channel), \(envelope))", logger: logger)
+                let rows = try await publisher.query(query, logger: logger)
                 for try await _ in rows {}
             }
         } catch {
             let (level, count) = publishFailures.next()
+            let names = Set(batch.map(\.name)).sorted().joined(separator: ", ")
             logger.log(
-                level: level, "realtime fan-out: \(event.name) not sent to other instances (failure #\(count))",
+                level: level, "realtime fan-out: \(batch.count) event(s) (\(names)) not sent to other instances (failure #\(count))",
                 metadata: ["error": "\(String(reflecting: error))"])
         }
     }

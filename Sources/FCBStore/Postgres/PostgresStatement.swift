@@ -81,7 +81,26 @@ struct JSONBText: PostgresNonThrowingEncodable {
     init(_ value: JSONValue) {
         // `\u0000` in a JSON string is rejected by jsonb; the escape is replaced like raw NUL.
         let serialized = value.serialized()
-        text = serialized.contains("\\u0000") ? serialized.replacingOccurrences(of: "\\u0000", with: "\\ufffd") : serialized
+        text = Self.containsEscapedNUL(serialized) ? serialized.replacingOccurrences(of: "\\u0000", with: "\\ufffd") : serialized
+    }
+
+    /// Whether `text` holds the six bytes `\u0000` (a byte scan: Foundation's substring search
+    /// showed in profiles of the write path).
+    static func containsEscapedNUL(_ text: String) -> Bool {
+        let pattern = Array("\\u0000".utf8)
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.count >= pattern.count else { return false }
+            var index = 0
+            while index <= bytes.count - pattern.count {
+                if bytes[index] == pattern[0] && bytes[index + 1] == pattern[1] && bytes[index + 2] == pattern[2] && bytes[index + 3] == pattern[3]
+                    && bytes[index + 4] == pattern[4] && bytes[index + 5] == pattern[5]
+                {
+                    return true
+                }
+                index += 1
+            }
+            return false
+        } ?? text.contains("\\u0000")
     }
 
     static var psqlType: PostgresDataType { .jsonb }

@@ -3,22 +3,19 @@ import Synchronization
 /// Runs `operation` but gives up after `timeout`, without waiting for it to notice: a task
 /// group would wait for a child that ignores cancellation (a pool lease on a dead server),
 /// which is exactly the case a deadline exists for. The abandoned work is cancelled and left to
-/// finish on its own.
+/// finish on its own. The deadline is kept by the process's one ``DeadlineWatchdog``.
 package func withDeadline<T: Sendable>(
-    _ timeout: Duration, onTimeout: @escaping @Sendable () -> any Error,
+    _ timeout: Duration, watchdog: DeadlineWatchdog = .shared, onTimeout: @escaping @Sendable () -> any Error,
     _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
         race.start(continuation)
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            if !Task.isCancelled { race.finish(.failure(onTimeout())) }
-        }
+        let token = watchdog.register(deadline: .now + timeout) { race.finish(.failure(onTimeout())) }
         let work = Task {
             let result: Result<T, any Error>
             do { result = .success(try await operation()) } catch { result = .failure(error) }
-            timer.cancel()
+            watchdog.unregister(token)
             race.finish(result)
         }
         race.onTimeout { work.cancel() }
