@@ -54,6 +54,8 @@ final class UnitOfWork: Sendable {
         var item = ItemWrite()
         /// A row recording a send Meta accepted: worth retrying through a database blip.
         var holdsSentRow = false
+        /// Contacts whose every session is tracked (read once).
+        var loadedContacts: Set<String> = []
     }
 
     let committer: GroupCommitter
@@ -108,6 +110,25 @@ final class UnitOfWork: Sendable {
 
     func trackedSession(contactId: String, flowId: String) -> SessionRecord? {
         state.withLock { s in s.sessions.values.first { $0.record.contactId == contactId && $0.record.flowId == flowId }?.record }
+    }
+
+    /// Every session of the contact, oldest first, when they were all read (``trackAll(_:contactId:)``).
+    func trackedSessions(contactId: String) -> [SessionRecord]? {
+        state.withLock { s in
+            guard s.loadedContacts.contains(contactId) else { return nil }
+            return s.sessions.values.map(\.record).filter { $0.contactId == contactId }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
+    }
+
+    /// Remembers all of a contact's sessions as read (tracked rows are kept: they are newer).
+    func trackAll(_ sessions: [SessionRecord], contactId: String) -> [SessionRecord] {
+        state.withLock { s in
+            for session in sessions where s.sessions[session.id] == nil {
+                s.sessions[session.id] = TrackedSession(record: session, isNew: false)
+            }
+            s.loadedContacts.insert(contactId)
+            return s.sessions.values.map(\.record).filter { $0.contactId == contactId }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        }
     }
 
     /// Remembers a row as read from the database (a tracked row is kept: it is newer).

@@ -17,17 +17,24 @@ struct UnitStore: FlowStore {
         return try await base.session(id: id).map { unit.track($0) }
     }
 
+    /// Routing asks for the contact's open session, then maybe its session of another flow:
+    /// one read of all the contact's sessions (one per flow at most) answers both.
     func openSession(contactId: String) async throws(StoreError) -> SessionRecord? {
-        try await base.openSession(contactId: contactId).map { unit.track($0) }
+        try await sessions(contactId: contactId)
+            .filter { $0.status == SessionStatus.active.rawValue || $0.status == SessionStatus.paused.rawValue }
+            .max { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
     }
 
     func session(contactId: String, flowId: String) async throws(StoreError) -> SessionRecord? {
         if let tracked = unit.trackedSession(contactId: contactId, flowId: flowId) { return tracked }
-        return try await base.session(contactId: contactId, flowId: flowId).map { unit.track($0) }
+        return try await sessions(contactId: contactId).first { $0.flowId == flowId }
     }
 
+    /// The contact's sessions as this item sees them, read once per item.
     func sessions(contactId: String) async throws(StoreError) -> [SessionRecord] {
-        try await base.sessions(contactId: contactId).map { unit.trackedSession(id: $0.id) ?? $0 }
+        if let known = unit.trackedSessions(contactId: contactId) { return known }
+        let stored = try await base.sessions(contactId: contactId)
+        return unit.trackAll(stored, contactId: contactId)
     }
 
     /// Routing creates a session only after finding none for (contact, flow); the database's

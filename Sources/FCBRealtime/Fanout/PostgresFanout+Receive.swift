@@ -76,6 +76,9 @@ extension PostgresFanout {
     }
 
     func handle(_ payload: String, _ deliver: @Sendable (RealtimeEvent) async -> Void) async {
+        // PostgreSQL delivers this instance's own notifications back to it: skip them before
+        // decoding (``RealtimeEnvelope/encode(_:origin:)`` writes the version and origin first).
+        if payload.utf8.starts(with: ownPrefix.utf8) { return }
         let envelope: RealtimeEnvelope.Decoded
         do {
             envelope = try RealtimeEnvelope.decode(payload)

@@ -32,6 +32,8 @@ import Synchronization
 package final class PostgresFanout: RealtimeFanout {
     /// Tells this process's envelopes from the others' (16 random hex digits unless given).
     package let origin: String
+    /// How this process's own envelopes begin.
+    let ownPrefix: String
     /// The listening session's `application_name`, so operators (and tests) can find it.
     package let listenerApplicationName: String
     let keepAliveInterval: Duration
@@ -61,6 +63,7 @@ package final class PostgresFanout: RealtimeFanout {
     ) throws(StoreError) {
         let origin = origin ?? Self.randomOrigin()
         self.origin = origin
+        ownPrefix = RealtimeEnvelope.prefix(origin: origin)
         self.lookupMessage = lookupMessage
         self.keepAliveInterval = keepAliveInterval
         self.logger = logger

@@ -56,6 +56,11 @@ package enum RealtimeEnvelope {
         return JSONValue.object(o).serialized()
     }
 
+    /// How every envelope of `origin` begins (the version and origin are written first).
+    package static func prefix(origin: String) -> String {
+        String(JSONValue.object(["v": .number(Double(version)), "origin": .string(origin)]).serialized().dropLast()) + ","
+    }
+
     package static func decode(_ text: String) throws(DecodingError) -> Decoded {
         let json: JSONValue
         do { json = try JSONValue(parsing: text) } catch { throw .malformed("not JSON: \(error.message)") }
