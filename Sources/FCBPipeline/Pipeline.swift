@@ -59,6 +59,6 @@ package final class Pipeline: Sendable {
         self.workers = workers
         endpoint = WebhookEndpoint(
             store: store, tenants: tenants ?? CachedTenantStore(store, maxAge: settings.cacheMaxAge), settings: settings.webhook, logger: logger,
-            metrics: metrics, onEnqueued: { workers.wake() }, triggers: triggers)
+            metrics: metrics, onEnqueued: { workers.wake() }, triggers: triggers, acks: AckBatcher(store: store))
     }
 }

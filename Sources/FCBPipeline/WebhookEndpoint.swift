@@ -34,6 +34,8 @@ package struct WebhookEndpoint: WebhookResponder {
     /// Called after items were stored, so idle workers look at once.
     let onEnqueued: @Sendable () -> Void
     let triggers: TriggerResults
+    /// Concurrent requests' items share one INSERT and one commit (docs/serve.md#group-commit).
+    let acks: AckBatcher
 
     package func respond(to request: WebhookRequest) async -> WebhookResponse {
         switch request.method {
@@ -118,7 +120,7 @@ package struct WebhookEndpoint: WebhookResponder {
         }
         let items = DeliverySplitter(tenants: tenants).items(for: delivery)
         do {
-            let ids = try await store.enqueue(items, receivedAt: request.receivedAt, requestId: request.requestId)
+            let ids = try await acks.enqueue(InboxDelivery(items: items, receivedAt: request.receivedAt, requestId: request.requestId))
             let stored = ids.compactMap { $0 }.count
             metrics.accepted(items: stored, duplicates: ids.count - stored)
             logger.info(

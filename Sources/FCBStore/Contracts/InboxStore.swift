@@ -39,6 +39,19 @@ package enum WorkItemKind: Sendable, Hashable, CustomStringConvertible {
     package var description: String { stored }
 }
 
+/// One accepted request's items, for ``InboxStore/enqueue(deliveries:)``.
+package struct InboxDelivery: Sendable, Equatable {
+    package var items: [NewInboxItem]
+    package var receivedAt: Date
+    package var requestId: String?
+
+    package init(items: [NewInboxItem], receivedAt: Date, requestId: String?) {
+        self.items = items
+        self.receivedAt = receivedAt
+        self.requestId = requestId
+    }
+}
+
 /// One unit of webhook work (a message, a status, a manual trigger), durable before the 200.
 package struct NewInboxItem: Sendable, Equatable {
     package var kind: WorkItemKind
@@ -97,6 +110,11 @@ package protocol InboxStore: Sendable {
     /// Stores `items` in one transaction. Returns each item's id, or nil when its dedupe key
     /// was already present (a duplicate delivery).
     func enqueue(_ items: [NewInboxItem], receivedAt: Date, requestId: String?) async throws(StoreError) -> [Int64?]
+
+    /// Stores several deliveries' items in one transaction (concurrent acks committed together,
+    /// docs/serve.md#group-commit); one answer per delivery, as ``enqueue(_:receivedAt:requestId:)``.
+    /// A dedupe key present twice is stored for its first occurrence.
+    func enqueue(deliveries: [InboxDelivery]) async throws(StoreError) -> [[Int64?]]
 
     /// Leases up to `limit` items that are due and at the head of their contact's queue (a
     /// contact whose earlier item is pending or leased gets nothing). Items whose lease ran out

@@ -26,6 +26,12 @@ extension InMemoryStore: TenantStore {
 }
 
 extension InMemoryStore: InboxStore {
+    package func enqueue(deliveries: [InboxDelivery]) async -> [[Int64?]] {
+        var answers: [[Int64?]] = []
+        for delivery in deliveries { answers.append(await enqueue(delivery.items, receivedAt: delivery.receivedAt, requestId: delivery.requestId)) }
+        return answers
+    }
+
     package func enqueue(_ items: [NewInboxItem], receivedAt: Date, requestId: String?) async -> [Int64?] {
         let receivedAt = receivedAt.truncatedToMilliseconds
         return inbox.withLock { box in

@@ -5,13 +5,18 @@ extension SQLStore {
     /// One multi-row INSERT: a single statement is atomic on both backends, so the ack path
     /// costs one round trip and one commit, like a bare `INSERT … COMMIT`.
     package func enqueue(_ items: [NewInboxItem], receivedAt: Date, requestId: String?) async throws(StoreError) -> [Int64?] {
-        guard !items.isEmpty else { return [] }
-        var values: SQLQuery = ""
-        for (index, item) in items.enumerated() {
-            let separator: SQLQuery = index == 0 ? "" : ", "
-            values = """
-                \(fragment: values)\(fragment: separator)(\(receivedAt), \(requestId), \(item.kind.stored), \(item.dedupeKey), \(item.contactKey),
-                    \(item.userId), \(item.payload), \(receivedAt))
+        try await enqueue(deliveries: [InboxDelivery(items: items, receivedAt: receivedAt, requestId: requestId)]).first ?? []
+    }
+
+    /// Every delivery's items in one multi-row INSERT (one statement, one commit).
+    package func enqueue(deliveries: [InboxDelivery]) async throws(StoreError) -> [[Int64?]] {
+        let all = deliveries.flatMap { delivery in delivery.items.map { (item: $0, delivery: delivery) } }
+        guard !all.isEmpty else { return deliveries.map { _ in [] } }
+        let values = Self.list(all) { entry in
+            let (item, delivery) = entry
+            return """
+                (\(delivery.receivedAt), \(delivery.requestId), \(item.kind.stored), \(item.dedupeKey), \(item.contactKey),
+                    \(item.userId), \(item.payload), \(delivery.receivedAt))
                 """
         }
         let rows = try await database.query(
@@ -31,10 +36,12 @@ extension SQLStore {
         }
         var nextUnkeyed = unkeyed.makeIterator()
         var seenKeys = Set<String>()
-        return items.map { item in
-            guard let key = item.dedupeKey else { return nextUnkeyed.next() }
-            // The same key twice in one delivery: the first occurrence is the one stored.
-            return seenKeys.insert(key).inserted ? byKey[key] : nil
+        return deliveries.map { delivery in
+            delivery.items.map { item in
+                guard let key = item.dedupeKey else { return nextUnkeyed.next() }
+                // The same key twice: the first occurrence is the one stored.
+                return seenKeys.insert(key).inserted ? byKey[key] : nil
+            }
         }
     }
 
