@@ -22,11 +22,18 @@ package final class InboxWorkerPool: Service {
         package var maxAttempts: Int
         /// How long shutdown waits for items in flight.
         package var drainTimeout: Duration
+        /// Done items (and statuses kept for messages that never appeared) older than this are
+        /// deleted (docs/serve.md#retention); nil keeps them forever.
+        package var retention: Duration?
+        package var pruneInterval: Duration
 
         package init(
             workers: Int = 8, instance: String, lease: Duration = .seconds(120), pollInterval: Duration = .milliseconds(250),
-            maxAttempts: Int = 8, drainTimeout: Duration = .seconds(10)
+            maxAttempts: Int = 8, drainTimeout: Duration = .seconds(10), retention: Duration? = .seconds(7 * 86_400),
+            pruneInterval: Duration = .seconds(600)
         ) {
+            self.retention = retention
+            self.pruneInterval = pruneInterval
             // 0: this instance only accepts deliveries; others (sharing the database) process them.
             self.workers = max(0, workers)
             self.instance = instance
@@ -69,6 +76,7 @@ package final class InboxWorkerPool: Service {
                 group.addTask { await self.renewLeases() }
                 // Outlives the items: they commit through it until the last one finished.
                 group.addTask { await self.committer.run() }
+                group.addTask { await self.pruneLoop() }
                 await loop()
                 group.cancelAll()
             }
@@ -231,6 +239,33 @@ package final class InboxWorkerPool: Service {
             unit.stage(finish: .deferUntil(until))
             try await unit.commit()
             context.metrics.item(kind: item.kind, outcome: .deferred)
+        }
+    }
+
+    /// Retention: every `pruneInterval` (the first a few seconds after start), deletes done items
+    /// finished longer ago than `retention`, 10,000 per statement, and kept statuses as old.
+    private func pruneLoop() async {
+        guard let retention = settings.retention else { return }
+        var pause = Duration.seconds(5)
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: pause) } catch { return }
+            pause = settings.pruneInterval
+            let cutoff = context.clock.now().addingTimeInterval(-retention.timeInterval)
+            do {
+                var items = 0
+                for _ in 0..<100 {
+                    let deleted = try await store.pruneFinished(before: cutoff, limit: 10_000)
+                    items += deleted
+                    if deleted < 10_000 || Task.isCancelled { break }
+                }
+                let statuses = try await store.pruneKeptStatuses(before: cutoff)
+                if items > 0 || statuses > 0 {
+                    context.logger.info(
+                        "retention: deleted \(items) done inbox item(s) and \(statuses) status(es) kept for messages that never appeared, older than \(ISOTimestamp.string(cutoff))")
+                }
+            } catch {
+                context.logger.warning("retention: could not delete old inbox items (tried again in \(settings.pruneInterval)): \(error)")
+            }
         }
     }
 

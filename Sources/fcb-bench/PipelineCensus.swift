@@ -69,8 +69,7 @@ extension PipelineDatabase {
         }
         let env = ProcessInfo.processInfo.environment
         if let bindir = env["FCB_TEST_POSTGRES_BINDIR"], let datadir = env["FCB_TEST_POSTGRES_DATADIR"],
-            await scalarText("SELECT pg_switch_wal() IS NOT NULL") != nil,
-            let endLSN = await scalarText("SELECT pg_current_wal_insert_lsn()"),
+            let endLSN = await scalarText("SELECT pg_current_wal_flush_lsn()"),
             let out = await runCommandDetached(
                 bindir + "/pg_waldump", ["-p", datadir + "/pg_wal", "-s", startLSN, "-e", endLSN, "-r", "Transaction", "--stats=record"])
         {

@@ -30,10 +30,18 @@ struct InboxStatusCommand: AsyncParsableCommand {
         try await database.withOpenedStore { store, _ in
             let stats = try await store.inboxStats()
             for state in InboxState.allCases {
-                print("\(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(stats.counts[state] ?? 0)")
+                let count = stats.counts[state] ?? 0
+                let shown = state == .done && stats.doneIsEstimate ? "~\(count) (estimate)" : "\(count)"
+                print("\(state.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))\(shown)")
             }
             if let oldest = stats.oldestUnfinishedAt {
                 print("oldest unfinished item received \(ISOTimestamp.string(oldest)) (\(Int(Date().timeIntervalSince(oldest))) s ago)")
+            }
+            if let oldestDone = stats.oldestDoneAt {
+                print(
+                    "done items kept since \(ISOTimestamp.string(oldestDone)); fcb serve deletes them after FCB_INBOX_RETENTION_DAYS days (default 7; parked items are kept)")
+            } else {
+                print("no done items kept; fcb serve deletes them after FCB_INBOX_RETENTION_DAYS days (default 7; parked items are kept)")
             }
         }
     }

@@ -80,6 +80,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Days finished inbox items are kept for diagnosis before they are deleted (env FCB_INBOX_RETENTION_DAYS, default 7; 0 keeps them forever; parked items are always kept).",
+            valueName: "days"))
+    var inboxRetentionDays: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Seconds of inactivity after which a conversation starts over (env FCB_SESSION_TIMEOUT, default 86400).", valueName: "seconds"))
     var sessionTimeout: String?
 
@@ -116,7 +122,7 @@ struct ServeCommand: AsyncParsableCommand {
         let pairs: [(ServeSetting, String?)] = [
             (.host, host), (.port, port), (.websocketPort, websocketPort), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey),
             (.logFormat, logFormat),
-            (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.sessionTimeout, sessionTimeout), (.maxDelay, maxDelay),
+            (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.inboxRetentionDays, inboxRetentionDays), (.sessionTimeout, sessionTimeout), (.maxDelay, maxDelay),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })
     }

@@ -100,7 +100,9 @@ enum ServeWiring {
             store: store,
             settings: Pipeline.Settings(
                 webhook: WebhookSettings(verifyToken: configuration.metaVerifyToken, appSecret: configuration.metaAppSecret),
-                workers: InboxWorkerPool.Settings(workers: configuration.workers, instance: instance),
+                workers: InboxWorkerPool.Settings(
+                    workers: configuration.workers, instance: instance,
+                    retention: configuration.inboxRetentionDays > 0 ? .seconds(configuration.inboxRetentionDays * 86_400) : nil),
                 sessionTimeout: configuration.sessionTimeout, maxDelayMilliseconds: configuration.maxDelayMilliseconds),
             sender: sender, api: api, tenants: tenants, logger: Logger(label: "fcb.pipeline"))
         logger.info("pipeline: \(configuration.workers) workers, instance \(instance)")

@@ -44,6 +44,8 @@ package struct ServeConfiguration: Sendable {
     /// Messages per second sent to the Graph API per business phone number (Meta's throughput
     /// tier: 80 by default, up to 1,000 for numbers Meta has upgraded).
     package var sendRate: Int
+    /// Days done inbox items are kept (docs/serve.md#retention); 0 keeps them forever.
+    package var inboxRetentionDays: Int
     package var sessionTimeoutSeconds: Int
     package var maxDelaySeconds: Int
     package var logFormat: LogFormat

@@ -48,6 +48,7 @@ package struct ServeConfigurationLoader: Sendable {
         let environmentName = reader.text(.environment, default: "development")
         let workers = reader.integer(.workers, default: 32, in: 0...1024, unit: "workers")
         let sendRate = reader.integer(.sendRate, default: 80, in: 1...10_000, unit: "messages per second")
+        let inboxRetentionDays = reader.integer(.inboxRetentionDays, default: 7, in: 0...3650, unit: "days")
         let sessionTimeout = reader.integer(.sessionTimeout, default: 86_400, in: 1...31_536_000, unit: "seconds")
         let maxDelay = reader.integer(.maxDelay, default: 60, in: 0...86_400, unit: "seconds")
         let logFormat = reader.choice(
@@ -86,7 +87,7 @@ package struct ServeConfigurationLoader: Sendable {
             databaseURL: databaseURL, port: port, websocketPort: websocketPort, host: host, tls: tls,
             frontendURLs: frontendURLs, metaVerifyToken: verifyToken, metaAppSecret: appSecret,
             metaGraphURL: graphURL, metaGraphAPIVersion: graphVersion, jwtSecret: jwtSecret,
-            environmentName: environmentName, workers: workers, sendRate: sendRate, sessionTimeoutSeconds: sessionTimeout,
+            environmentName: environmentName, workers: workers, sendRate: sendRate, inboxRetentionDays: inboxRetentionDays, sessionTimeoutSeconds: sessionTimeout,
             maxDelaySeconds: maxDelay, logFormat: logFormat, logLevel: logLevel, warnings: warnings, shown: reader.shown)
     }
 }

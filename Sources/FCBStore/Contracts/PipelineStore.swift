@@ -50,13 +50,20 @@ package struct StatusApplication: Sendable, Equatable {
 
 /// Inbox state for `/metrics` and `/ready`.
 package struct InboxStats: Sendable, Equatable {
+    /// Exact for pending, processing and parked items; on PostgreSQL the count of done items is
+    /// the planner's estimate (``doneIsEstimate``): counting them would read every finished row.
     package var counts: [InboxState: Int]
+    package var doneIsEstimate = false
+    /// `finished_at` of the oldest done item still kept (retention deletes older ones).
+    package var oldestDoneAt: Date?
     /// `received_at` of the oldest pending or processing item.
     package var oldestUnfinishedAt: Date?
 
-    package init(counts: [InboxState: Int], oldestUnfinishedAt: Date?) {
+    package init(counts: [InboxState: Int], oldestUnfinishedAt: Date?, doneIsEstimate: Bool = false, oldestDoneAt: Date? = nil) {
+        self.oldestDoneAt = oldestDoneAt
         self.counts = counts
         self.oldestUnfinishedAt = oldestUnfinishedAt
+        self.doneIsEstimate = doneIsEstimate
     }
 }
 
@@ -120,6 +127,12 @@ package protocol PipelineStore: FlowStore, TenantStore, InboxStore, LeaseStore, 
     func requeue(id: Int64, at: Date) async throws(StoreError) -> Bool
 
     func inboxStats() async throws(StoreError) -> InboxStats
+
+    /// Retention (docs/serve.md#retention): deletes up to `limit` done items finished before
+    /// `before` (parked and unfinished items are never deleted). Returns how many.
+    func pruneFinished(before: Date, limit: Int) async throws(StoreError) -> Int
+    /// Deletes statuses kept for a message that never appeared, received before `before`.
+    func pruneKeptStatuses(before: Date) async throws(StoreError) -> Int
 }
 
 /// Leases of a worker that restarted or runs long.

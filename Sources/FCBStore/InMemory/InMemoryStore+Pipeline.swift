@@ -93,6 +93,37 @@ extension InMemoryStore: PipelineStore {
         }
     }
 
+    package func pruneFinished(before: Date, limit: Int) async -> Int {
+        inbox.withLock { box in
+            var removed = 0
+            var index = 0
+            while index < box.items.count && removed < max(1, limit) {
+                let item = box.items[index]
+                if item.state == .done, let finished = box.finishedAt[item.id], finished < before {
+                    box.items.remove(at: index)
+                    box.leases.remove(at: index)
+                    box.finishedAt[item.id] = nil
+                    removed += 1
+                } else {
+                    index += 1
+                }
+            }
+            return removed
+        }
+    }
+
+    package func pruneKeptStatuses(before: Date) async -> Int {
+        state.withLock { s in
+            let count = s.keptStatuses.count
+            s.keptStatuses.removeAll { kept in
+                guard let at = s.keptReceivedAt[kept.id], at < before else { return false }
+                s.keptReceivedAt[kept.id] = nil
+                return true
+            }
+            return count - s.keptStatuses.count
+        }
+    }
+
     package func inboxStats() async -> InboxStats {
         inbox.withLock { box in
             var counts: [InboxState: Int] = [:]
@@ -102,7 +133,8 @@ extension InMemoryStore: PipelineStore {
                 counts[state, default: 0] += 1
                 if state == .pending || state == .processing { oldest = min(oldest ?? item.receivedAt, item.receivedAt) }
             }
-            return InboxStats(counts: counts, oldestUnfinishedAt: oldest)
+            let oldestDone = box.items.filter { $0.state == .done }.compactMap { box.finishedAt[$0.id] }.min()
+            return InboxStats(counts: counts, oldestUnfinishedAt: oldest, oldestDoneAt: oldestDone)
         }
     }
 }

@@ -36,6 +36,7 @@ extension InMemoryStore {
             if let applied = s.apply(update, userId: userId) { return applied }
             s.nextKeptStatusId += 1
             s.keptStatuses.append(KeptStatus(id: s.nextKeptStatusId, userId: userId, update: update))
+            s.keptReceivedAt[s.nextKeptStatusId] = Date()
             return StatusApplication(deferred: true)
         }
     }

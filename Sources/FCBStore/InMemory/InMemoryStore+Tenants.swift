@@ -75,7 +75,9 @@ extension InMemoryStore: InboxStore {
     }
 
     package func complete(id: Int64, worker: String, at: Date) async -> Bool {
-        finish(id: id, worker: worker) { $0.state = .done }
+        let done = finish(id: id, worker: worker) { $0.state = .done }
+        if done { inbox.withLock { $0.finishedAt[id] = at } }
+        return done
     }
 
     package func retry(id: Int64, worker: String, error: String, availableAt: Date) async -> Bool {

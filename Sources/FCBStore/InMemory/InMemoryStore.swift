@@ -18,6 +18,8 @@ package final class InMemoryStore: FlowStore {
         var recipients: [String: BroadcastRecipientRecord] = [:]
         /// Statuses that arrived before their message (`fcb.pending_status`).
         var keptStatuses: [KeptStatus] = []
+        /// When each kept status arrived (`fcb.pending_status.received_at`), for retention.
+        var keptReceivedAt: [Int64: Date] = [:]
         var nextKeptStatusId: Int64 = 0
 
         func session(contactId: String, flowId: String) -> SessionRecord? {
@@ -37,6 +39,8 @@ package final class InMemoryStore: FlowStore {
         var items: [InboxItem] = []
         var leases: [(worker: String, until: Date)?] = []
         var dedupeKeys: Set<String> = []
+        /// `finished_at` of done items, for retention.
+        var finishedAt: [Int64: Date] = [:]
         var nextId: Int64 = 0
     }
 

@@ -126,19 +126,58 @@ extension SQLStore: PipelineStore {
         return !rows.isEmpty
     }
 
-    /// One pass over the table: counts and the oldest unfinished arrival per state.
+    /// Counts through the partial indexes over unfinished and parked items, so the cost does
+    /// not grow with the finished rows (docs/serve.md#retention); done items are the planner's
+    /// row estimate on PostgreSQL, counted on SQLite (its tables stay small).
     package func inboxStats() async throws(StoreError) -> InboxStats {
         var counts: [InboxState: Int] = [:]
         var oldest: Date?
-        let rows = try await database.query(
-            "SELECT state, count(*) AS n, min(received_at) AS oldest FROM \(table: .inbox) GROUP BY state")
-        for row in rows {
+        let statements = inboxStatsStatements()
+        let unfinished = try await database.query(statements[0])
+        for row in unfinished {
             guard let state = InboxState(rawValue: try row.string("state")) else { continue }
             counts[state] = try row.int("n")
-            if state == .pending || state == .processing, let date = try row.optionalDate("oldest") {
-                oldest = min(oldest ?? date, date)
-            }
+            if let date = try row.optionalDate("oldest") { oldest = min(oldest ?? date, date) }
         }
-        return InboxStats(counts: counts, oldestUnfinishedAt: oldest)
+        let parked = try await database.first(statements[1])?.int("n") ?? 0
+        if parked > 0 { counts[.parked] = parked }
+        var estimate = false
+        let done: Int
+        if database.dialect == .postgres {
+            // reltuples: -1 before the first ANALYZE (autovacuum runs it as the table grows).
+            let total = try await database.first("SELECT reltuples::bigint AS n FROM pg_class WHERE oid = 'fcb.inbox'::regclass")?.int("n") ?? 0
+            done = max(0, total - counts.values.reduce(0, +))
+            estimate = true
+        } else {
+            done = try await database.first("SELECT count(*) AS n FROM \(table: .inbox) WHERE state = 'done'")?.int("n") ?? 0
+        }
+        if done > 0 { counts[.done] = done }
+        let oldestDone = try await database.first(statements[2])?.optionalDate("at")
+        return InboxStats(counts: counts, oldestUnfinishedAt: oldest, doneIsEstimate: estimate, oldestDoneAt: oldestDone)
     }
+
+    /// The statements ``inboxStats()`` runs whatever the dialect (the retention test EXPLAINs
+    /// them): unfinished counts, parked count, oldest done item.
+    package func inboxStatsStatements() -> [SQLQuery] {
+        [
+            "SELECT state, count(*) AS n, min(received_at) AS oldest FROM \(table: .inbox) WHERE state IN ('pending', 'processing') GROUP BY state",
+            "SELECT count(*) AS n FROM \(table: .inbox) WHERE state = 'parked'",
+            "SELECT min(finished_at) AS at FROM \(table: .inbox) WHERE state = 'done'",
+        ]
+    }
+
+    package func pruneFinished(before: Date, limit: Int) async throws(StoreError) -> Int {
+        let rows = try await database.query(
+            """
+            DELETE FROM \(table: .inbox) WHERE id IN (
+                SELECT id FROM \(table: .inbox) WHERE state = 'done' AND finished_at < \(before) ORDER BY finished_at LIMIT \(max(1, limit)))
+            RETURNING id
+            """)
+        return rows.count
+    }
+
+    package func pruneKeptStatuses(before: Date) async throws(StoreError) -> Int {
+        try await database.query("DELETE FROM \(table: .pendingStatus) WHERE received_at < \(before) RETURNING id").count
+    }
+
 }

@@ -122,6 +122,22 @@ package enum FCBSchema {
                 #"CREATE INDEX "fcb_inbox_unfinished_contact_key_id_idx" ON "fcb_inbox" ("contact_key", "id") WHERE "state" IN ('pending', 'processing')"#,
             ]
         ),
+        // Retention (docs/serve.md#retention) deletes finished items by age, and the inbox metrics
+        // count parked items, without reading the finished rows.
+        Version(
+            number: 4,
+            description: "retention: finished items by age, parked items, kept statuses by age",
+            postgres: [
+                #"CREATE INDEX "inbox_done_finished_at_idx" ON "fcb"."inbox" ("finished_at") WHERE "state" = 'done'"#,
+                #"CREATE INDEX "inbox_parked_id_idx" ON "fcb"."inbox" ("id") WHERE "state" = 'parked'"#,
+                #"CREATE INDEX "pending_status_received_at_idx" ON "fcb"."pending_status" ("received_at")"#,
+            ],
+            sqlite: [
+                #"CREATE INDEX "fcb_inbox_done_finished_at_idx" ON "fcb_inbox" ("finished_at") WHERE "state" = 'done'"#,
+                #"CREATE INDEX "fcb_inbox_parked_id_idx" ON "fcb_inbox" ("id") WHERE "state" = 'parked'"#,
+                #"CREATE INDEX "fcb_pending_status_received_at_idx" ON "fcb_pending_status" ("received_at")"#,
+            ]
+        ),
     ]
 
     /// Brings fcb's tables to ``latest``, one transaction per version. On PostgreSQL a
