@@ -59,7 +59,10 @@ package final class InboxWorkerPool: Service {
     }
 
     /// Commits the items' units of work together (docs/serve.md#group-commit).
-    private let committer: GroupCommitter
+    let committer: GroupCommitter
+
+    /// Transactions the items' units of work took, and units committed (tests).
+    package var commits: (transactions: Int, units: Int) { committer.committed }
 
     /// New work is waiting (called after an enqueue).
     package func wake() { doorbell.ring() }

@@ -35,6 +35,10 @@ final class GroupCommitter: Sendable {
     let concurrentCommits: Int
     let maxBatch: Int
     private let queue = Mutex<(waiting: [(UnitCommit, CommitTicket)], inFlight: Int)>(([], 0))
+    /// Transactions run and units committed so far (tests and `/metrics`).
+    private let counts = Mutex<(transactions: Int, units: Int)>((0, 0))
+
+    var committed: (transactions: Int, units: Int) { counts.withLock { $0 } }
     private let doorbell = Doorbell()
 
     init(store: any PipelineStore, worker: String, concurrentCommits: Int = 2, maxBatch: Int = 64) {
@@ -85,6 +89,7 @@ final class GroupCommitter: Sendable {
         let units = batch.map(\.0)
         do {
             let outcomes = try await write(units)
+            counts.withLock { $0.units += outcomes.count { if case .committed = $0 { true } else { false } } }
             for ((_, ticket), outcome) in zip(batch, outcomes) { ticket.resolve(.success(outcome)) }
         } catch {
             guard batch.count > 1 else {
@@ -94,7 +99,9 @@ final class GroupCommitter: Sendable {
             // Find the unit that failed: each on its own.
             for (unit, ticket) in batch {
                 do {
-                    ticket.resolve(.success(try await write([unit])[0]))
+                    let outcome = try await write([unit])[0]
+                    if case .committed = outcome { counts.withLock { $0.units += 1 } }
+                    ticket.resolve(.success(outcome))
                 } catch {
                     ticket.resolve(.failure(error))
                 }
@@ -105,6 +112,7 @@ final class GroupCommitter: Sendable {
     /// One transaction for `units`; an outcome per unit, in order.
     private func write(_ units: [UnitCommit]) async throws(StoreError) -> [Outcome] {
         let worker = worker
+        defer { counts.withLock { $0.transactions += 1 } }
         return try await store.unitOfWork { tx async throws(StoreError) -> [Outcome] in
             let held = try await Self.checkLeases(units, worker: worker, on: tx)
             let kept = units.filter { held.contains($0.itemId) }

@@ -29,7 +29,8 @@ package protocol UnitBatchStore: Sendable {
     /// The ids of the rows inserted (a row whose id or `waMessageId` exists is skipped).
     func insertMessagesIfAbsent(_ messages: [MessageRecord]) async throws(StoreError) -> Set<String>
     func insertLogsIfAbsent(_ logs: [LogRecord]) async throws(StoreError)
-    /// ``PipelineStore/applyPendingStatuses(waMessageId:)`` for several ids, in one transaction.
+    /// ``PipelineStore/applyPendingStatuses(waMessageId:)`` for several ids, in one transaction;
+    /// ids with nothing applied are absent.
     func applyPendingStatuses(waMessageIds: [String]) async throws(StoreError) -> [String: [StatusApplication]]
 }
 
@@ -66,7 +67,10 @@ extension UnitBatchStore where Self: PipelineStore {
 
     package func applyPendingStatuses(waMessageIds: [String]) async throws(StoreError) -> [String: [StatusApplication]] {
         var applied: [String: [StatusApplication]] = [:]
-        for id in waMessageIds { applied[id] = try await applyPendingStatuses(waMessageId: id) }
+        for id in Set(waMessageIds).sorted() {
+            let results = try await applyPendingStatuses(waMessageId: id)
+            if !results.isEmpty { applied[id] = results }
+        }
         return applied
     }
 }
