@@ -188,7 +188,7 @@ _fcb_serve() {
     repeating_flags=()
     non_repeating_flags=(--demo --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --websocket-port --database-url --tls-cert --tls-key --log-format --log-level --workers --session-timeout --max-delay --env-file --seed --instance-id)
+    non_repeating_options=(--host --port --websocket-port --database-url --tls-cert --tls-key --log-format --log-level --workers --send-rate --inbox-retention-days --session-timeout --max-delay --env-file --seed --instance-id)
     __fcb_offer_flags_options 0
 
     # Offer option value completions
@@ -222,6 +222,12 @@ _fcb_serve() {
         return
         ;;
     '--workers')
+        return
+        ;;
+    '--send-rate')
+        return
+        ;;
+    '--inbox-retention-days')
         return
         ;;
     '--session-timeout')

@@ -23,7 +23,7 @@ function __fcb_parse_tokens -S
         __fcb_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'serve'
-            __fcb_parse_subcommand 0 'host=' 'port=' 'websocket-port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'session-timeout=' 'max-delay=' 'env-file=' 'seed=' 'demo' 'instance-id=' 'version' 'h/help'
+            __fcb_parse_subcommand 0 'host=' 'port=' 'websocket-port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'send-rate=' 'inbox-retention-days=' 'session-timeout=' 'max-delay=' 'env-file=' 'seed=' 'demo' 'instance-id=' 'version' 'h/help'
         case 'simulate'
             __fcb_parse_subcommand -r 1 'context=' 'from=' 'db=' 'mock-api=' 'real-time' 'script=' 'record=' 'check=' 'show-payloads' 'verbose' 'allow-private-api-targets' 'history-file=' 'no-color' 'version' 'h/help'
         case 'validate-flow'
@@ -120,7 +120,9 @@ complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb s
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" tls-key' -l 'tls-key' -d 'PEM private key for HTTPS, unencrypted (env TLS_KEY); needs --tls-cert.' -rF
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" log-format' -l 'log-format' -d 'Log format: auto, text or json (env FCB_LOG_FORMAT, default auto).' -rfka 'auto text json'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error or critical (env FCB_LOG_LEVEL, default info).' -rfka 'trace debug info notice warning error critical'
-complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" workers' -l 'workers' -d 'Pipeline workers processing accepted deliveries (env FCB_WORKERS, default 8; 0 = accept only, other instances process).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" workers' -l 'workers' -d 'Pipeline workers processing accepted deliveries, each one database commit in flight (env FCB_WORKERS, default 32; 0 = accept only, other instances process).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" send-rate' -l 'send-rate' -d 'Messages per second sent per WhatsApp business number: your number\'s throughput tier at Meta (env FCB_SEND_RATE, default 80; up to 1000 for upgraded numbers).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" inbox-retention-days' -l 'inbox-retention-days' -d 'Days finished inbox items are kept for diagnosis before they are deleted (env FCB_INBOX_RETENTION_DAYS, default 7; 0 keeps them forever; parked items are always kept).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" session-timeout' -l 'session-timeout' -d 'Seconds of inactivity after which a conversation starts over (env FCB_SESSION_TIMEOUT, default 86400).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" max-delay' -l 'max-delay' -d 'Longest delay a flow\'s delay node may wait, in seconds (env FCB_MAX_DELAY, default 60).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" env-file' -l 'env-file' -d 'The .env file to read (default: .env in the working directory, skipped when absent).' -rF

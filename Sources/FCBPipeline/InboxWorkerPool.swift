@@ -264,7 +264,8 @@ package final class InboxWorkerPool: Service {
                 let statuses = try await store.pruneKeptStatuses(before: cutoff)
                 if items > 0 || statuses > 0 {
                     context.logger.info(
-                        "retention: deleted \(items) done inbox item(s) and \(statuses) status(es) kept for messages that never appeared, older than \(ISOTimestamp.string(cutoff))")
+                        "retention: deleted \(items) done inbox item(s) and \(statuses) status(es) kept for messages that never appeared, older than \(ISOTimestamp.string(cutoff))"
+                    )
                 }
             } catch {
                 context.logger.warning("retention: could not delete old inbox items (tried again in \(settings.pruneInterval)): \(error)")

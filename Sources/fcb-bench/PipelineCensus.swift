@@ -59,8 +59,8 @@ extension PipelineDatabase {
     func endCensus(startLSN: String, messages: Int) async -> PipelineCensus {
         var census = PipelineCensus(messages: messages)
         if let out = await scalarText(
-            "SELECT calls || E'\\t' || regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements WHERE calls > 0 AND query NOT LIKE '%pg_stat_statements%'")
-        {
+            "SELECT calls || E'\\t' || regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements WHERE calls > 0 AND query NOT LIKE '%pg_stat_statements%'"
+        ) {
             census.statements = out.split(separator: "\n").compactMap { line in
                 let parts = line.split(separator: "\t", maxSplits: 1)
                 guard parts.count == 2, let calls = Int(parts[0]) else { return nil }
@@ -75,7 +75,8 @@ extension PipelineDatabase {
         {
             // "Transaction/COMMIT   1234 ( ...": the count of commit records.
             for line in out.split(separator: "\n") where line.hasPrefix("Transaction/COMMIT ") {
-                census.commitRecords = (census.commitRecords ?? 0) + (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0)
+                census.commitRecords =
+                    (census.commitRecords ?? 0) + (Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0)
             }
         }
         return census

@@ -39,7 +39,8 @@ struct InboxStatusCommand: AsyncParsableCommand {
             }
             if let oldestDone = stats.oldestDoneAt {
                 print(
-                    "done items kept since \(ISOTimestamp.string(oldestDone)); fcb serve deletes them after FCB_INBOX_RETENTION_DAYS days (default 7; parked items are kept)")
+                    "done items kept since \(ISOTimestamp.string(oldestDone)); fcb serve deletes them after FCB_INBOX_RETENTION_DAYS days (default 7; parked items are kept)"
+                )
             } else {
                 print("no done items kept; fcb serve deletes them after FCB_INBOX_RETENTION_DAYS days (default 7; parked items are kept)")
             }

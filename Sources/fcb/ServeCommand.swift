@@ -122,7 +122,8 @@ struct ServeCommand: AsyncParsableCommand {
         let pairs: [(ServeSetting, String?)] = [
             (.host, host), (.port, port), (.websocketPort, websocketPort), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey),
             (.logFormat, logFormat),
-            (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.inboxRetentionDays, inboxRetentionDays), (.sessionTimeout, sessionTimeout), (.maxDelay, maxDelay),
+            (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.inboxRetentionDays, inboxRetentionDays), (.sessionTimeout, sessionTimeout),
+            (.maxDelay, maxDelay),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })
     }

@@ -18,17 +18,17 @@ struct MigrateCommandTests {
         #expect(missing.status == 1)
         #expect(
             missing.stdout
-                == "Database: \(url) (SQLite: fcb's embedded schema, no Prisma migration history)\nSchema: not created (latest version 3).\nRun `fcb migrate-deploy` (or start `fcb serve`) to create it.\n"
+                == "Database: \(url) (SQLite: fcb's embedded schema, no Prisma migration history)\nSchema: not created (latest version 4).\nRun `fcb migrate-deploy` (or start `fcb serve`) to create it.\n"
         )
         #expect(!FileManager.default.fileExists(atPath: path), "status must not create the database")
 
         let deploy = try CLI.run(["migrate-deploy"], environment: ["DATABASE_URL": url])
         #expect(deploy.status == 0)
-        #expect(deploy.stdout == "Database: \(url)\nfcb schema: applied versions 1, 2, 3.\n")
+        #expect(deploy.stdout == "Database: \(url)\nfcb schema: applied versions 1, 2, 3, 4.\n")
 
         let status = try CLI.run(["migrate-status", "--database-url", url, "--json"])
         #expect(status.status == 0)
-        #expect(status.stdout.contains(#""inSync": true"#) && status.stdout.contains(#""current": 3"#))
+        #expect(status.stdout.contains(#""inSync": true"#) && status.stdout.contains(#""current": 4"#))
         let again = try CLI.run(["migrate-deploy", "--database-url", url])
         #expect(again.stdout == "Database: \(url)\nNothing to apply: the database is up to date.\n")
     }

@@ -210,8 +210,9 @@ final class UnitOfWork: Sendable {
                 writes: s.writes)
             return (payload, dirty.map(\.record.id), s.writes.count)
         }
-        guard payload.progress != nil || payload.finish != nil || !payload.newSessions.isEmpty || !payload.sessionUpdates.isEmpty
-            || !payload.writes.isEmpty
+        guard
+            payload.progress != nil || payload.finish != nil || !payload.newSessions.isEmpty || !payload.sessionUpdates.isEmpty
+                || !payload.writes.isEmpty
         else { return }
         switch try await committer.commit(payload) {
         case .leaseLost:

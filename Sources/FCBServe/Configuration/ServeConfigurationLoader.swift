@@ -87,7 +87,8 @@ package struct ServeConfigurationLoader: Sendable {
             databaseURL: databaseURL, port: port, websocketPort: websocketPort, host: host, tls: tls,
             frontendURLs: frontendURLs, metaVerifyToken: verifyToken, metaAppSecret: appSecret,
             metaGraphURL: graphURL, metaGraphAPIVersion: graphVersion, jwtSecret: jwtSecret,
-            environmentName: environmentName, workers: workers, sendRate: sendRate, inboxRetentionDays: inboxRetentionDays, sessionTimeoutSeconds: sessionTimeout,
+            environmentName: environmentName, workers: workers, sendRate: sendRate, inboxRetentionDays: inboxRetentionDays,
+            sessionTimeoutSeconds: sessionTimeout,
             maxDelaySeconds: maxDelay, logFormat: logFormat, logLevel: logLevel, warnings: warnings, shown: reader.shown)
     }
 }

@@ -62,7 +62,8 @@ extension SQLStore: UnitBatchStore {
             var assignments: SQLQuery = #""updatedAt" = v.column2"#
             var column = 3
             for (index, name) in ["status", "currentNodeId", "context"].enumerated() where shape[index] {
-                assignments = #"\#(fragment: assignments), "\#(fragment: SQLQuery(unsafeSQL: name))" = v.column\#(fragment: SQLQuery(unsafeSQL: String(column)))"#
+                assignments =
+                    #"\#(fragment: assignments), "\#(fragment: SQLQuery(unsafeSQL: name))" = v.column\#(fragment: SQLQuery(unsafeSQL: String(column)))"#
                 column += 1
             }
             let values = Self.list(group) { update in

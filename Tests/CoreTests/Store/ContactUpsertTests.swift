@@ -103,15 +103,15 @@ struct ContactUpsertTests {
     }
 }
 
-/// fcb's schema versions 2 and 3 on top of databases that already have version 1.
+/// fcb's schema versions 2, 3 and 4 on top of databases that already have version 1.
 @Suite("FCB schema upgrades")
 struct FCBSchemaUpgradeTests {
     @Test(arguments: StoreBackendKind.sql)
     func aVersion1DatabaseUpgradesAndKeepsItsRows(_ kind: StoreBackendKind) async throws {
         try await withStore(kind) { store in
             let sql = try #require(store as? SQLStore)
-            #expect(FCBSchema.latest == 3)
-            #expect(try await FCBSchema.currentVersion(on: sql.database) == 3)
+            #expect(FCBSchema.latest == 4)
+            #expect(try await FCBSchema.currentVersion(on: sql.database) == 4)
             #expect(try await FCBSchema.install(on: sql.database).isEmpty)  // idempotent
 
             // Back to what version 1 left, with a row in it.
@@ -122,6 +122,7 @@ struct FCBSchemaUpgradeTests {
             let indexPrefix = kind == .postgres ? #""fcb"."inbox_"# : #""fcb_inbox_"#
             try await sql.database.execute(script: [
                 "DROP INDEX \(indexPrefix)unfinished_id_idx\"", "DROP INDEX \(indexPrefix)unfinished_contact_key_id_idx\"",
+                "DROP INDEX \(indexPrefix)done_finished_at_idx\"", "DROP INDEX \(indexPrefix)parked_id_idx\"",
                 "ALTER TABLE \(inbox) DROP COLUMN \"progress\"", "DROP TABLE \(pending)", "DELETE FROM \(versions) WHERE version >= 2",
             ])
             #expect(try await FCBSchema.currentVersion(on: sql.database) == 1)
@@ -129,8 +130,8 @@ struct FCBSchemaUpgradeTests {
                 [NewInboxItem(kind: .message, dedupeKey: "m:1", contactKey: "A", payload: ["n": 1])], receivedAt: instant(), requestId: nil)
             let id = try #require(ids.first ?? nil)
 
-            #expect(try await FCBSchema.install(on: sql.database) == [2, 3])
-            #expect(try await FCBSchema.currentVersion(on: sql.database) == 3)
+            #expect(try await FCBSchema.install(on: sql.database) == [2, 3, 4])
+            #expect(try await FCBSchema.currentVersion(on: sql.database) == 4)
             let item = try #require(try await store.inboxItem(id: id))
             #expect(item.progress == nil && item.state == .pending)
             #expect(try await store.applyStatus(DeliveryStatusUpdate(waMessageId: "wamid.X", status: "Sent", timestamp: instant()), userId: "u").deferred)

@@ -42,7 +42,7 @@ struct MigrationDeployTests {
             let report = try await runner.deploy(directory: Self.repository)
             #expect(report.createdMigrationsTable)
             #expect(report.applied == Self.repository.migrations.map(\.name))
-            #expect(report.fcbSchemaApplied == [1, 2, 3])
+            #expect(report.fcbSchemaApplied == [1, 2, 3, 4])
 
             let differences = SchemaDiff.diff(expected: ExpectedSchema.catalog, actual: try await runner.catalog())
             #expect(differences.isEmpty, "\(differences.map(\.description))")

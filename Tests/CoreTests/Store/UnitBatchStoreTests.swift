@@ -73,11 +73,14 @@ struct UnitBatchStoreTests {
             }
             #expect(try await store.insertMessagesIfAbsent([row("cm1", wamid: "wamid.1"), row("cm2", wamid: nil)]) == ["cm1", "cm2"])
             // Again, plus a new one: the existing id and wamid are skipped.
-            #expect(try await store.insertMessagesIfAbsent([row("cm1", wamid: "wamid.1"), row("cm3", wamid: "wamid.1"), row("cm4", wamid: "wamid.4")]) == ["cm4"])
+            #expect(
+                try await store.insertMessagesIfAbsent([row("cm1", wamid: "wamid.1"), row("cm3", wamid: "wamid.1"), row("cm4", wamid: "wamid.4")]) == ["cm4"])
             #expect(try await store.messages(contactId: seed.contact.id).map(\.id).sorted() == ["cm1", "cm2", "cm4"])
             #expect(try await store.message(id: "cm1") == row("cm1", wamid: "wamid.1"))
 
-            let log = LogRecord(id: "clog1", status: "Sent", context: ["x": 3], createdAt: instant(30), updatedAt: instant(30), contactId: seed.contact.id, flowId: seed.flow.id)
+            let log = LogRecord(
+                id: "clog1", status: "Sent", context: ["x": 3], createdAt: instant(30), updatedAt: instant(30), contactId: seed.contact.id, flowId: seed.flow.id
+            )
             try await store.insertLogsIfAbsent([log])
             var changed = log
             changed.status = "Completed"
