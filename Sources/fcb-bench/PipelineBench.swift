@@ -83,7 +83,17 @@ func benchmarkPipeline(_ options: PipelineOptions) async -> Bool {
                         w.requestsPerSecond, w.p50, w.p99, w.non2xx))
             }
         } else if options.wrkSeconds > 0 {
-            say("wrk not found (apt-get install wrk): closed-loop throughput skipped")
+            // Without wrk, this process's own HTTP client (heavier per request than wrk, and on
+            // the same 2 cores): the figure is a floor.
+            let count = max(1000, 1000 * options.wrkSeconds)
+            let closed = await closedLoopPost(client: client, url: webhookA, count: count, connections: options.wrkConnections) { index in
+                PipelineFixture.delivery(phase: "closed", index: index, contacts: contacts)
+            }
+            report.closedLoopAcks = (rate: closed.seconds > 0 ? Double(closed.statuses["200", default: 0]) / closed.seconds : 0, statuses: closed.statuses)
+            say(
+                String(
+                    format: "wrk not found: closed loop with fcb-bench's client, %d connections: %d deliveries in %.2f s (%@)", options.wrkConnections,
+                    count, closed.seconds, closed.statuses.sorted { $0.key < $1.key }.map { "\($0.value)× \($0.key)" }.joined(separator: ", ")))
         }
         report.acceptedRows = await database.scalar("SELECT count(*) FROM fcb.inbox WHERE kind = 'message' AND state = 'pending'")
         await acceptOnly.terminate()

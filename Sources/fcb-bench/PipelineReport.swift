@@ -11,6 +11,8 @@ struct PipelineReport {
     /// Deliveries the accept-only instance stored (pending) after the ack phases.
     var acceptedRows: Int?
     var wrk: WrkResult?
+    /// Without wrk: acks per second with this process's own client, closed loop.
+    var closedLoopAcks: (rate: Double, statuses: [String: Int])?
     var e2eLatencies: [Double] = []
     var e2eMissing = 0
     var e2eRowsSeconds: Double?
@@ -54,6 +56,13 @@ struct PipelineReport {
                     pgbench16.map { String(format: "%.0f %% of pgbench (16 clients)", wrk.requestsPerSecond / $0 * 100) } ?? "no pgbench"
                 ))
             rows.append(("  wrk latency p50 / p99", String(format: "%.2f / %.2f ms", wrk.p50, wrk.p99), "", "non-2xx \(wrk.non2xx)"))
+        }
+        if let closed = closedLoopAcks {
+            rows.append(
+                (
+                    "webhook ack throughput (closed loop, -c\(options.wrkConnections), no wrk)", String(format: "%.0f/s", closed.rate), "≥ 50 % of pgbench",
+                    pgbench16.map { String(format: "%.0f %% of pgbench (16 clients)", closed.rate / $0 * 100) } ?? "no pgbench"
+                ))
         }
         for run in pgbench {
             rows.append(("  pgbench inbox INSERT+COMMIT, \(run.clients) client(s)", String(format: "%.0f/s", run.tps), "", "baseline"))
