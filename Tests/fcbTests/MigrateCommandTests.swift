@@ -62,7 +62,7 @@ struct MigrateCommandTests {
             return
         }
         let name = "fcb_cli_\(UUID().uuidString.prefix(8).lowercased())"
-        let backend = try PostgresBackend.detached(settings: settings)
+        let backend = try PostgresBackend.detached(settings: settings, operationTimeout: .seconds(60))  // CREATE DATABASE under the suite's load
         try await backend.query(SQLQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
         settings.database = name
         let url = "postgres://\(settings.username)@\(settings.host):\(settings.port)/\(name)?sslmode=disable"

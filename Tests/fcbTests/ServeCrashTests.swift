@@ -30,7 +30,7 @@ struct ServeCrashTests {
             return
         }
         let name = "fcb_serve_\(UUID().uuidString.prefix(8).lowercased())"
-        let backend = try PostgresBackend.detached(settings: settings)
+        let backend = try PostgresBackend.detached(settings: settings, operationTimeout: .seconds(60))  // CREATE DATABASE under the suite's load
         try await backend.query(SQLQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
         let url = "postgres://\(settings.username)@\(settings.host):\(settings.port)/\(name)?sslmode=disable"
         let deploy = try CLI.run(["migrate-deploy", "--database-url", url])

@@ -53,7 +53,7 @@ final class GroupCommitter: Sendable {
         let ticket = CommitTicket()
         queue.withLock { $0.waiting.append((unit, ticket)) }
         doorbell.ring()
-        return try await ticket.result().get()
+        return try await ticket.next().get()
     }
 
     /// Runs the commits until cancelled (inside the worker pool's run, which outlives its items).
@@ -82,7 +82,7 @@ final class GroupCommitter: Sendable {
             defer { q.waiting.removeAll() }
             return q.waiting
         }
-        for (_, ticket) in left { ticket.resolve(.failure(StoreError(.unavailable, "fcb is shutting down; the item continues on the next start"))) }
+        for (_, ticket) in left { ticket.give(.failure(StoreError(.unavailable, "fcb is shutting down; the item continues on the next start"))) }
     }
 
     private func flush(_ batch: [(UnitCommit, CommitTicket)]) async {
@@ -90,10 +90,10 @@ final class GroupCommitter: Sendable {
         do {
             let outcomes = try await write(units)
             counts.withLock { $0.units += outcomes.count { if case .committed = $0 { true } else { false } } }
-            for ((_, ticket), outcome) in zip(batch, outcomes) { ticket.resolve(.success(outcome)) }
+            for ((_, ticket), outcome) in zip(batch, outcomes) { ticket.give(.success(outcome)) }
         } catch {
             guard batch.count > 1 else {
-                batch[0].1.resolve(.failure(error))
+                batch[0].1.give(.failure(error))
                 return
             }
             // Find the unit that failed: each on its own.
@@ -101,9 +101,9 @@ final class GroupCommitter: Sendable {
                 do {
                     let outcome = try await write([unit])[0]
                     if case .committed = outcome { counts.withLock { $0.units += 1 } }
-                    ticket.resolve(.success(outcome))
+                    ticket.give(.success(outcome))
                 } catch {
-                    ticket.resolve(.failure(error))
+                    ticket.give(.failure(error))
                 }
             }
         }
@@ -203,28 +203,4 @@ final class GroupCommitter: Sendable {
 }
 
 /// One unit's place in the committer's queue: resolved once, awaited once.
-final class CommitTicket: Sendable {
-    typealias Value = Result<GroupCommitter.Outcome, StoreError>
-    private let state = Mutex<(value: Value?, waiter: CheckedContinuation<Value, Never>?)>((nil, nil))
-
-    func resolve(_ value: Value) {
-        let waiter = state.withLock { s -> CheckedContinuation<Value, Never>? in
-            if case .some = s.value { return nil }
-            s.value = value
-            defer { s.waiter = nil }
-            return s.waiter
-        }
-        waiter?.resume(returning: value)
-    }
-
-    func result() async -> Value {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { s -> Value? in
-                if let value = s.value { return value }
-                s.waiter = continuation
-                return nil
-            }
-            if let ready { continuation.resume(returning: ready) }
-        }
-    }
-}
+typealias CommitTicket = Handoff<Result<GroupCommitter.Outcome, StoreError>>

@@ -23,7 +23,9 @@ enum PostgresTestSupport {
     static func withDatabase<T>(_ body: (PostgresSettings) async throws -> T) async throws -> T {
         let admin = try adminSettings()
         let name = "fcb_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        let adminBackend = try PostgresBackend.detached(settings: admin)
+        // CREATE and DROP DATABASE copy or remove a whole database: with the suite's other
+        // databases busy on the same small server they can take longer than a query's 10 s.
+        let adminBackend = try PostgresBackend.detached(settings: admin, operationTimeout: .seconds(60))
         // Identifiers cannot be bound; the name is ours (hex), never external input.
         try await adminBackend.query(SQLQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""))
         var settings = admin

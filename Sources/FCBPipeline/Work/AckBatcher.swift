@@ -1,4 +1,5 @@
 import FCBStore
+import FCBSupport
 import FlowEngine
 import Synchronization
 
@@ -14,35 +15,7 @@ final class AckBatcher: Sendable {
         case lead
     }
 
-    private final class Ticket: Sendable {
-        private let state = Mutex<(turn: Turn?, waiter: CheckedContinuation<Turn, Never>?)>((nil, nil))
-
-        func give(_ turn: Turn) {
-            let waiter = state.withLock { s -> CheckedContinuation<Turn, Never>? in
-                guard let waiter = s.waiter else {
-                    s.turn = turn
-                    return nil
-                }
-                s.waiter = nil
-                return waiter
-            }
-            waiter?.resume(returning: turn)
-        }
-
-        func next() async -> Turn {
-            await withCheckedContinuation { continuation in
-                let ready = state.withLock { s -> Turn? in
-                    if let turn = s.turn {
-                        s.turn = nil
-                        return turn
-                    }
-                    s.waiter = continuation
-                    return nil
-                }
-                if let ready { continuation.resume(returning: ready) }
-            }
-        }
-    }
+    private typealias Ticket = Handoff<Turn>
 
     private struct Queue {
         var waiting: [(InboxDelivery, Ticket)] = []
