@@ -71,12 +71,8 @@ struct MessageHandler: Sendable {
             status: "Delivered", statusUpdatedAt: now, createdAt: now, contactId: contact.id, userId: contact.userId)
     }
 
-    /// The stored single-message change, decoded with the same rules as the delivery.
+    /// The stored single-message change, decoded once with the delivery's rules.
     static func decode(_ payload: JSONValue) -> WebhookMessageEvent? {
-        guard let value = payload["value"] else { return nil }
-        let delivery = try? WebhookDelivery(value: [
-            "object": "whatsapp_business_account", "entry": [["changes": [["field": "messages", "value": value]]]],
-        ])
-        return delivery?.messageEvents.first
+        payload["value"].flatMap(WebhookChangeValue.decodeStored)?.storedMessageEvent
     }
 }

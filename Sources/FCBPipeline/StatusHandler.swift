@@ -13,12 +13,7 @@ struct StatusHandler: Sendable {
     /// Stages the status on the item's unit: it is applied, and announced, with the item's completion.
     func handle(_ item: InboxItem, unit: UnitOfWork) async throws(StoreError) -> ItemDisposition {
         guard let userId = item.userId else { return .park("status item has no tenant") }
-        guard let raw = item.payload["status"],
-            let status =
-                (try? WebhookDelivery(value: [
-                    "object": "whatsapp_business_account", "entry": [["changes": [["field": "messages", "value": ["statuses": [raw]]]]]],
-                ]))?.statusEvents.first?.status
-        else {
+        guard let raw = item.payload["status"], let status = WebhookChangeValue.decodeStored(["statuses": [raw]])?.statuses.first else {
             return .park("stored status can no longer be decoded")
         }
         guard let mapped = status.deliveryStatus else {

@@ -118,3 +118,20 @@ private struct DeliveryDecoder {
         return .success(contact)
     }
 }
+
+/// The single-message or single-status change value the inbox stores for an item (fcb's work
+/// items, docs/serve.md#work-items), decoded with the delivery's own rules — the stored value
+/// itself, not a webhook envelope rebuilt around it.
+extension WebhookChangeValue {
+    package static func decodeStored(_ value: JSONValue) -> WebhookChangeValue? {
+        guard case .object(let object) = value else { return nil }
+        // Items that do not decode are left out, as in a delivery (the caller finds no message).
+        var decoder = DeliveryDecoder()
+        return decoder.changeValue(.init(object: object, pointer: .root))
+    }
+
+    /// The stored message item's event (its one message, with its contact).
+    package var storedMessageEvent: WebhookMessageEvent? {
+        messages.first.map { WebhookMessageEvent(change: WebhookChange(field: "messages", value: self, pointer: .root), value: self, message: $0) }
+    }
+}
