@@ -4,7 +4,9 @@ import Foundation
 /// from `pg_stat_statements` (needs `shared_preload_libraries=pg_stat_statements`, which
 /// bench/run.sh sets), and durable commits — COMMIT records in the WAL over the phase (read with
 /// `pg_waldump`, only transactions that wrote make one) minus the realtime fan-out's `pg_notify`
-/// transactions, which do not wait for the WAL flush (`synchronous_commit=off`).
+/// transactions and the inbox claims, which do not wait for the WAL flush
+/// (`synchronous_commit=off`; a claim that took nothing writes no record, so under a burst the
+/// subtraction is exact and on an idle server it can undercount).
 struct PipelineCensus {
     struct Statement {
         let calls: Int
@@ -21,20 +23,22 @@ struct PipelineCensus {
     var workStatements: Int {
         statements.filter { !$0.query.contains("pg_notify") && !Self.isTransactionControl($0.query) }.reduce(0) { $0 + $1.calls }
     }
-    var durableCommits: Int? { commitRecords.map { max(0, $0 - notifyCalls) } }
+    /// Claim transactions (`SET LOCAL synchronous_commit = off` opens each).
+    var asynchronousClaims: Int { statements.filter { $0.query.hasPrefix("SET LOCAL synchronous_commit") }.reduce(0) { $0 + $1.calls } }
+    var durableCommits: Int? { commitRecords.map { max(0, $0 - notifyCalls - asynchronousClaims) } }
 
     func perMessage(_ value: Int) -> Double { messages > 0 ? Double(value) / Double(messages) : .nan }
 
     static func isTransactionControl(_ query: String) -> Bool {
         let head = query.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
-        return ["BEGIN", "COMMIT", "ROLLBACK"].contains { head.hasPrefix($0) }
+        return ["BEGIN", "COMMIT", "ROLLBACK", "SET LOCAL"].contains { head.hasPrefix($0) }
     }
 
     /// The top statements per message, for bench/RESULTS.md's census table.
     func lines(top: Int = 14) -> [String] {
         var lines = [
             String(
-                format: "census over %d messages: %.2f statements/message (+ %.2f BEGIN/COMMIT), %@ durable commits/message, %.2f pg_notify/message",
+                format: "census over %d messages: %.2f statements/message (+ %.2f BEGIN/COMMIT/SET LOCAL), %@ durable commits/message, %.2f pg_notify/message",
                 messages, perMessage(workStatements), perMessage(transactionControl),
                 durableCommits.map { String(format: "%.2f", perMessage($0)) } ?? "?", perMessage(notifyCalls))
         ]
