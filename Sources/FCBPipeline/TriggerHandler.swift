@@ -36,10 +36,9 @@ struct TriggerHandler: Sendable {
 
         let step = try await runner.withTyping(contact: contact) { () async throws(StoreError) -> FlowRunner.Step in
             if let resumed = try await runner.resume() { return resumed }
-            let session = try await prepareSession(flow: flow, contact: contact, variables: fields.variables, now: now, store: runner.store)
-            try await runner.markStart(session)
-            let result = await runner.executor.execute(session: session, flow: flow, contact: contact, inbound: fields.inbound)
-            return .finished(session: session, flow: flow, result: result)
+            let started = try await runner.engine.start(
+                flow: flow, contact: contact, inbound: fields.inbound, variables: fields.variables, willRun: runner.markStart)
+            return .finished(session: started.session, flow: flow, result: started.result)
         }
         if case .waiting = step { return try await runner.conclude(step, item: item) }
         guard case .finished(let session, _, let result) = step else { return .done }
@@ -52,33 +51,6 @@ struct TriggerHandler: Sendable {
             }
         }
         return try await runner.conclude(step, item: item)
-    }
-
-    /// The session of (contact, flow): created, restarted, or kept with `variables` merged in.
-    private func prepareSession(
-        flow: FlowRecord, contact: ContactRecord, variables: JSONObject?, now: Date, store: UnitStore
-    ) async throws(StoreError) -> SessionRecord {
-        guard var session = try await store.session(contactId: contact.id, flowId: flow.id) else {
-            let created = SessionRecord(
-                id: context.ids.next(), context: variables.map(JSONValue.object), createdAt: now, updatedAt: now, contactId: contact.id, flowId: flow.id)
-            try await store.createSession(created)
-            return created
-        }
-        let finished = session.status == SessionStatus.completed.rawValue || session.status == SessionStatus.errored.rawValue
-        if finished {
-            session.status = SessionStatus.active.rawValue
-            session.currentNodeId = nil
-            session.context = .object(variables ?? [:])
-            try await store.updateSession(
-                id: session.id, SessionPatch(status: SessionStatus(rawValue: session.status), currentNodeId: .some(nil), context: session.context), at: now)
-        } else if let variables {
-            var merged = session.context?.objectValue ?? [:]
-            for (key, value) in variables { merged[key] = value }
-            session.context = .object(merged)
-            try await store.updateSession(id: session.id, SessionPatch(context: session.context), at: now)
-        }
-        session.updatedAt = now
-        return session
     }
 
     /// Commits the answer with everything before it, then hands it to the waiting request: a

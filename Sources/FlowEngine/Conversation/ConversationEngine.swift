@@ -73,28 +73,59 @@ package struct ConversationEngine: Sendable {
             flow = FlowSelector.best(flows, text: inbound.text, interactiveTitle: inbound.interactive?.title, interactiveId: inbound.interactive?.id)
         }
         guard let flow else { return .noFlow }
-        if session?.flowId != flow.id {
-            session = try await store.session(contactId: contact.id, flowId: flow.id)
-        }
+        let prepared = try await prepareSession(
+            flow: flow, contact: contact, initialContext: initialContext, current: session?.flowId == flow.id ? session : nil)
+        return try await run(prepared, flow: flow, contact: contact, inbound: inbound, executor: executor, willRun: willRun)
+    }
+
+    /// The session `flow` runs in for `contact`: the given `current` one or the stored one, made
+    /// Active with `initialContext` when it had finished, created with it when there is none. With
+    /// `mergeIntoOpen`, `initialContext` is also merged into a session still open (the manual
+    /// trigger's `variables`, docs/compatibility.md#manual-trigger).
+    package func prepareSession(
+        flow: FlowRecord, contact: ContactRecord, initialContext: JSONObject?, current: SessionRecord? = nil, mergeIntoOpen: Bool = false
+    ) async throws(StoreError) -> SessionRecord {
         let now = clock.now()
-        if var existing = session {
-            if existing.status == SessionStatus.completed.rawValue || existing.status == SessionStatus.errored.rawValue {
-                let fresh = JSONValue.object(initialContext ?? [:])
-                let patch = SessionPatch(status: .active, currentNodeId: .some(nil), context: fresh)
-                try await store.updateSession(id: existing.id, patch, at: now)
-                existing.status = SessionStatus.active.rawValue
-                existing.currentNodeId = nil
-                existing.context = fresh
-                existing.updatedAt = now
-                session = existing
-            }
-        } else {
+        let known: SessionRecord?
+        if let current { known = current } else { known = try await store.session(contactId: contact.id, flowId: flow.id) }
+        guard var existing = known else {
             let created = SessionRecord(
                 id: ids.next(), context: initialContext.map(JSONValue.object), createdAt: now, updatedAt: now, contactId: contact.id, flowId: flow.id)
             try await store.createSession(created)
-            session = created
+            return created
         }
-        guard let session else { return .noFlow }
+        if existing.status == SessionStatus.completed.rawValue || existing.status == SessionStatus.errored.rawValue {
+            let fresh = JSONValue.object(initialContext ?? [:])
+            try await store.updateSession(id: existing.id, SessionPatch(status: .active, currentNodeId: .some(nil), context: fresh), at: now)
+            existing.status = SessionStatus.active.rawValue
+            existing.currentNodeId = nil
+            existing.context = fresh
+            existing.updatedAt = now
+        } else if mergeIntoOpen, let initialContext {
+            var merged = existing.context?.objectValue ?? [:]
+            for (key, value) in initialContext { merged[key] = value }
+            existing.context = .object(merged)
+            try await store.updateSession(id: existing.id, SessionPatch(context: existing.context), at: now)
+        }
+        if mergeIntoOpen { existing.updatedAt = now }  // the trigger's run starts now either way
+        return existing
+    }
+
+    /// Runs a named flow for `contact` (the manual trigger): its session prepared with
+    /// `variables` merged in, then the executor — routing is skipped.
+    package func start(
+        flow: FlowRecord, contact: ContactRecord, inbound: InboundMessage, variables: JSONObject?,
+        willRun: (@Sendable (SessionRecord) async throws(StoreError) -> Void)? = nil
+    ) async throws(StoreError) -> (session: SessionRecord, result: Result<FlowRunOutcome, FlowRunFailure>) {
+        let session = try await prepareSession(flow: flow, contact: contact, initialContext: variables, mergeIntoOpen: true)
+        if let willRun { try await willRun(session) }
+        return (session, await executor.execute(session: session, flow: flow, contact: contact, inbound: inbound))
+    }
+
+    private func run(
+        _ session: SessionRecord, flow: FlowRecord, contact: ContactRecord, inbound: InboundMessage, executor: FlowExecutor,
+        willRun: (@Sendable (SessionRecord) async throws(StoreError) -> Void)?
+    ) async throws -> Outcome {
         if let willRun { try await willRun(session) }
         switch await executor.execute(session: session, flow: flow, contact: contact, inbound: inbound) {
         case .success(let outcome): return .ran(flow: flow, outcome: outcome)
