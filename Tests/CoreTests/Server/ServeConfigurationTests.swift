@@ -79,6 +79,21 @@ struct ServeConfigurationTests {
         #expect(fileOnly.host == "10.0.0.1")
     }
 
+    @Test func sendRateAndRetentionRefuseBadValues() throws {
+        #expect(try load(environment: ["FCB_SEND_RATE": "1000", "FCB_INBOX_RETENTION_DAYS": "0"]).sendRate == 1000)
+        #expect(try load(flags: [.inboxRetentionDays: "30"]).inboxRetentionDays == 30)
+        for value in ["fast", "0", "10001", "2.5", String(repeating: "9", count: 80)] {
+            #expect(
+                failure(environment: ["FCB_SEND_RATE": value])
+                    == "invalid FCB_SEND_RATE (environment) \"\(value)\": expected a whole number of messages per second from 1 to 10000")
+        }
+        for value in ["-1", "seven", "3651"] {
+            #expect(
+                failure(environment: ["FCB_INBOX_RETENTION_DAYS": value])
+                    == "invalid FCB_INBOX_RETENTION_DAYS (environment) \"\(value)\": expected a whole number of days from 0 to 3650")
+        }
+    }
+
     @Test func emptyEnvironmentValuesCountAsUnset() throws {
         let configuration = try load(environment: ["PORT": "", "META_APP_SECRET": ""], dotEnv: "PORT=4000\n")
         #expect(configuration.port == 4000)
