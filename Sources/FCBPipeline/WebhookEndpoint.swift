@@ -51,6 +51,14 @@ package struct WebhookEndpoint: WebhookResponder {
         }
     }
 
+    /// A delivery without `X-Hub-Signature-256` is refused on its head: nothing unsigned is read.
+    package func answerBeforeBody(
+        method: WebhookRequest.Method, query: [(name: String, value: String)], headers: [String: String], requestId: String
+    ) -> WebhookResponse? {
+        guard method == .post, !query.contains(where: { $0.name == "flowId" }), headers["x-hub-signature-256"] == nil else { return nil }
+        return reject(401, "Missing signature", "no X-Hub-Signature-256", ["request_id": "\(requestId)"])
+    }
+
     // MARK: GET
 
     /// Meta's subscription check (docs/compatibility.md#webhook-endpoint), tokens compared in constant time.
@@ -81,7 +89,10 @@ package struct WebhookEndpoint: WebhookResponder {
     func accept(_ request: WebhookRequest) async -> WebhookResponse {
         let meta: Logger.Metadata = ["request_id": "\(request.requestId)"]
         guard request.body.count <= WebhookDelivery.maxBodyBytes else { return .error(413, "Payload too large") }
-        guard let signature = request.headers["x-hub-signature-256"] else { return reject(401, "Missing signature", "no X-Hub-Signature-256", meta) }
+        if let refusal = answerBeforeBody(method: request.method, query: request.query, headers: request.headers, requestId: request.requestId) {
+            return refusal
+        }
+        guard let signature = request.headers["x-hub-signature-256"] else { return .error(401, "Missing signature") }
         let delivery: WebhookDelivery
         do {
             delivery = try WebhookDelivery(body: request.body)

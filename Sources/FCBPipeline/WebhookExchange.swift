@@ -53,7 +53,21 @@ package struct WebhookResponse: Sendable, Equatable {
 /// The webhook routes' logic (docs/serve.md#routes): GET verification, POST acceptance into the inbox,
 /// the manual trigger, OPTIONS. The HTTP server maps both paths to one responder.
 package protocol WebhookResponder: Sendable {
+    /// An answer the request's head alone decides (a delivery without a signature), so its body
+    /// is never read; nil: read the body and call ``respond(to:)``.
+    func answerBeforeBody(
+        method: WebhookRequest.Method, query: [(name: String, value: String)], headers: [String: String], requestId: String
+    )
+        -> WebhookResponse?
     func respond(to request: WebhookRequest) async -> WebhookResponse
+}
+
+extension WebhookResponder {
+    package func answerBeforeBody(
+        method: WebhookRequest.Method, query: [(name: String, value: String)], headers: [String: String], requestId: String
+    ) -> WebhookResponse? {
+        nil
+    }
 }
 
 /// `/ready`: the database answers and fcb's schema is current.

@@ -22,7 +22,9 @@ struct FakeGraphCommand: AsyncParsableCommand {
             (message ids wamid.FAKE000001, wamid.FAKE000002 and so on), /register with {"success":true}, any other path \
             with {"success":true} (a webhook sink), and 401 without a bearer token. Point \
             META_GRAPH_URL at the printed URL. Every request is printed as it is answered; \
-            GET /__fake/requests lists them as JSON, DELETE /__fake/requests forgets them.
+            GET /__fake/requests lists them as JSON, DELETE /__fake/requests forgets them; \
+            PUT /__fake/rules replaces the failure rules with a script (the --script format) \
+            and DELETE /__fake/rules clears them, to start and end an outage while fcb runs.
 
             --script FILE scripts failures: a JSON array of rules such as \
             [{"phone_number_id":"106540352242922","times":2,"error":130429}, \

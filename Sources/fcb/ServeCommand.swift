@@ -80,6 +80,24 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Seconds a reply the Graph API did not accept (5xx, rate limits, no connection) keeps being retried, the contact's later messages waiting, before it is recorded Failed (env FCB_REPLY_DEADLINE, default 3600; 0 = record it at once).",
+            valueName: "seconds"))
+    var replyDeadline: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Open connections accepted, both listeners together; one more gets 503 (env FCB_MAX_CONNECTIONS, default 10000, lowered to fit the open-file limit).",
+            valueName: "n"))
+    var maxConnections: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "MiB of request bodies held in memory at once; a body beyond gets 503 at once (env FCB_BODY_BUDGET_MIB, default 64).",
+            valueName: "MiB"))
+    var bodyBudgetMib: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Days finished inbox items are kept for diagnosis before they are deleted (env FCB_INBOX_RETENTION_DAYS, default 7; 0 keeps them forever; parked items are always kept).",
             valueName: "days"))
     var inboxRetentionDays: String?
@@ -122,7 +140,8 @@ struct ServeCommand: AsyncParsableCommand {
         let pairs: [(ServeSetting, String?)] = [
             (.host, host), (.port, port), (.websocketPort, websocketPort), (.databaseURL, databaseURL), (.tlsCert, tlsCert), (.tlsKey, tlsKey),
             (.logFormat, logFormat),
-            (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.inboxRetentionDays, inboxRetentionDays), (.sessionTimeout, sessionTimeout),
+            (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.replyDeadline, replyDeadline), (.maxConnections, maxConnections),
+            (.bodyBudgetMiB, bodyBudgetMib), (.inboxRetentionDays, inboxRetentionDays), (.sessionTimeout, sessionTimeout),
             (.maxDelay, maxDelay),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })

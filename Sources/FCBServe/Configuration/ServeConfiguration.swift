@@ -44,6 +44,13 @@ package struct ServeConfiguration: Sendable {
     /// Messages per second sent to the Graph API per business phone number (Meta's throughput
     /// tier: 80 by default, up to 1,000 for numbers Meta has upgraded).
     package var sendRate: Int
+    /// How long a reply Meta did not accept (5xx, 429, 130429, 131056, no connection) is tried
+    /// again before it is recorded `Failed` (docs/serve.md#graph-outages); 0 records it at once.
+    package var replyDeadlineSeconds: Int
+    /// Open connections both listeners together accept (docs/serve.md#listener-limits).
+    package var maxConnections: Int
+    /// Request-body memory of all requests in flight together, in MiB.
+    package var bodyBudgetMiB: Int
     /// Days done inbox items are kept (docs/serve.md#retention); 0 keeps them forever.
     package var inboxRetentionDays: Int
     package var sessionTimeoutSeconds: Int

@@ -48,7 +48,10 @@ package struct ServeConfigurationLoader: Sendable {
         let environmentName = reader.text(.environment, default: "development")
         let workers = reader.integer(.workers, default: 32, in: 0...1024, unit: "workers")
         let sendRate = reader.integer(.sendRate, default: 80, in: 1...10_000, unit: "messages per second")
+        let replyDeadline = reader.integer(.replyDeadline, default: 3600, in: 0...604_800, unit: "seconds")
         let inboxRetentionDays = reader.integer(.inboxRetentionDays, default: 7, in: 0...3650, unit: "days")
+        let maxConnections = reader.integer(.maxConnections, default: 10_000, in: 16...1_000_000, unit: "connections")
+        let bodyBudgetMiB = reader.integer(.bodyBudgetMiB, default: 64, in: 4...65_536, unit: "MiB")
         let sessionTimeout = reader.integer(.sessionTimeout, default: 86_400, in: 1...31_536_000, unit: "seconds")
         let maxDelay = reader.integer(.maxDelay, default: 60, in: 0...86_400, unit: "seconds")
         let logFormat = reader.choice(
@@ -87,7 +90,8 @@ package struct ServeConfigurationLoader: Sendable {
             databaseURL: databaseURL, port: port, websocketPort: websocketPort, host: host, tls: tls,
             frontendURLs: frontendURLs, metaVerifyToken: verifyToken, metaAppSecret: appSecret,
             metaGraphURL: graphURL, metaGraphAPIVersion: graphVersion, jwtSecret: jwtSecret,
-            environmentName: environmentName, workers: workers, sendRate: sendRate, inboxRetentionDays: inboxRetentionDays,
+            environmentName: environmentName, workers: workers, sendRate: sendRate, replyDeadlineSeconds: replyDeadline,
+            maxConnections: maxConnections, bodyBudgetMiB: bodyBudgetMiB, inboxRetentionDays: inboxRetentionDays,
             sessionTimeoutSeconds: sessionTimeout,
             maxDelaySeconds: maxDelay, logFormat: logFormat, logLevel: logLevel, warnings: warnings, shown: reader.shown)
     }

@@ -22,6 +22,8 @@ package struct HTTPServer: Sendable {
     /// `/socket.io/` polling (the WebSocket side is the server builder's upgrade hook).
     package var socketIO: SocketIORoute?
     private let metrics: WebhookMetrics
+    /// Request-body bytes all webhook requests together may hold (docs/serve.md#listener-limits).
+    package let bodyBudget: BodyBudget
 
     /// - Parameters:
     ///   - registry: served at `/metrics`; the webhook counters are created in it through
@@ -29,8 +31,10 @@ package struct HTTPServer: Sendable {
     ///     global `MetricsSystem`, so tests need no bootstrap.
     package init(
         responder: any WebhookResponder, readiness: any ReadinessCheck, registry: PrometheusCollectorRegistry,
-        metricsFactory: (any MetricsFactory)? = nil, logger: Logger, readinessTimeout: Duration = .seconds(5), socketIO: SocketIORoute? = nil
+        metricsFactory: (any MetricsFactory)? = nil, logger: Logger, bodyBudget: BodyBudget = BodyBudget(limit: ListenerLimits().bodyBudgetBytes),
+        readinessTimeout: Duration = .seconds(5), socketIO: SocketIORoute? = nil
     ) {
+        self.bodyBudget = bodyBudget
         self.socketIO = socketIO
         self.responder = responder
         self.readiness = readiness
@@ -57,7 +61,7 @@ package struct HTTPServer: Sendable {
         if socketIO != nil { allowed["/socket.io"] = [.get, .post, .options] }
         router.add(middleware: JSONErrorMiddleware(allowedMethods: allowed, logger: logger))
 
-        let webhook = WebhookRoute(responder: responder, metrics: metrics, logger: logger, maxBodyBytes: Self.maxBodyBytes)
+        let webhook = WebhookRoute(responder: responder, metrics: metrics, logger: logger, maxBodyBytes: Self.maxBodyBytes, bytesBudget: bodyBudget)
         for path in Self.webhookPaths {
             for method in Self.webhookMethods {
                 router.on(RouterPath(path), method: method) { request, _ in await webhook.handle(request) }

@@ -6,8 +6,9 @@ import Logging
 import NIOCore
 
 /// `GET|POST|OPTIONS /webhook` and `/api/webhook`: turns the Hummingbird request into a
-/// `WebhookRequest` (raw body up to 3 MiB, else 413), asks the `WebhookResponder`, echoes the
-/// request id, and logs and counts every request.
+/// `WebhookRequest` (raw body up to 3 MiB, else 413, within the listener's body budget, else
+/// 503), asks the `WebhookResponder` — first whether it refuses the request on its head alone —,
+/// echoes the request id, and logs and counts every request.
 struct WebhookRoute: Sendable {
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
 
@@ -15,22 +16,32 @@ struct WebhookRoute: Sendable {
     let metrics: WebhookMetrics
     let logger: Logger
     let maxBodyBytes: Int
+    /// Shared by every request of the listener.
+    let bytesBudget: BodyBudget
 
     func handle(_ request: Request) async -> Response {
         let started = ContinuousClock.now
         let requestID = WebhookRequestID.pick(clientValue: request.headers[Self.requestIDHeader])
         var bodyBytes = 0
         var response: Response
-        switch await readBody(request) {
-        case .success(let body):
-            bodyBytes = body.count
-            let exchange = WebhookRequest(
-                method: Self.method(request.method), query: Self.queryPairs(request.uri.query), headers: Self.headerMap(request.headers),
-                body: body, requestId: requestID, receivedAt: Date())
-            response = convert(await responder.respond(to: exchange), requestID: requestID)
-        case .failure(let failure):
-            bodyBytes = failure.bytes
-            response = failure.response
+        let method = Self.method(request.method)
+        let query = Self.queryPairs(request.uri.query)
+        let headers = Self.headerMap(request.headers)
+        if let refusal = responder.answerBeforeBody(method: method, query: query, headers: headers, requestId: requestID) {
+            // The body is not read: the connection closes after the answer instead of draining it.
+            response = convert(refusal, requestID: requestID)
+            response.headers[.connection] = "close"
+        } else {
+            switch await readBody(request) {
+            case .success(let body):
+                bodyBytes = body.bytes.count
+                let exchange = WebhookRequest(method: method, query: query, headers: headers, body: body.bytes, requestId: requestID, receivedAt: Date())
+                response = convert(await responder.respond(to: exchange), requestID: requestID)
+                body.release()
+            case .failure(let failure):
+                bodyBytes = failure.bytes
+                response = failure.response
+            }
         }
         response.headers[Self.requestIDHeader] = requestID
         let elapsed = ContinuousClock.now - started
@@ -52,19 +63,63 @@ struct WebhookRoute: Sendable {
         let bytes: Int
     }
 
-    private func readBody(_ request: Request) async -> Result<[UInt8], BodyFailure> {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maxBodyBytes {
-            return .failure(BodyFailure(response: JSONResponse.error(.contentTooLarge, "Payload too large"), bytes: declared))
+    /// A body read within the budget; `release()` gives its bytes back once it is answered.
+    private struct ReadBody {
+        let bytes: [UInt8]
+        let reserved: Int
+        let budget: BodyBudget
+
+        func release() { budget.release(reserved) }
+    }
+
+    /// Reads the body, at most `maxBodyBytes`, taking its bytes from the listener's body budget
+    /// first: the declared length at once, a chunked body chunk by chunk. A body that does not fit
+    /// is answered 503 without reading further (docs/serve.md#listener-limits).
+    private func readBody(_ request: Request) async -> Result<ReadBody, BodyFailure> {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let declared, declared > maxBodyBytes {
+            return .failure(BodyFailure(response: Self.closing(JSONResponse.error(.contentTooLarge, "Payload too large")), bytes: declared))
         }
+        var reserved = 0
+        func take(_ bytes: Int) -> Bool {
+            guard bytesBudget.reserve(bytes) else { return false }
+            reserved += bytes
+            return true
+        }
+        let busy = BodyFailure(
+            response: Self.closing(
+                JSONResponse.error(
+                    .serviceUnavailable, "The server is receiving too many request bodies at once; send this again shortly", headers: [.retryAfter: "1"])),
+            bytes: declared ?? 0)
+        if let declared, !take(declared) { return .failure(busy) }
+        var collected = ByteBuffer()
         do {
-            let buffer = try await request.body.collect(upTo: maxBodyBytes)
-            return .success(Array(buffer.readableBytesView))
-        } catch is NIOTooManyBytesError {
-            return .failure(BodyFailure(response: JSONResponse.error(.contentTooLarge, "Payload too large"), bytes: maxBodyBytes + 1))
+            for try await chunk in request.body {
+                guard collected.readableBytes + chunk.readableBytes <= maxBodyBytes else {
+                    bytesBudget.release(reserved)
+                    return .failure(
+                        BodyFailure(response: Self.closing(JSONResponse.error(.contentTooLarge, "Payload too large")), bytes: maxBodyBytes + 1))
+                }
+                if declared == nil, !take(chunk.readableBytes) {
+                    bytesBudget.release(reserved)
+                    return .failure(busy)
+                }
+                var chunk = chunk
+                collected.writeBuffer(&chunk)
+            }
         } catch {
+            bytesBudget.release(reserved)
             logger.debug("webhook body could not be read", metadata: ["error": .string("\(error)")])
-            return .failure(BodyFailure(response: JSONResponse.error(.badRequest, "Could not read the request body"), bytes: 0))
+            return .failure(BodyFailure(response: JSONResponse.error(.badRequest, "Could not read the request body"), bytes: collected.readableBytes))
         }
+        return .success(ReadBody(bytes: Array(collected.readableBytesView), reserved: reserved, budget: bytesBudget))
+    }
+
+    /// An answer sent before the body was read closes the connection rather than drain the rest.
+    private static func closing(_ response: Response) -> Response {
+        var response = response
+        response.headers[.connection] = "close"
+        return response
     }
 
     private func convert(_ answer: WebhookResponse, requestID: String) -> Response {

@@ -30,21 +30,29 @@ package struct FCBServer: Sendable {
     package let logger: Logger
     package var shutdownGracePeriod: Duration
     private let tls: TLSConfiguration?
+    /// Timeouts, the connection limit and the body budget of both listeners.
+    package let listenerLimits: ListenerLimits
+    /// Both listeners' connections count against one limit.
+    private let connectionGate: ConnectionGate
     private let onServerRunning: @Sendable (BoundAddress) async -> Void
     private let onSocketIOListenerRunning: @Sendable (BoundAddress) async -> Void
 
     /// Loads the TLS files (clear errors for unreadable or invalid PEM) but binds nothing yet.
+    /// - Parameter listenerLimits: nil: the configuration's connection limit (lowered to what the
+    ///   open-file limit allows, which is raised to its hard limit first) and body budget.
     package init(
         configuration: ServeConfiguration, responder: any WebhookResponder, readiness: any ReadinessCheck,
         registry: PrometheusCollectorRegistry, metricsFactory: (any MetricsFactory)? = nil, services: [any Service] = [],
         foundation: [any Service] = [], startup: @escaping @Sendable () async throws -> Void = {}, realtime: RealtimeServer? = nil, logger: Logger,
-        shutdownGracePeriod: Duration = .seconds(25),
+        shutdownGracePeriod: Duration = .seconds(25), listenerLimits: ListenerLimits? = nil,
         onServerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in },
         onSocketIOListenerRunning: @escaping @Sendable (BoundAddress) async -> Void = { _ in }
     ) throws(ServeConfigurationError) {
         self.configuration = configuration
+        let listenerLimits = listenerLimits ?? Self.limits(configuration, logger: logger)
         self.http = HTTPServer(
             responder: responder, readiness: readiness, registry: registry, metricsFactory: metricsFactory, logger: logger,
+            bodyBudget: BodyBudget(limit: listenerLimits.bodyBudgetBytes),
             socketIO: realtime.map { SocketIORoute(engine: $0.engine) })
         self.services = services
         self.foundation = foundation
@@ -55,6 +63,18 @@ package struct FCBServer: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.tls = try configuration.tls.map { files throws(ServeConfigurationError) in try TLSSetup.serverConfiguration(files) }
         self.onServerRunning = onServerRunning
+        self.listenerLimits = listenerLimits
+        self.connectionGate = ConnectionGate(limit: listenerLimits.maxConnections, label: "fcb serve", logger: logger)
+    }
+
+    private static func limits(_ configuration: ServeConfiguration, logger: Logger) -> ListenerLimits {
+        let (connections, openFiles) = ListenerLimits.admissibleConnections(requested: configuration.maxConnections)
+        if connections < configuration.maxConnections, let openFiles {
+            logger.warning(
+                "the open-file limit is \(openFiles), so fcb accepts at most \(connections) connections instead of \(configuration.maxConnections) (FCB_MAX_CONNECTIONS); raise it with ulimit -n or LimitNOFILE= in the service unit"
+            )
+        }
+        return ListenerLimits(maxConnections: connections, bodyBudgetBytes: configuration.bodyBudgetMiB << 20)
     }
 
     /// The Hummingbird application (itself a `Service`) with the extra services inside it.
@@ -74,17 +94,29 @@ package struct FCBServer: Sendable {
         router: Router<BasicRequestContext>, port: Int, services: [any Service], label: String,
         onRunning: @escaping @Sendable (BoundAddress) async -> Void
     ) throws -> Application<RouterResponder<BasicRequestContext>> {
-        let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(75))
-        var base = HTTPServerBuilder.http1(configuration: http1)
-        if let realtime {
-            let route = SocketIORoute(engine: realtime.engine)
+        // The guard's timers replace Hummingbird's idle timeout, which starts only after a
+        // request head on the upgrade path (docs/serve.md#listener-limits).
+        let http1 = HTTP1Channel.Configuration(idleTimeout: nil)
+        let (tls, limits, gate) = (tls, listenerLimits, connectionGate)
+        let upgrade: (WebSocketServerConfiguration, SocketIORoute)? = realtime.map { realtime in
             // Engine.IO pings itself; one WebSocket message may be as large as maxPayload.
-            let ws = WebSocketServerConfiguration(maxFrameSize: realtime.engine.settings.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5))
-            base = .http1WebSocketUpgrade(configuration: .init(http1: http1, ws: ws)) { head, channel, _ in
-                route.shouldUpgrade(head, channel: channel)
-            }
+            (
+                WebSocketServerConfiguration(maxFrameSize: realtime.engine.settings.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5)),
+                SocketIORoute(engine: realtime.engine)
+            )
         }
-        let server = try tls.map { try HTTPServerBuilder.tls(base, tlsConfiguration: $0) } ?? base
+        let server = HTTPServerBuilder { responder in
+            let base: any ServerChildChannel =
+                if let (ws, route) = upgrade {
+                    HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1, ws: ws)) { head, channel, _ in
+                        route.shouldUpgrade(head, channel: channel)
+                    }
+                } else {
+                    HTTP1Channel(responder: responder, configuration: http1)
+                }
+            let secured: any ServerChildChannel = try tls.map { try withTLS(base, tls: $0) } ?? base
+            return guarded(secured, gate: gate, limits: limits, plainHTTP: tls == nil)
+        }
         let (scheme, host, logger) = (configuration.scheme, configuration.host, logger)
         // Hummingbird's own "Server started" info line would repeat ours: at info, it logs notices and up.
         var frameworkLogger = logger

@@ -38,7 +38,7 @@ final class FakeGraphHandler: ChannelInboundHandler {
                 write(context, status: 413, body: Array("body larger than 64 MiB".utf8), contentType: "text/plain", keepAlive: false)
                 return
             }
-            if let answer = state.controlAnswer(method: head.method.rawValue, uri: head.uri) {
+            if let answer = state.controlAnswer(method: head.method.rawValue, uri: head.uri, body: body) {
                 write(context, status: answer.status, body: answer.body, contentType: "application/json", keepAlive: head.isKeepAlive)
                 return
             }

@@ -121,9 +121,14 @@ final class FakeGraphState: Sendable {
     }
 
     /// `GET /__fake/requests` lists what was recorded (JSON); `DELETE /__fake/requests` forgets
-    /// it. These control requests are not recorded themselves. nil for every other request.
-    func controlAnswer(method: String, uri: String) -> (status: Int, body: [UInt8])? {
-        guard Self.split(uri).0 == "/__fake/requests" else { return nil }
+    /// it. `PUT /__fake/rules` replaces the failure rules with a script (the `--script` format),
+    /// `DELETE /__fake/rules` clears them, `GET /__fake/rules` counts them — so a test can start
+    /// and end a Graph outage while fcb runs. These control requests are not recorded
+    /// themselves. nil for every other request.
+    func controlAnswer(method: String, uri: String, body: [UInt8] = []) -> (status: Int, body: [UInt8])? {
+        let path = Self.split(uri).0
+        if path == "/__fake/rules" { return rulesAnswer(method: method, body: body) }
+        guard path == "/__fake/requests" else { return nil }
         switch method {
         case "GET":
             let list = requests.map { request -> JSONValue in
@@ -143,6 +148,26 @@ final class FakeGraphState: Sendable {
             return (200, Array(FakeGraphResponses.success.serialized().utf8))
         default:
             return (405, Array(#"{"error":"use GET or DELETE"}"#.utf8))
+        }
+    }
+
+    private func rulesAnswer(method: String, body: [UInt8]) -> (status: Int, body: [UInt8]) {
+        switch method {
+        case "GET":
+            return (200, Array(JSONValue.object(["rules": .number(Double(activeRules.count))]).serialized().utf8))
+        case "PUT":
+            do {
+                let rules = try FakeGraphScript.rules(from: body)
+                inner.withLock { $0.rules = rules }
+                return (200, Array(JSONValue.object(["rules": .number(Double(rules.count))]).serialized().utf8))
+            } catch {
+                return (400, Array(JSONValue.object(["error": .string(error.description)]).serialized().utf8))
+            }
+        case "DELETE":
+            clearRules()
+            return (200, Array(FakeGraphResponses.success.serialized().utf8))
+        default:
+            return (405, Array(#"{"error":"use GET, PUT or DELETE"}"#.utf8))
         }
     }
 

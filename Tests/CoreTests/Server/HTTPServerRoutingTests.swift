@@ -173,22 +173,29 @@ struct HTTPServerRoutingTests {
         try await fixture.application.test(setup.testing) { client in
             for _ in 0..<2 { try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(string: "{}")) }
             try await client.execute(uri: "/api/webhook", method: .get)
-            try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: [UInt8](repeating: 1, count: HTTPServer.maxBodyBytes + 1)))
             try await client.execute(uri: "/webhook?flowId=f1", method: .post, body: ByteBuffer(string: "{}"))
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
-                let text = Self.text(response)
-                #expect(text.contains("# TYPE fcb_webhook_requests_total counter"))
-                #expect(text.contains(#"fcb_webhook_requests_total{method="POST",outcome="200"} 3"#))
-                #expect(text.contains(#"fcb_webhook_requests_total{method="GET",outcome="200"} 1"#))
-                #expect(text.contains(#"fcb_webhook_requests_total{method="POST",outcome="413"} 1"#))
-                #expect(text.contains("# TYPE fcb_webhook_ack_seconds histogram"))
-                // Acks: the two deliveries and the 413, not the manual trigger (?flowId=) nor the GET.
-                #expect(text.contains("fcb_webhook_ack_seconds_count 3"))
-                #expect(text.contains(#"fcb_webhook_ack_seconds_bucket{le="0.01"}"#))
+                #expect(Self.text(response).contains("# TYPE fcb_webhook_requests_total counter"))
+            }
+            // Last on the connection: a body refused unread closes it.
+            try await client.execute(uri: "/webhook", method: .post, body: ByteBuffer(bytes: [UInt8](repeating: 1, count: HTTPServer.maxBodyBytes + 1))) {
+                response in
+                #expect(response.status == .contentTooLarge)
+                #expect(response.headers[.connection] == "close")
             }
         }
+        var bytes: [UInt8] = []
+        fixture.registry.emit(into: &bytes)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains(#"fcb_webhook_requests_total{method="POST",outcome="200"} 3"#))
+        #expect(text.contains(#"fcb_webhook_requests_total{method="GET",outcome="200"} 1"#))
+        #expect(text.contains(#"fcb_webhook_requests_total{method="POST",outcome="413"} 1"#))
+        #expect(text.contains("# TYPE fcb_webhook_ack_seconds histogram"))
+        // Acks: the two deliveries and the 413, not the manual trigger (?flowId=) nor the GET.
+        #expect(text.contains("fcb_webhook_ack_seconds_count 3"))
+        #expect(text.contains(#"fcb_webhook_ack_seconds_bucket{le="0.01"}"#))
     }
 
     @Test(arguments: setups)

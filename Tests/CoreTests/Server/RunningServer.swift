@@ -24,13 +24,14 @@ struct RunningServer {
 
     static func start(
         configuration: ServeConfiguration, responder: any WebhookResponder = RecordingResponder(), readiness: any ReadinessCheck = FixedReadiness(reason: nil),
-        services: [any Service] = [], realtime: RealtimeServer? = nil, logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        services: [any Service] = [], realtime: RealtimeServer? = nil, logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+        listenerLimits: ListenerLimits? = nil
     ) async throws -> RunningServer {
         let (addresses, continuation) = AsyncStream<BoundAddress>.makeStream()
         let (socketIOAddresses, socketIOContinuation) = AsyncStream<BoundAddress>.makeStream()
         let server = try FCBServer(
             configuration: configuration, responder: responder, readiness: readiness, registry: PrometheusCollectorRegistry(), services: services,
-            realtime: realtime, logger: logger, shutdownGracePeriod: .seconds(10), onServerRunning: { continuation.yield($0) },
+            realtime: realtime, logger: logger, shutdownGracePeriod: .seconds(10), listenerLimits: listenerLimits, onServerRunning: { continuation.yield($0) },
             onSocketIOListenerRunning: { socketIOContinuation.yield($0) })
         let group = try server.makeServiceGroup(gracefulShutdownSignals: [])
         let task = Task {
