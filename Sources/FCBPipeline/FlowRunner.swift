@@ -1,4 +1,5 @@
 import FCBStore
+import FCBSupport
 import FlowEngine
 import Foundation
 
@@ -66,6 +67,8 @@ struct FlowRunner: Sendable {
                 $0.sessionId = session.id
                 $0.baseline = nil
                 $0.send = nil
+                $0.sendRejected = false
+                $0.deferral = nil
                 $0.resumeNode = nil
                 $0.until = nil
             }
@@ -118,6 +121,14 @@ struct FlowRunner: Sendable {
                 return .wait(until: until)
             }
         case .failure(let failure)?:
+            if case .sendDeferred(let until, let reason) = failure.error {
+                // Meta did not take a reply: the item waits and the run sends it again then;
+                // the contact's later messages wait behind it (docs/serve.md#graph-outages).
+                context.logger.notice(
+                    "reply not accepted by Meta; sending it again at \(ISOTimestamp.string(until)): \(reason)",
+                    metadata: ["item": "\(item.id)", "session": "\(routed.id)"])
+                return .wait(until: until)
+            }
             context.metrics.flowRun(.failed)
             if case .store(let error) = failure.error, error.kind == .unavailable {
                 return .retry("flow run stopped: \(error)")  // the progress lets the retry continue

@@ -139,7 +139,8 @@ package final class InboxWorkerPool: Service {
                     if failures == 1 || failures % 20 == 0 {
                         context.logger.error("inbox claim failed (attempt \(failures)); retrying", metadata: ["error": "\(error)"])
                     }
-                    await doorbell.wait(upTo: .milliseconds(min(10_000, 250 << min(failures, 6))))
+                    // At most a second apart, so the inbox drains as soon as the database is back.
+                    await doorbell.wait(upTo: .milliseconds(min(1_000, 250 << min(failures, 2))))
                     continue
                 }
                 if items.isEmpty {
@@ -174,7 +175,7 @@ package final class InboxWorkerPool: Service {
 
     func work(_ item: InboxItem) async {
         let unit = UnitOfWork(committer: committer, itemId: item.id, events: context.events)
-        let journal = ItemJournal(unit: unit, progress: ItemProgress(json: item.progress))
+        let journal = ItemJournal(unit: unit, progress: ItemProgress(json: item.progress), deferrals: context.deferrals)
         let meta: Logger.Metadata = ["item": "\(item.id)", "kind": "\(item.kind)", "attempt": "\(item.attempts)"]
         var disposition: ItemDisposition
         do {
@@ -185,13 +186,17 @@ package final class InboxWorkerPool: Service {
         if case .retry(let reason) = disposition, item.attempts >= settings.maxAttempts {
             disposition = .park("gave up after \(item.attempts) attempts: \(reason)")
         }
-        // The last step commits with the item's outcome. A database blip while committing would
-        // otherwise leave the item `processing` until its lease runs out (2 min), holding up the
-        // contact's later messages: retry a few times while the lease is still ours (0.5 s … 8 s).
-        var pause = Duration.milliseconds(500)
-        for attempt in 1...Self.outcomeAttempts {
+        // The last step commits with the item's outcome. While the database is away the commit
+        // is tried again until it answers (0.25 s … 2 s apart): leaving the item `processing`
+        // would hold up the contact's later messages until its lease ran out, and leases are for
+        // crashes, not outages (docs/serve.md#guarantees). It stops when the lease is lost or at
+        // shutdown (the lease then hands the item to the next start).
+        var pause = Duration.milliseconds(250)
+        var failures = 0
+        while true {
             do {
                 try await record(disposition, of: item, unit: unit, journal: journal, meta: meta)
+                if failures > 0 { context.logger.notice("recorded the item's outcome after \(failures) failed attempt(s)", metadata: meta) }
                 return
             } catch {
                 if error.kind != .unavailable, !UnitOfWork.isLeaseLost(error), !disposition.isRetry {
@@ -200,14 +205,18 @@ package final class InboxWorkerPool: Service {
                     disposition = .retry("could not store the item's results: \(error)")
                     continue
                 }
-                guard attempt < Self.outcomeAttempts, !Task.isCancelled, !UnitOfWork.isLeaseLost(error) else {
+                failures += 1
+                guard !Task.isCancelled, !UnitOfWork.isLeaseLost(error), error.kind == .unavailable || failures < Self.outcomeAttempts else {
                     // The lease runs out and the item is claimed again; its progress makes that safe.
                     context.logger.error("could not record the item's outcome: \(error)", metadata: meta)
                     return
                 }
-                context.logger.warning("could not record the item's outcome, retrying in \(pause): \(error)", metadata: meta)
+                if failures == 1 || failures % 20 == 0 {
+                    context.logger.warning(
+                        "could not record the item's outcome (attempt \(failures)); trying again until the database answers: \(error)", metadata: meta)
+                }
                 do { try await Task.sleep(for: pause) } catch { return }
-                pause *= 2
+                pause = min(pause * 2, .seconds(2))
             }
         }
     }

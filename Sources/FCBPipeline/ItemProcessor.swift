@@ -30,6 +30,8 @@ struct PipelineContext: Sendable {
     let events: any RealtimeEventSink
     let metrics: PipelineMetrics
     let triggers: TriggerResults
+    /// When replies Meta did not accept are sent again (docs/serve.md#graph-outages).
+    let deferrals: SendDeferrals
     let logger: Logger
 
     var clock: any FlowClock { engine.executor.environment.clock }

@@ -13,6 +13,9 @@ struct MeteredSender: FlowSender {
         case .failure(_, let status, let details):
             let code = details?["error"]?["code"]?.numberValue.flatMap { Int(exactly: $0) }.map(String.init) ?? status.map { "http_\($0)" } ?? "network"
             metrics.send(.failed, code: code)
+        case .notAccepted(_, let status, let details):
+            let code = details?["error"]?["code"]?.numberValue.flatMap { Int(exactly: $0) }.map(String.init) ?? status.map { "http_\($0)" } ?? "network"
+            metrics.send(.notAccepted, code: code)
         }
         return result
     }

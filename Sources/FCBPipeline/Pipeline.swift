@@ -20,12 +20,16 @@ package final class Pipeline: Sendable {
         /// (docs/serve.md#read-caches); a dashboard edit takes effect after at most this long.
         package var cacheMaxAge: Duration
         package static let defaultCacheMaxAge = Duration.seconds(1)
+        /// How long a reply Meta did not accept is tried again before it is recorded `Failed`
+        /// (`FCB_REPLY_DEADLINE`, docs/serve.md#graph-outages); zero records it at once.
+        package var replyDeadline: Duration
 
         package init(
             webhook: WebhookSettings = .init(), workers: InboxWorkerPool.Settings, sessionTimeout: TimeInterval = 24 * 3600,
-            maxDelayMilliseconds: Int = 60_000, cacheMaxAge: Duration = Settings.defaultCacheMaxAge
+            maxDelayMilliseconds: Int = 60_000, cacheMaxAge: Duration = Settings.defaultCacheMaxAge, replyDeadline: Duration = .seconds(3600)
         ) {
             self.cacheMaxAge = cacheMaxAge
+            self.replyDeadline = replyDeadline
             self.webhook = webhook
             self.workers = workers
             self.sessionTimeout = sessionTimeout
@@ -42,7 +46,8 @@ package final class Pipeline: Sendable {
     /// Graph API sender's credentials); by default the store's, cached for `cacheMaxAge`.
     package init(
         store: any PipelineStore, settings: Settings, sender: any FlowSender, api: any APIClient, clock: any FlowClock = SystemClock(),
-        ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), tenants: (any TenantStore)? = nil, logger: Logger
+        ids: any IDGenerator = CUIDGenerator(), events: EventBus = EventBus(), tenants: (any TenantStore)? = nil,
+        random: any RandomSource = SystemRandomSource(), logger: Logger
     ) {
         let metrics = PipelineMetrics()
         let options = ExecutorOptions(maxDelayMilliseconds: settings.maxDelayMilliseconds, delays: .suspend)
@@ -52,7 +57,7 @@ package final class Pipeline: Sendable {
         let triggers = TriggerResults()
         let context = PipelineContext(
             store: store, flows: FlowCache(maxAge: settings.cacheMaxAge), engine: engine, events: events, metrics: metrics, triggers: triggers,
-            logger: logger)
+            deferrals: SendDeferrals(deadline: settings.replyDeadline, clock: clock, random: random), logger: logger)
         let workers = InboxWorkerPool(context: context, settings: settings.workers)
         self.store = store
         self.events = events

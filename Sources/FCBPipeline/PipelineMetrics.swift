@@ -26,6 +26,8 @@ package struct PipelineMetrics: Sendable {
     /// How one send ended (label `outcome`).
     enum SendOutcome: String {
         case sent, failed
+        /// Meta did not take it; the item is deferred to send it again.
+        case notAccepted = "not_accepted"
     }
 
     /// One finished item, by kind.

@@ -179,6 +179,8 @@ package enum SimulatorRenderer {
         case .sendFailed(let message, let error):
             let what = message.map { " (\(kind(of: $0)))" } ?? ""
             return [.init(.error, "✖ send failed\(what): \(error)")]
+        case .sendDeferred(let message, let error, let until):
+            return [.init(.error, "⏳ not accepted by Meta (\(kind(of: message))): \(error); sent again at \(ISOTimestamp.string(until))")]
         case .flowRecorded(let header, let body, let footer, let cta):
             return [.init(.event, "⚠ WhatsApp Flow not sent: flow not synced with Meta (recorded in context.pendingWhatsAppFlow)")]
                 + flowBox(header: header, body: body, footer: footer, cta: cta, indent: "  ").map { .init(.event, $0) }

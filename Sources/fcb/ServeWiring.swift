@@ -103,7 +103,8 @@ enum ServeWiring {
                 workers: InboxWorkerPool.Settings(
                     workers: configuration.workers, instance: instance,
                     retention: configuration.inboxRetentionDays > 0 ? .seconds(configuration.inboxRetentionDays * 86_400) : nil),
-                sessionTimeout: configuration.sessionTimeout, maxDelayMilliseconds: configuration.maxDelayMilliseconds),
+                sessionTimeout: configuration.sessionTimeout, maxDelayMilliseconds: configuration.maxDelayMilliseconds,
+                replyDeadline: .seconds(configuration.replyDeadlineSeconds)),
             sender: sender, api: api, tenants: tenants, logger: Logger(label: "fcb.pipeline"))
         logger.info("pipeline: \(configuration.workers) workers, instance \(instance)")
         // Several instances share a PostgreSQL database: events cross between them by NOTIFY.

@@ -11,32 +11,58 @@ final class ItemJournal: SendJournal {
         var progress: ItemProgress
         /// The send recorded by an interrupted attempt; only the resumed run's first send is
         /// compared with it.
-        var prior: (nodeId: String, rowId: String)?
+        var prior: (nodeId: String, rowId: String, rejected: Bool)?
     }
 
     let unit: UnitOfWork
     private let state: Mutex<State>
+    private let deferrals: SendDeferrals
 
-    init(unit: UnitOfWork, progress: ItemProgress) {
+    init(unit: UnitOfWork, progress: ItemProgress, deferrals: SendDeferrals = SendDeferrals()) {
         self.unit = unit
-        state = Mutex(State(progress: progress, prior: progress.send))
+        self.deferrals = deferrals
+        state = Mutex(State(progress: progress, prior: progress.send.map { ($0.nodeId, $0.rowId, progress.sendRejected) }))
     }
 
     var progress: ItemProgress { state.withLock { $0.progress } }
 
     /// The step boundary: the journal entry and everything staged before it commit together.
     func prepareSend(nodeId: String, rowId: String) async throws(StoreError) -> PriorSend {
-        let prior = state.withLock { s -> (nodeId: String, rowId: String)? in
+        let prior = state.withLock { s -> (nodeId: String, rowId: String, rejected: Bool)? in
             defer { s.prior = nil }
             return s.prior
         }
+        var repeating = false
         if let prior, prior.nodeId == nodeId {
             if let row = try await unit.store.message(id: prior.rowId) { return .alreadySent(row) }
-            return .unknownOutcome(rowId: prior.rowId)
+            // Meta said it did not take it: sending it again is safe.
+            guard prior.rejected else { return .unknownOutcome(rowId: prior.rowId) }
+            repeating = true
         }
-        update { $0.send = (nodeId, rowId) }
+        update {
+            $0.send = (nodeId, rowId)
+            $0.sendRejected = false
+            if !repeating { $0.deferral = nil }
+        }
         try await unit.commit()
         return .fresh
+    }
+
+    /// Meta did not take the send just prepared: the item is deferred to send it again (backoff
+    /// from ``SendDeferrals``), until the reply deadline passes.
+    func sendNotAccepted(nodeId: String, rowId: String, error: String) async -> SendDeferral {
+        let now = deferrals.clock.now()
+        let since = progress.deferral?.since ?? now
+        let count = (progress.deferral?.count ?? 0) + 1
+        guard let at = deferrals.next(since: since, count: count, now: now) else {
+            return .giveUp(reason: "not accepted by Meta for \(SendDeferrals.describe(now.timeIntervalSince(since))); gave up after FCB_REPLY_DEADLINE")
+        }
+        update {
+            $0.send = (nodeId, rowId)
+            $0.sendRejected = true
+            $0.deferral = (since, count)
+        }
+        return .retry(at: at)
     }
 
     func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError) {

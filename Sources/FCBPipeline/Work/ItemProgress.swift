@@ -20,6 +20,12 @@ struct ItemProgress: Sendable, Equatable {
     var baseline: String?
     /// The send started last: node and the id its Message row gets.
     var send: (nodeId: String, rowId: String)?
+    /// Meta answered that send with "not accepted" (docs/serve.md#graph-outages): sending it
+    /// again is safe. Cleared when it is sent again, so a crash during that attempt is of
+    /// unknown outcome like any other.
+    var sendRejected = false
+    /// Since when the item's current send has been deferred, and how many times.
+    var deferral: (since: Date, count: Int)?
     /// A manual trigger's HTTP answer.
     var result: TriggerResult?
     /// Where a suspended run continues, and when.
@@ -28,7 +34,8 @@ struct ItemProgress: Sendable, Equatable {
 
     static func == (a: ItemProgress, b: ItemProgress) -> Bool {
         a.stage == b.stage && a.sessionId == b.sessionId && a.baseline == b.baseline && a.send?.nodeId == b.send?.nodeId
-            && a.send?.rowId == b.send?.rowId && a.result == b.result && a.resumeNode == b.resumeNode && a.until == b.until
+            && a.send?.rowId == b.send?.rowId && a.sendRejected == b.sendRejected && a.deferral?.since == b.deferral?.since
+            && a.deferral?.count == b.deferral?.count && a.result == b.result && a.resumeNode == b.resumeNode && a.until == b.until
     }
 
     init() {}
@@ -38,6 +45,10 @@ struct ItemProgress: Sendable, Equatable {
         sessionId = json?["sessionId"]?.stringValue
         baseline = json?["baseline"]?.stringValue
         if let node = json?["send"]?["nodeId"]?.stringValue, let row = json?["send"]?["rowId"]?.stringValue { send = (node, row) }
+        sendRejected = json?["send"]?["rejected"] == .bool(true)
+        if let since = json?["deferral"]?["since"]?.stringValue.flatMap(ISOTimestamp.date) {
+            deferral = (since, json?["deferral"]?["count"]?.numberValue.flatMap { Int(exactly: $0) } ?? 1)
+        }
         result = TriggerResult(progress: json)
         resumeNode = json?["resumeNode"]?.stringValue
         until = json?["until"]?.stringValue.flatMap(ISOTimestamp.date)
@@ -48,7 +59,14 @@ struct ItemProgress: Sendable, Equatable {
         if let stage { object["stage"] = .string(stage.rawValue) }
         if let sessionId { object["sessionId"] = .string(sessionId) }
         if let baseline { object["baseline"] = .string(baseline) }
-        if let send { object["send"] = ["nodeId": .string(send.nodeId), "rowId": .string(send.rowId)] }
+        if let send {
+            var entry: JSONObject = ["nodeId": .string(send.nodeId), "rowId": .string(send.rowId)]
+            if sendRejected { entry["rejected"] = true }
+            object["send"] = .object(entry)
+        }
+        if let deferral {
+            object["deferral"] = ["since": .string(ISOTimestamp.string(deferral.since)), "count": .number(Double(deferral.count))]
+        }
         if let result { object["result"] = result.json }
         if let resumeNode { object["resumeNode"] = .string(resumeNode) }
         if let until { object["until"] = .string(ISOTimestamp.string(until)) }

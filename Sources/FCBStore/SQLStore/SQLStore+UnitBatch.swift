@@ -19,6 +19,8 @@ extension SQLStore: UnitBatchStore {
         return try Self.ids(rows)
     }
 
+    /// A completion whose commit PostgreSQL made but whose answer was lost (a restart between the
+    /// two) is found done at the same instant when the commit is tried again: that is success.
     package func complete(_ entries: [(id: Int64, at: Date)], worker: String) async throws(StoreError) -> Set<Int64> {
         guard !entries.isEmpty else { return [] }
         let values = Self.list(entries) { entry in "(\(entry.id), \(entry.at))" }
@@ -26,22 +28,38 @@ extension SQLStore: UnitBatchStore {
             """
             UPDATE \(table: .inbox) SET state = 'done', finished_at = v.column2, locked_by = NULL, locked_until = NULL
             FROM (VALUES \(fragment: values)) AS v
-            WHERE \(table: .inbox).id = v.column1 AND \(table: .inbox).state = 'processing' AND \(table: .inbox).locked_by = \(worker)
+            WHERE \(table: .inbox).id = v.column1
+                AND ((\(table: .inbox).state = 'processing' AND \(table: .inbox).locked_by = \(worker))
+                    OR (\(table: .inbox).state = 'done' AND \(table: .inbox).finished_at = v.column2))
             RETURNING \(table: .inbox).id
             """)
         return try Self.ids(rows)
     }
 
+    /// A session already there under the same id, contact and flow is one this commit's earlier
+    /// attempt stored (PostgreSQL committed it, the answer was lost): success, not a conflict.
     package func createSessions(_ sessions: [SessionRecord]) async throws(StoreError) {
         guard !sessions.isEmpty else { return }
         let values = Self.list(sessions) { s in
             #"(\#(s.id), \#(s.status), \#(s.currentNodeId), \#(s.context), \#(s.createdAt), \#(s.updatedAt), \#(s.contactId), \#(s.flowId))"#
         }
-        try await database.query(
+        let rows = try await database.query(
             #"""
             INSERT INTO "Session" ("id", "status", "currentNodeId", "context", "createdAt", "updatedAt", "contactId", "flowId")
             VALUES \#(fragment: values)
+            ON CONFLICT ("id") DO NOTHING
+            RETURNING "id"
             """#)
+        let inserted = Set(try rows.map { row throws(StoreError) in try row.string("id") })
+        let existing = sessions.filter { !inserted.contains($0.id) }
+        guard !existing.isEmpty else { return }
+        let ids = Self.list(existing) { s in "\(s.id)" }
+        let found = try await database.query(#"SELECT "id", "contactId", "flowId" FROM "Session" WHERE "id" IN (\#(fragment: ids))"#)
+        var owners: [String: (String, String)] = [:]
+        for row in found { owners[try row.string("id")] = (try row.string("contactId"), try row.string("flowId")) }
+        for session in existing where owners[session.id].map({ $0 != (session.contactId, session.flowId) }) ?? true {
+            throw StoreError(.conflict, "Unique constraint failed on Session_pkey (session \(session.id) belongs to another conversation)")
+        }
     }
 
     /// One UPDATE per shape of patch (which fields it sets): a field no patch sets is left as it is.

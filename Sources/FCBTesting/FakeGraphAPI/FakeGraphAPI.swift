@@ -136,6 +136,9 @@ package final class FakeGraphAPI: Sendable {
         ])
     }
 
+    /// Forgets the rules (the recorded requests stay): an outage ends.
+    package func clearRules() async { state.clearRules() }
+
     /// Rules with uses left.
     package func rules() async -> [FakeGraphRule] { state.activeRules }
 

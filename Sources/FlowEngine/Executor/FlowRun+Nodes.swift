@@ -146,6 +146,20 @@ extension FlowRun {
             record.waMessageId = messageId
             record.status = "Sent"
             try await insertAfterSend(record)
+        case .notAccepted(let error, let status, _):
+            var text = error.trimmingJSWhitespace().isEmpty ? fallback : error
+            switch await env.journal?.sendNotAccepted(nodeId: session.currentNodeId ?? "", rowId: record.id, error: text) ?? .giveUp(reason: nil) {
+            case .retry(let at):
+                events.append(.sendDeferred(message, error: text, until: at))
+                throw .sendDeferred(until: at, reason: text)
+            case .giveUp(let reason):
+                if let reason { text += " (\(reason))" }
+            }
+            events.append(.sendFailed(message, error: text))
+            record.status = "Failed"
+            record.error = text
+            try? await insert(record)
+            throw .send(FlowSendMessageError(text, status: status))
         case .failure(let error, let status, _):
             let text = error.flatMap { $0.trimmingJSWhitespace().isEmpty ? nil : $0 } ?? fallback
             events.append(.sendFailed(message, error: text))

@@ -102,6 +102,7 @@ struct FlowRun {
     mutating func fail(_ error: FlowRunError) async -> FlowRunError {
         events.append(.stopped(reason: error.description))
         if case .store(let storeError) = error, storeError.kind == .unavailable { return error }
+        if case .sendDeferred = error { return error }
         try? await persist(status: .errored)
         return error
     }

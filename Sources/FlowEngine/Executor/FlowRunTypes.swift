@@ -1,3 +1,4 @@
+import FCBSupport
 import Foundation
 
 /// The inbound message a run reacts to (the old executor's `messageText` + `incomingMeta`;
@@ -106,6 +107,9 @@ package enum FlowRunError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Node data of the wrong type where the reference would throw a TypeError.
     case nodeData(nodeId: String, message: String)
     case store(StoreError)
+    /// Meta did not accept a send; the run stops before it, to send it again at `until`. The
+    /// session stays where it is (not Errored).
+    case sendDeferred(until: Date, reason: String)
 
     package var description: String {
         switch self {
@@ -113,6 +117,7 @@ package enum FlowRunError: Error, Sendable, Equatable, CustomStringConvertible {
         case .send(let error): "FlowSendMessageError: \(error)"
         case .nodeData(let node, let message): "node '\(node)': \(message)"
         case .store(let error): "store: \(error)"
+        case .sendDeferred(let until, let reason): "send deferred until \(ISOTimestamp.string(until)): \(reason)"
         }
     }
 }
@@ -138,6 +143,8 @@ package enum FlowRunEvent: Sendable, Equatable {
     case node(id: String, type: NodeType)
     case sent(OutboundMessage, messageId: String?)
     case sendFailed(OutboundMessage?, error: String)
+    /// Meta did not accept the message; it is sent again at `until` (the run stops here).
+    case sendDeferred(OutboundMessage, error: String, until: Date)
     /// A WhatsApp Flow recorded in the context but not sent (the Flow row has no Meta identifiers).
     case flowRecorded(header: String?, body: String, footer: String?, cta: String?)
     case delayed(milliseconds: Int)

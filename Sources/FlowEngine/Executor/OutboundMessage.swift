@@ -120,6 +120,9 @@ package enum OutboundMessage: Sendable, Equatable {
 package enum SendResult: Sendable, Equatable {
     case success(messageId: String?)
     case failure(error: String?, status: Int?, details: JSONValue? = nil)
+    /// Meta did not take the message (5xx, 429, 130429, 131056, no connection) after the sender's
+    /// own retries: nothing reached the contact, so sending it again later is safe.
+    case notAccepted(error: String, status: Int?, details: JSONValue? = nil)
 
     package var isSuccess: Bool { if case .success = self { true } else { false } }
 }

@@ -19,6 +19,10 @@ package protocol SendJournal: Sendable {
     /// is recorded as started before this returns.
     func prepareSend(nodeId: String, rowId: String) async throws(StoreError) -> PriorSend
 
+    /// Called when Meta did not accept the send prepared last: `.retry(at:)` stops the run there
+    /// (nothing recorded as failed) to send again at that time; `.giveUp` records it `Failed`.
+    func sendNotAccepted(nodeId: String, rowId: String, error: String) async -> SendDeferral
+
     /// Called when a delay suspends the run, before the session moves to `nodeId`: the run is to
     /// continue there at `until`.
     func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError)
@@ -26,4 +30,13 @@ package protocol SendJournal: Sendable {
 
 extension SendJournal {
     package func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError) {}
+    package func sendNotAccepted(nodeId: String, rowId: String, error: String) async -> SendDeferral { .giveUp(reason: nil) }
+}
+
+/// What becomes of a send Meta did not accept (docs/serve.md#graph-outages).
+package enum SendDeferral: Sendable, Equatable {
+    /// Stop the run before this send and send it again at `at`.
+    case retry(at: Date)
+    /// Record it `Failed`; `reason`, when given, is added to Meta's error.
+    case giveUp(reason: String?)
 }

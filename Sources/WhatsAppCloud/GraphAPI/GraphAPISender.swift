@@ -12,7 +12,8 @@ import Logging
 /// - 133010 on the first attempt: register the number with the tenant's PIN (concurrent
 ///   registrations of one number are shared) and retry once.
 /// - 429, 130429, 131056, 5xx and network failures: up to ``GraphRetryPolicy/maxAttempts``
-///   attempts with exponential backoff and jitter, waiting on the injected clock.
+///   attempts with exponential backoff and jitter, waiting on the injected clock; then
+///   `.notAccepted`, which `fcb serve` defers durably (docs/serve.md#graph-outages).
 /// - 131047 (outside the 24-hour window): no retry, a clear error.
 /// - Timeouts are not retried: Meta may have accepted the message, and the Cloud API has no
 ///   idempotency key, so a retry could deliver it twice.
@@ -115,6 +116,7 @@ package final class GraphAPISender: FlowSender {
                     continue
                 }
                 let error = GraphAPIErrorText.normalized(status: status, statusText: statusText, text: text, json: json)
+                if GraphErrorCode.isTransient(status: status, code: code) { return .notAccepted(error: error, status: status, details: json) }
                 return .failure(error: error, status: status, details: json)
             case .timeout:
                 return .failure(error: GraphAPIErrorText.timedOut, status: nil)
@@ -124,7 +126,7 @@ package final class GraphAPISender: FlowSender {
                     attempt += 1
                     continue
                 }
-                return .failure(error: GraphAPIErrorText.network(description), status: nil)
+                return .notAccepted(error: GraphAPIErrorText.network(description), status: nil)
             case .tooLarge(let status):
                 return .failure(error: "Meta's answer is larger than \(configuration.maxResponseBytes) bytes", status: status)
             }

@@ -27,7 +27,7 @@ struct PipelineHarness {
     /// Runs `body` with a harness whose tenant has `flows` (name → definition, trigger keyword).
     static func with(
         _ kind: StoreBackendKind, flows: [(name: String, trigger: String, definition: JSONValue)], clock: any FlowClock = SystemClock(),
-        workers: Int = 4, sessionTimeout: TimeInterval = 24 * 3600,
+        workers: Int = 4, sessionTimeout: TimeInterval = 24 * 3600, replyDeadline: Duration = .seconds(3600),
         _ body: (PipelineHarness) async throws -> Void
     ) async throws {
         try await withStore(kind) { store in
@@ -56,7 +56,7 @@ struct PipelineHarness {
                 settings: .init(
                     webhook: WebhookSettings(verifyToken: "global-token", appSecret: "global-secret", triggerTimeout: .seconds(10)),
                     workers: .init(workers: workers, instance: "test-\(kind.rawValue)", lease: .seconds(30), pollInterval: .milliseconds(20)),
-                    sessionTimeout: sessionTimeout),
+                    sessionTimeout: sessionTimeout, replyDeadline: replyDeadline),
                 sender: sender, api: RefusingAPIClient(), clock: clock, events: bus, logger: logger)
             let running = Task { try await pipeline.workers.run() }
             let harness = PipelineHarness(store: store, pipeline: pipeline, fake: fake, events: recorder, clock: clock)

@@ -31,6 +31,35 @@ struct UnitBatchStoreTests {
         }
     }
 
+    /// A commit PostgreSQL made whose answer was lost (a restart in between) is tried again:
+    /// the second attempt's rows are recognised by content, not refused as duplicates.
+    @Test(arguments: StoreBackendKind.available)
+    func aRepeatedCommitOfTheSameRowsSucceeds(_ kind: StoreBackendKind) async throws {
+        try await withStore(kind) { store in
+            guard store is SQLStore else { return }  // the in-memory store has no lost answers
+            let seed = try await Seed.insert(into: store)
+            let other = try await Seed.insert(into: store, suffix: "2", phone: "5491100000002")
+            let a = SessionRecord(id: "csessa", context: ["x": 1], createdAt: instant(), updatedAt: instant(), contactId: seed.contact.id, flowId: seed.flow.id)
+            try await store.createSessions([a])
+            try await store.createSessions([a])
+            #expect(try await store.session(id: "csessa") == a)
+            // The same id for another conversation is a real conflict.
+            let impostor = SessionRecord(id: "csessa", createdAt: instant(), updatedAt: instant(), contactId: other.contact.id, flowId: other.flow.id)
+            await #expect(throws: StoreError(.conflict, "Unique constraint failed on Session_pkey (session csessa belongs to another conversation)")) {
+                try await store.createSessions([impostor])
+            }
+
+            let ids = try await store.enqueue(
+                [NewInboxItem(kind: .unrouted, dedupeKey: "k1", contactKey: "c1", payload: [:])], receivedAt: instant(), requestId: nil
+            ).compactMap { $0 }
+            _ = try await store.claim(limit: 1, worker: "w", now: instant(), lease: .seconds(30))
+            #expect(try await store.complete([(ids[0], instant(5))], worker: "w") == [ids[0]])
+            #expect(try await store.complete([(ids[0], instant(5))], worker: "w") == [ids[0]])
+            // Done at another instant: not this worker's commit.
+            #expect(try await store.complete([(ids[0], instant(6))], worker: "w") == [])
+        }
+    }
+
     @Test(arguments: StoreBackendKind.available)
     func sessionsMessagesAndLogs(_ kind: StoreBackendKind) async throws {
         try await withStore(kind) { store in
