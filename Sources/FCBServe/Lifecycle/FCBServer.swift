@@ -34,6 +34,8 @@ package struct FCBServer: Sendable {
     package let listenerLimits: ListenerLimits
     /// Both listeners' connections count against one limit.
     private let connectionGate: ConnectionGate
+    /// The listeners' event loops (NIO's shared ones unless a test isolates its server).
+    package var eventLoopGroup: (any EventLoopGroup)?
     private let onServerRunning: @Sendable (BoundAddress) async -> Void
     private let onSocketIOListenerRunning: @Sendable (BoundAddress) async -> Void
 
@@ -130,6 +132,7 @@ package struct FCBServer: Sendable {
                 logger.info("\(label) listening on \(address)", metadata: ["address": .stringConvertible(address)])
                 await onRunning(address)
             },
+            eventLoopGroupProvider: eventLoopGroup.map { .shared($0) } ?? .singleton,
             logger: frameworkLogger)
     }
 

@@ -5,6 +5,9 @@ import Synchronization
 /// A plain TCP client for listener tests: writes raw bytes, collects what the server sends until
 /// it closes the connection.
 struct RawConnection {
+    /// Its own loop, apart from the servers under test and from other suites.
+    static let clientLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     let channel: any Channel
     private let collector: Collector
 
@@ -12,6 +15,10 @@ struct RawConnection {
     private final class Collector: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
         let text = Mutex("")
+        /// Taken on the event loop, so a busy test process does not distort the durations.
+        let openedAt = Mutex(NIODeadline.now())
+        let lastSentAt = Mutex<NIODeadline?>(nil)
+        let closedAt = Mutex<NIODeadline?>(nil)
         let closed: EventLoopPromise<Void>
 
         init(closed: EventLoopPromise<Void>) { self.closed = closed }
@@ -26,13 +33,19 @@ struct RawConnection {
             context.close(promise: nil)
         }
 
+        func channelActive(context: ChannelHandlerContext) {
+            openedAt.withLock { $0 = .now() }
+            context.fireChannelActive()
+        }
+
         func channelInactive(context: ChannelHandlerContext) {
+            closedAt.withLock { $0 = .now() }
             closed.succeed()
         }
     }
 
     static func open(port: Int) async throws -> RawConnection {
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let loop = Self.clientLoops.next()
         let collector = Collector(closed: loop.makePromise())
         let channel = try await ClientBootstrap(group: loop)
             .channelInitializer { channel in
@@ -42,7 +55,8 @@ struct RawConnection {
         return RawConnection(channel: channel, collector: collector)
     }
 
-    /// What the server sent until it closed, and how long that took after the call.
+    /// What the server sent until it closed, and how long after the last write (or the
+    /// connection's opening) it closed.
     struct Ending: Sendable {
         let text: String
         let seconds: Double
@@ -51,19 +65,25 @@ struct RawConnection {
     }
 
     func send(_ text: String) async throws {
-        try await channel.writeAndFlush(ByteBuffer(string: text))
+        try await send(ByteBuffer(string: text))
     }
 
     func send(_ bytes: [UInt8]) async throws {
-        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+        try await send(ByteBuffer(bytes: bytes))
     }
 
-    /// Waits for the server to close the connection, at most `seconds`; nil when it had not (the
-    /// connection is then closed here).
+    private func send(_ buffer: ByteBuffer) async throws {
+        let collector = collector
+        try await channel.writeAndFlush(buffer).map { collector.lastSentAt.withLock { $0 = .now() } }.get()
+    }
+
+    /// Waits for the server to close the connection; nil when it did not close within `seconds`
+    /// of the last write (measured on the event loop; the wait itself allows for a busy machine).
     func untilClosed(within seconds: Double) async throws -> Ending? {
-        let started = ContinuousClock.now
-        let deadline = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {}
-        let closedFirst = try await withThrowingTaskGroup(of: Bool.self) { group in
+        let limit = TimeAmount.milliseconds(Int64(seconds * 1000))
+        let reference = collector.lastSentAt.withLock { $0 } ?? collector.openedAt.withLock { $0 }
+        let deadline = channel.eventLoop.scheduleTask(deadline: reference + limit + .seconds(20)) {}
+        let closedInTime = try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask { [collector] in
                 try await collector.closed.futureResult.get()
                 return true
@@ -78,13 +98,10 @@ struct RawConnection {
             group.cancelAll()
             return first
         }
-        guard closedFirst else {
-            try? await collector.closed.futureResult.get()
-            return nil
-        }
-        let elapsed = ContinuousClock.now - started
-        return Ending(
-            text: collector.text.withLock { $0 }, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        try? await collector.closed.futureResult.get()
+        guard closedInTime, let closedAt = collector.closedAt.withLock({ $0 }), closedAt - reference <= limit else { return nil }
+        let elapsed = closedAt - reference
+        return Ending(text: collector.text.withLock { $0 }, seconds: Double(elapsed.nanoseconds) / 1e9)
     }
 
     func close() {

@@ -3,6 +3,7 @@ import FCBRealtime
 import FCBServe
 import Foundation
 import Logging
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import Synchronization
@@ -25,14 +26,15 @@ struct RunningServer {
     static func start(
         configuration: ServeConfiguration, responder: any WebhookResponder = RecordingResponder(), readiness: any ReadinessCheck = FixedReadiness(reason: nil),
         services: [any Service] = [], realtime: RealtimeServer? = nil, logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
-        listenerLimits: ListenerLimits? = nil
+        listenerLimits: ListenerLimits? = nil, eventLoopGroup: (any EventLoopGroup)? = nil
     ) async throws -> RunningServer {
         let (addresses, continuation) = AsyncStream<BoundAddress>.makeStream()
         let (socketIOAddresses, socketIOContinuation) = AsyncStream<BoundAddress>.makeStream()
-        let server = try FCBServer(
+        var server = try FCBServer(
             configuration: configuration, responder: responder, readiness: readiness, registry: PrometheusCollectorRegistry(), services: services,
             realtime: realtime, logger: logger, shutdownGracePeriod: .seconds(10), listenerLimits: listenerLimits, onServerRunning: { continuation.yield($0) },
             onSocketIOListenerRunning: { socketIOContinuation.yield($0) })
+        server.eventLoopGroup = eventLoopGroup
         let group = try server.makeServiceGroup(gracefulShutdownSignals: [])
         let task = Task {
             defer { continuation.finish() }
