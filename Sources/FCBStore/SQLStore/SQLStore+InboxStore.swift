@@ -61,7 +61,18 @@ extension SQLStore {
         } else {
             rows = try await database.query(statement)  // one statement, atomic by itself
         }
-        return try rows.decoded { row throws(StoreError) in try InboxItem(row: row) }.sorted { $0.id < $1.id }
+        // A row that cannot be read (a payload edited by hand, a column of the wrong type) is
+        // parked with the reason instead of being claimed again after every lease.
+        var items: [InboxItem] = []
+        for row in rows {
+            do {
+                items.append(try InboxItem(row: row))
+            } catch {
+                let id = Int64(try row.int("id"))
+                _ = try await park(id: id, worker: worker, error: "the stored item cannot be read (\(error.message)); fix or delete it, then replay it", at: now)
+            }
+        }
+        return items.sorted { $0.id < $1.id }
     }
 
     /// The claim: a row is a candidate when it is due (or its lease expired) and no earlier row

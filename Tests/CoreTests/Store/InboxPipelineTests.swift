@@ -151,7 +151,7 @@ struct InboxPipelineTests {
     }
 
     /// SQLite keeps the journal as text, so a hand edit can break it: a clear error naming the
-    /// column, wherever the item is read.
+    /// column wherever the item is read, and a claimed one is parked with it.
     @Test func corruptProgressIsAClearError() async throws {
         try await withStore(.sqlite) { store in
             let sql = try #require(store as? SQLStore)
@@ -159,9 +159,15 @@ struct InboxPipelineTests {
             try await sql.database.query(#"UPDATE "fcb_inbox" SET "progress" = '{"step": ' WHERE "id" = \#(id)"#)
             let read = try #require(await storeError { _ = try await store.inboxItem(id: id) })
             #expect(read.kind == .invalid && read.message.hasPrefix(#"column "progress" holds invalid JSON"#), "\(read.message)")
-            let claimed = try #require(await storeError { _ = try await store.claim(limit: 1, worker: "w", now: instant(), lease: .seconds(30)) })
-            #expect(claimed.kind == .invalid && claimed.message.hasPrefix(#"column "progress" holds invalid JSON"#))
-            try await sql.database.query(#"UPDATE "fcb_inbox" SET "state" = 'parked' WHERE "id" = \#(id)"#)
+            // Claimed, it is parked with the reason instead of coming back after every lease; the
+            // contact's next item goes ahead.
+            let next = try #require(try await store.enqueue([Self.item("A", "a2")], receivedAt: instant(1), requestId: nil).first ?? nil)
+            #expect(try await store.claim(limit: 5, worker: "w", now: instant(2), lease: .seconds(30)).isEmpty)
+            #expect(try await store.inboxCounts()[.parked] == 1)
+            let error = try await sql.database.query(#"SELECT "last_error" FROM "fcb_inbox" WHERE "id" = \#(id)"#).first?.optionalString("last_error")
+            #expect(error?.hasPrefix(#"the stored item cannot be read (column "progress" holds invalid JSON"#) == true, "\(error ?? "nil")")
+            #expect(error?.hasSuffix("; fix or delete it, then replay it") == true)
+            #expect(try await store.claim(limit: 5, worker: "w", now: instant(3), lease: .seconds(30)).map(\.id) == [next])
             let parked = try #require(await storeError { _ = try await store.parkedItems(limit: 5) })
             #expect(parked.kind == .invalid && parked.message.hasPrefix(#"column "progress" holds invalid JSON"#))
         }
