@@ -69,6 +69,7 @@ struct FlowRunner: Sendable {
                 $0.send = nil
                 $0.sendRejected = false
                 $0.deferral = nil
+                $0.callNodeId = nil
                 $0.resumeNode = nil
                 $0.until = nil
             }

@@ -12,6 +12,9 @@ final class ItemJournal: SendJournal {
         /// The send recorded by an interrupted attempt; only the resumed run's first send is
         /// compared with it.
         var prior: (nodeId: String, rowId: String, rejected: Bool)?
+        /// The call recorded by an interrupted attempt; only the resumed run's first call is
+        /// compared with it.
+        var priorCall: String?
     }
 
     let unit: UnitOfWork
@@ -21,7 +24,8 @@ final class ItemJournal: SendJournal {
     init(unit: UnitOfWork, progress: ItemProgress, deferrals: SendDeferrals = SendDeferrals()) {
         self.unit = unit
         self.deferrals = deferrals
-        state = Mutex(State(progress: progress, prior: progress.send.map { ($0.nodeId, $0.rowId, progress.sendRejected) }))
+        state = Mutex(
+            State(progress: progress, prior: progress.send.map { ($0.nodeId, $0.rowId, progress.sendRejected) }, priorCall: progress.callNodeId))
     }
 
     var progress: ItemProgress { state.withLock { $0.progress } }
@@ -42,7 +46,25 @@ final class ItemJournal: SendJournal {
         update {
             $0.send = (nodeId, rowId)
             $0.sendRejected = false
+            $0.callNodeId = nil
             if !repeating { $0.deferral = nil }
+        }
+        try await unit.commit()
+        return .fresh
+    }
+
+    /// The step boundary of an `api` call that is not safe to repeat: recorded as started and
+    /// committed with everything before it, so a resumed run does not make it twice.
+    func prepareCall(nodeId: String) async throws(StoreError) -> PriorCall {
+        let prior = state.withLock { s -> String? in
+            defer { s.priorCall = nil }
+            return s.priorCall
+        }
+        if prior == nodeId { return .interrupted }
+        update {
+            $0.callNodeId = nodeId
+            $0.send = nil
+            $0.sendRejected = false
         }
         try await unit.commit()
         return .fresh
@@ -71,6 +93,7 @@ final class ItemJournal: SendJournal {
             $0.resumeNode = nodeId
             $0.until = until
             $0.send = nil
+            $0.callNodeId = nil
         }
     }
 

@@ -26,6 +26,8 @@ struct ItemProgress: Sendable, Equatable {
     var sendRejected = false
     /// Since when the item's current send has been deferred, and how many times.
     var deferral: (since: Date, count: Int)?
+    /// The `api` node whose call (not safe to repeat) was started last.
+    var callNodeId: String?
     /// A manual trigger's HTTP answer.
     var result: TriggerResult?
     /// Where a suspended run continues, and when.
@@ -35,7 +37,8 @@ struct ItemProgress: Sendable, Equatable {
     static func == (a: ItemProgress, b: ItemProgress) -> Bool {
         a.stage == b.stage && a.sessionId == b.sessionId && a.baseline == b.baseline && a.send?.nodeId == b.send?.nodeId
             && a.send?.rowId == b.send?.rowId && a.sendRejected == b.sendRejected && a.deferral?.since == b.deferral?.since
-            && a.deferral?.count == b.deferral?.count && a.result == b.result && a.resumeNode == b.resumeNode && a.until == b.until
+            && a.deferral?.count == b.deferral?.count && a.callNodeId == b.callNodeId && a.result == b.result && a.resumeNode == b.resumeNode
+            && a.until == b.until
     }
 
     init() {}
@@ -46,6 +49,7 @@ struct ItemProgress: Sendable, Equatable {
         baseline = json?["baseline"]?.stringValue
         if let node = json?["send"]?["nodeId"]?.stringValue, let row = json?["send"]?["rowId"]?.stringValue { send = (node, row) }
         sendRejected = json?["send"]?["rejected"] == .bool(true)
+        callNodeId = json?["call"]?["nodeId"]?.stringValue
         if let since = json?["deferral"]?["since"]?.stringValue.flatMap(ISOTimestamp.date) {
             deferral = (since, json?["deferral"]?["count"]?.numberValue.flatMap { Int(exactly: $0) } ?? 1)
         }
@@ -64,6 +68,7 @@ struct ItemProgress: Sendable, Equatable {
             if sendRejected { entry["rejected"] = true }
             object["send"] = .object(entry)
         }
+        if let callNodeId { object["call"] = ["nodeId": .string(callNodeId)] }
         if let deferral {
             object["deferral"] = ["since": .string(ISOTimestamp.string(deferral.since)), "count": .number(Double(deferral.count))]
         }

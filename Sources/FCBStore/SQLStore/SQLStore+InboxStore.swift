@@ -69,7 +69,8 @@ extension SQLStore {
                 items.append(try InboxItem(row: row))
             } catch {
                 let id = Int64(try row.int("id"))
-                _ = try await park(id: id, worker: worker, error: "the stored item cannot be read (\(error.message)); fix or delete it, then replay it", at: now)
+                _ = try await park(
+                    id: id, worker: worker, error: "the stored item cannot be read (\(error.message)); fix or delete it, then replay it", at: now)
             }
         }
         return items.sorted { $0.id < $1.id }

@@ -170,6 +170,9 @@ extension FlowRun {
         }
     }
 
+    static let interruptedCallText =
+        "fcb stopped while this call was being made; it may or may not have reached the server and was not made again"
+
     static let unknownOutcomeText =
         "fcb stopped while this message was being sent; it may or may not have reached the contact and was not sent again"
 
@@ -341,6 +344,20 @@ extension FlowRun {
         case .none, .null?: assignTo = "apiResult"
         case .string(let s)?: assignTo = s
         case let other?: throw .nodeData(nodeId: node.id, message: "assignTo must be a string (got \(other.typeName))")
+        }
+        if method != "GET", method != "HEAD", let journal = env.journal {
+            let prior: PriorCall
+            do {
+                prior = try await journal.prepareCall(nodeId: node.id)
+            } catch {
+                throw .store(error)
+            }
+            if prior == .interrupted {
+                ContextPaths.set(&context, assignTo, ["error": "API call failed"])
+                ContextPaths.set(&context, assignTo + "Status", .null)
+                events.append(.apiCall(method: method, url: url, status: nil, error: Self.interruptedCallText))
+                return
+            }
         }
         do {
             let response = try await env.api.perform(APIRequest(method: method, url: url, headers: headers, body: body))

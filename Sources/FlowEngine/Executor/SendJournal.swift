@@ -19,6 +19,12 @@ package protocol SendJournal: Sendable {
     /// is recorded as started before this returns.
     func prepareSend(nodeId: String, rowId: String) async throws(StoreError) -> PriorSend
 
+    /// Called just before an `api` node with a method that is not safe to repeat (anything but
+    /// GET and HEAD) makes its request: `.interrupted` when an earlier attempt of this run was
+    /// making the same call when the process stopped — it is not made again (at most once).
+    /// When `.fresh`, the call is recorded as started before this returns.
+    func prepareCall(nodeId: String) async throws(StoreError) -> PriorCall
+
     /// Called when Meta did not accept the send prepared last: `.retry(at:)` stops the run there
     /// (nothing recorded as failed) to send again at that time; `.giveUp` records it `Failed`.
     func sendNotAccepted(nodeId: String, rowId: String, error: String) async -> SendDeferral
@@ -31,6 +37,15 @@ package protocol SendJournal: Sendable {
 extension SendJournal {
     package func willSuspend(continuingAt nodeId: String, until: Date) async throws(StoreError) {}
     package func sendNotAccepted(nodeId: String, rowId: String, error: String) async -> SendDeferral { .giveUp(reason: nil) }
+    package func prepareCall(nodeId: String) async throws(StoreError) -> PriorCall { .fresh }
+}
+
+/// What an interrupted run did about an `api` call.
+package enum PriorCall: Sendable, Equatable {
+    case fresh
+    /// The call was under way when the process stopped: it may or may not have reached the
+    /// server and is not repeated.
+    case interrupted
 }
 
 /// What becomes of a send Meta did not accept (docs/serve.md#graph-outages).
