@@ -52,7 +52,9 @@ package final class Pipeline: Sendable {
         let metrics = PipelineMetrics()
         let options = ExecutorOptions(maxDelayMilliseconds: settings.maxDelayMilliseconds, delays: .suspend)
         let metered = MeteredSender(inner: sender, metrics: metrics)
-        let executor = FlowExecutor(environment: ExecutionEnvironment(clock: clock, ids: ids, sender: metered, api: api, store: store, options: options))
+        let executor = FlowExecutor(
+            environment: ExecutionEnvironment(
+                clock: clock, ids: ids, sender: metered, api: LoggedAPIClient(inner: api, logger: logger), store: store, options: options))
         let engine = ConversationEngine(store: store, executor: executor, sessionTimeout: settings.sessionTimeout)
         let triggers = TriggerResults()
         let context = PipelineContext(

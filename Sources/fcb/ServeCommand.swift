@@ -129,6 +129,12 @@ struct ServeCommand: AsyncParsableCommand {
             discussion: "Replay examples/webhooks/text-hola.json against it to see the bot answer (README, Quick start)."))
     var demo = false
 
+    @Flag(
+        help: ArgumentHelp(
+            "Let flows' api nodes call loopback, private and link-local addresses (env FCB_ALLOW_PRIVATE_API_TARGETS=true; off by default: such calls are refused and logged).",
+            discussion: "Only for an internal API you trust on this network: a flow author could otherwise reach the metadata service or the database host."))
+    var allowPrivateApiTargets = false
+
     @Option(
         help: ArgumentHelp(
             "This process's name on the inbox items it works on (default HOST:PORT).",
@@ -142,7 +148,7 @@ struct ServeCommand: AsyncParsableCommand {
             (.logFormat, logFormat),
             (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.replyDeadline, replyDeadline), (.maxConnections, maxConnections),
             (.bodyBudgetMiB, bodyBudgetMib), (.inboxRetentionDays, inboxRetentionDays), (.sessionTimeout, sessionTimeout),
-            (.maxDelay, maxDelay),
+            (.maxDelay, maxDelay), (.allowPrivateAPITargets, allowPrivateApiTargets ? "true" : nil),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })
     }

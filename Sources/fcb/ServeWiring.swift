@@ -94,7 +94,7 @@ enum ServeWiring {
                 baseURL: graphURL, version: configuration.metaGraphAPIVersion,
                 rateLimit: SendRateLimit(messagesPerSecond: Double(configuration.sendRate), burst: configuration.sendRate)),
             credentials: StoreCredentialsSource(store: tenants), logger: Logger(label: "fcb.graph"))
-        let api = LiveAPIClient()
+        let api = LiveAPIClient(allowPrivateTargets: configuration.allowPrivateAPITargets)
         let instance = extras.instanceId ?? "\(ProcessInfo.processInfo.hostName):\(configuration.port == 0 ? "pid\(getpid())" : String(configuration.port))"
         let pipeline = Pipeline(
             store: store,

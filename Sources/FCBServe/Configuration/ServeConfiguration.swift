@@ -53,6 +53,9 @@ package struct ServeConfiguration: Sendable {
     package var bodyBudgetMiB: Int
     /// Days done inbox items are kept (docs/serve.md#retention); 0 keeps them forever.
     package var inboxRetentionDays: Int
+    /// `api` nodes may call loopback, private and link-local addresses (off: they are refused,
+    /// docs/differences.md#api-node-status-limits-and-private-addresses).
+    package var allowPrivateAPITargets: Bool
     package var sessionTimeoutSeconds: Int
     package var maxDelaySeconds: Int
     package var logFormat: LogFormat

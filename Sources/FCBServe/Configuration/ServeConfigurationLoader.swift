@@ -52,6 +52,9 @@ package struct ServeConfigurationLoader: Sendable {
         let inboxRetentionDays = reader.integer(.inboxRetentionDays, default: 7, in: 0...3650, unit: "days")
         let maxConnections = reader.integer(.maxConnections, default: 10_000, in: 16...1_000_000, unit: "connections")
         let bodyBudgetMiB = reader.integer(.bodyBudgetMiB, default: 64, in: 4...65_536, unit: "MiB")
+        let allowPrivateAPITargets = reader.choice(
+            .allowPrivateAPITargets, default: ("false", false),
+            names: [("false", false), ("true", true), ("no", false), ("yes", true), ("0", false), ("1", true)])
         let sessionTimeout = reader.integer(.sessionTimeout, default: 86_400, in: 1...31_536_000, unit: "seconds")
         let maxDelay = reader.integer(.maxDelay, default: 60, in: 0...86_400, unit: "seconds")
         let logFormat = reader.choice(
@@ -92,7 +95,7 @@ package struct ServeConfigurationLoader: Sendable {
             metaGraphURL: graphURL, metaGraphAPIVersion: graphVersion, jwtSecret: jwtSecret,
             environmentName: environmentName, workers: workers, sendRate: sendRate, replyDeadlineSeconds: replyDeadline,
             maxConnections: maxConnections, bodyBudgetMiB: bodyBudgetMiB, inboxRetentionDays: inboxRetentionDays,
-            sessionTimeoutSeconds: sessionTimeout,
+            allowPrivateAPITargets: allowPrivateAPITargets, sessionTimeoutSeconds: sessionTimeout,
             maxDelaySeconds: maxDelay, logFormat: logFormat, logLevel: logLevel, warnings: warnings, shown: reader.shown)
     }
 }

@@ -54,7 +54,7 @@ struct ServeConfigurationTests {
                 == "DATABASE_URL=sqlite:./fcb.sqlite (default), PORT=3000 (default), WEBSOCKET_PORT=same as PORT (default), HOST=127.0.0.1 (default), "
                 + "TLS_CERT=none (default), TLS_KEY=none (default), FRONTEND_URL=http://localhost:3000 (default), META_VERIFY_TOKEN=none (default), "
                 + "META_APP_SECRET=none (default), META_GRAPH_URL=https://graph.facebook.com (default), META_GRAPH_API_VERSION=v23.0 (default), "
-                + "JWT_SECRET=none (default), FCB_ENV=development (default), FCB_WORKERS=32 (default), FCB_SEND_RATE=80 (default), FCB_REPLY_DEADLINE=3600 (default), FCB_INBOX_RETENTION_DAYS=7 (default), FCB_MAX_CONNECTIONS=10000 (default), FCB_BODY_BUDGET_MIB=64 (default), FCB_SESSION_TIMEOUT=86400 (default), "
+                + "JWT_SECRET=none (default), FCB_ENV=development (default), FCB_WORKERS=32 (default), FCB_SEND_RATE=80 (default), FCB_REPLY_DEADLINE=3600 (default), FCB_INBOX_RETENTION_DAYS=7 (default), FCB_MAX_CONNECTIONS=10000 (default), FCB_BODY_BUDGET_MIB=64 (default), FCB_ALLOW_PRIVATE_API_TARGETS=false (default), FCB_SESSION_TIMEOUT=86400 (default), "
                 + "FCB_MAX_DELAY=60 (default), FCB_LOG_FORMAT=auto (default), FCB_LOG_LEVEL=info (default)")
     }
 
@@ -117,6 +117,15 @@ struct ServeConfigurationTests {
         }
     }
 
+    @Test func privateAPITargetsAreOffUnlessAsked() throws {
+        #expect(try load().allowPrivateAPITargets == false)
+        #expect(try load(environment: ["FCB_ALLOW_PRIVATE_API_TARGETS": "yes"]).allowPrivateAPITargets)
+        #expect(try load(flags: [.allowPrivateAPITargets: "true"]).allowPrivateAPITargets)
+        #expect(
+            failure(environment: ["FCB_ALLOW_PRIVATE_API_TARGETS": "maybe"])
+                == "invalid FCB_ALLOW_PRIVATE_API_TARGETS (environment) \"maybe\": expected one of false, true, no, yes, 0, 1")
+    }
+
     @Test func emptyEnvironmentValuesCountAsUnset() throws {
         let configuration = try load(environment: ["PORT": "", "META_APP_SECRET": ""], dotEnv: "PORT=4000\n")
         #expect(configuration.port == 4000)
@@ -148,7 +157,7 @@ struct ServeConfigurationTests {
                 + "WEBSOCKET_PORT=same as PORT (default), HOST=0.0.0.0 (flag), TLS_CERT=none (default), TLS_KEY=none (default), "
                 + "FRONTEND_URL=https://a.example,https://b.example (env), META_VERIFY_TOKEN=*** (.env), META_APP_SECRET=*** (.env), "
                 + "META_GRAPH_URL=http://127.0.0.1:9999 (env), META_GRAPH_API_VERSION=v23.0 (default), JWT_SECRET=*** (env), "
-                + "FCB_ENV=production (.env NODE_ENV), FCB_WORKERS=32 (default), FCB_SEND_RATE=80 (default), FCB_REPLY_DEADLINE=3600 (default), FCB_INBOX_RETENTION_DAYS=7 (default), FCB_MAX_CONNECTIONS=10000 (default), FCB_BODY_BUDGET_MIB=64 (default), FCB_SESSION_TIMEOUT=600 (flag), FCB_MAX_DELAY=60 (default), "
+                + "FCB_ENV=production (.env NODE_ENV), FCB_WORKERS=32 (default), FCB_SEND_RATE=80 (default), FCB_REPLY_DEADLINE=3600 (default), FCB_INBOX_RETENTION_DAYS=7 (default), FCB_MAX_CONNECTIONS=10000 (default), FCB_BODY_BUDGET_MIB=64 (default), FCB_ALLOW_PRIVATE_API_TARGETS=false (default), FCB_SESSION_TIMEOUT=600 (flag), FCB_MAX_DELAY=60 (default), "
                 + "FCB_LOG_FORMAT=json (flag), FCB_LOG_LEVEL=debug (flag)")
         let line = configuration.effectiveConfigLine()
         for secret in ["hunter2", "abcdef0123456789", "verify-me", "jwt-secret-value"] { #expect(!line.contains(secret)) }
