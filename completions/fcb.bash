@@ -186,9 +186,9 @@ _fcb() {
 
 _fcb_serve() {
     repeating_flags=()
-    non_repeating_flags=(--demo --version -h --help)
+    non_repeating_flags=(--demo --allow-private-api-targets --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --websocket-port --database-url --tls-cert --tls-key --log-format --log-level --workers --send-rate --inbox-retention-days --session-timeout --max-delay --env-file --seed --instance-id)
+    non_repeating_options=(--host --port --websocket-port --database-url --tls-cert --tls-key --log-format --log-level --workers --send-rate --reply-deadline --max-connections --body-budget-mib --inbox-retention-days --session-timeout --max-delay --env-file --seed --instance-id)
     __fcb_offer_flags_options 0
 
     # Offer option value completions
@@ -225,6 +225,15 @@ _fcb_serve() {
         return
         ;;
     '--send-rate')
+        return
+        ;;
+    '--reply-deadline')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--body-budget-mib')
         return
         ;;
     '--inbox-retention-days')

@@ -23,7 +23,7 @@ function __fcb_parse_tokens -S
         __fcb_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'serve'
-            __fcb_parse_subcommand 0 'host=' 'port=' 'websocket-port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'send-rate=' 'inbox-retention-days=' 'session-timeout=' 'max-delay=' 'env-file=' 'seed=' 'demo' 'instance-id=' 'version' 'h/help'
+            __fcb_parse_subcommand 0 'host=' 'port=' 'websocket-port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'send-rate=' 'reply-deadline=' 'max-connections=' 'body-budget-mib=' 'inbox-retention-days=' 'session-timeout=' 'max-delay=' 'env-file=' 'seed=' 'demo' 'allow-private-api-targets' 'instance-id=' 'version' 'h/help'
         case 'simulate'
             __fcb_parse_subcommand -r 1 'context=' 'from=' 'db=' 'mock-api=' 'real-time' 'script=' 'record=' 'check=' 'show-payloads' 'verbose' 'allow-private-api-targets' 'history-file=' 'no-color' 'version' 'h/help'
         case 'validate-flow'
@@ -122,12 +122,16 @@ complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb s
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info, notice, warning, error or critical (env FCB_LOG_LEVEL, default info).' -rfka 'trace debug info notice warning error critical'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" workers' -l 'workers' -d 'Pipeline workers processing accepted deliveries, each one database commit in flight (env FCB_WORKERS, default 32; 0 = accept only, other instances process).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" send-rate' -l 'send-rate' -d 'Messages per second sent per WhatsApp business number: your number\'s throughput tier at Meta (env FCB_SEND_RATE, default 80; up to 1000 for upgraded numbers).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" reply-deadline' -l 'reply-deadline' -d 'Seconds a reply the Graph API did not accept (5xx, rate limits, no connection) keeps being retried, the contact\'s later messages waiting, before it is recorded Failed (env FCB_REPLY_DEADLINE, default 3600; 0 = record it at once).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" max-connections' -l 'max-connections' -d 'Open connections accepted, both listeners together; one more gets 503 (env FCB_MAX_CONNECTIONS, default 10000, lowered to fit the open-file limit).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" body-budget-mib' -l 'body-budget-mib' -d 'MiB of request bodies held in memory at once; a body beyond gets 503 at once (env FCB_BODY_BUDGET_MIB, default 64).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" inbox-retention-days' -l 'inbox-retention-days' -d 'Days finished inbox items are kept for diagnosis before they are deleted (env FCB_INBOX_RETENTION_DAYS, default 7; 0 keeps them forever; parked items are always kept).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" session-timeout' -l 'session-timeout' -d 'Seconds of inactivity after which a conversation starts over (env FCB_SESSION_TIMEOUT, default 86400).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" max-delay' -l 'max-delay' -d 'Longest delay a flow\'s delay node may wait, in seconds (env FCB_MAX_DELAY, default 60).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" env-file' -l 'env-file' -d 'The .env file to read (default: .env in the working directory, skipped when absent).' -rF
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" seed' -l 'seed' -d 'Create or update a tenant and its flows from a seed file before serving.' -rF
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" demo' -l 'demo' -d 'Demo mode: seed examples/demo.json and send replies to a local fake Graph API that logs them (never to Meta).'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" allow-private-api-targets' -l 'allow-private-api-targets' -d 'Let flows\' api nodes call loopback, private and link-local addresses (env FCB_ALLOW_PRIVATE_API_TARGETS=true; off by default: such calls are refused and logged).'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" instance-id' -l 'instance-id' -d 'This process\'s name on the inbox items it works on (default HOST:PORT).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" version' -l 'version' -d 'Show the version.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" h help' -s 'h' -l 'help' -d 'Show help information.'
