@@ -34,6 +34,8 @@ final class RequestTimingHandler: ChannelDuplexHandler, RemovableChannelHandler 
     private var phase = Phase.awaitingHead
     private var timer: Scheduled<Void>?
     private var responseStarted = false
+    /// Requests read whose answer is not written yet (a pipelining client sends the next early).
+    private var unanswered = 0
     private var closeAfterResponse = false
     private var shuttingDown = false
     /// The connection's last answer is written and it is closing: nothing more is read.
@@ -73,6 +75,7 @@ final class RequestTimingHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 return
             }
             phase = .readingBody
+            unanswered += 1
             arm(context, limits.bodyTimeout)
         case .body:
             break
@@ -138,7 +141,8 @@ final class RequestTimingHandler: ChannelDuplexHandler, RemovableChannelHandler 
                 return
             }
             context.write(data, promise: promise)
-            if case .answering = phase {
+            unanswered = max(0, unanswered - 1)
+            if case .answering = phase, unanswered == 0 {
                 phase = .awaitingHead
                 arm(context, limits.idleTimeout)
             }

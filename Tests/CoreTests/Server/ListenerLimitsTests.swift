@@ -80,6 +80,16 @@ struct ListenerLimitsTests {
         }
     }
 
+    @Test func pipelinedRequestsAreAllAnsweredBeforeTheIdleClock() async throws {
+        try await Self.withServer { port in
+            let ending = try #require(
+                try await Self.exchange(port, "GET /health HTTP/1.1\r\nHost: a\r\n\r\nGET /health HTTP/1.1\r\nHost: a\r\n\r\n"))
+            #expect(ending.text.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
+            #expect(ending.text.hasSuffix(#"{"status":"ok"}"#))
+            #expect(ending.seconds >= 1.4)
+        }
+    }
+
     @Test(arguments: [
         ("POST /webhook HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 400 Bad Request", #"{"error":"The request is not valid HTTP/1.1"}"#),
         ("POST /webhook HTTP/1.1\r\nHost: a\r\nContent-Length: abc\r\n\r\n", "HTTP/1.1 400 Bad Request", #"{"error":"The request is not valid HTTP/1.1"}"#),
