@@ -112,6 +112,11 @@ struct WebhookRoute: Sendable {
             logger.debug("webhook body could not be read", metadata: ["error": .string("\(error)")])
             return .failure(BodyFailure(response: JSONResponse.error(.badRequest, "Could not read the request body"), bytes: collected.readableBytes))
         }
+        // A body cut short (the listener's body timeout closed the connection) is not a delivery.
+        if let declared, collected.readableBytes < declared {
+            bytesBudget.release(reserved)
+            return .failure(BodyFailure(response: JSONResponse.error(.badRequest, "Could not read the request body"), bytes: collected.readableBytes))
+        }
         return .success(ReadBody(bytes: Array(collected.readableBytesView), reserved: reserved, budget: bytesBudget))
     }
 

@@ -123,9 +123,12 @@ package struct FCBServer: Sendable {
         // Hummingbird's own "Server started" info line would repeat ours: at info, it logs notices and up.
         var frameworkLogger = logger
         if frameworkLogger.logLevel == .info { frameworkLogger.logLevel = .notice }
+        frameworkLogger.handler = FrameworkLogFilter(inner: frameworkLogger.handler)
         return Application(
             router: router, server: server,
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: port)),
+            // A burst of connections waits in the kernel's queue instead of having its SYNs
+            // dropped (the kernel caps this at net.core.somaxconn).
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: port), backlog: ListenerLimits.listenBacklog),
             services: services,
             onServerRunning: { channel in
                 let address = BoundAddress(scheme: scheme, host: host, port: channel.localAddress?.port ?? 0)

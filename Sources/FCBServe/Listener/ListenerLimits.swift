@@ -22,10 +22,12 @@ package struct ListenerLimits: Sendable, Equatable {
     package var bodyBudgetBytes: Int
 
     package static let defaultMaxConnections = 10_000
+    /// Connections the kernel queues before fcb accepts them.
+    package static let listenBacklog = 4096
     package static let defaultBodyBudgetMiB = 64
 
     package init(
-        headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(75), bodyTimeout: Duration = .seconds(30),
+        headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(75), bodyTimeout: Duration = .seconds(15),
         maxConnections: Int = ListenerLimits.defaultMaxConnections, bodyBudgetBytes: Int = ListenerLimits.defaultBodyBudgetMiB << 20
     ) {
         self.headerTimeout = headerTimeout

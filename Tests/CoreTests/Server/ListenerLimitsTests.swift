@@ -156,7 +156,8 @@ struct ListenerLimitsTests {
     }
 
     @Test func bodiesBeyondTheBudgetGet503AtOnceAndAStalledBodyGets408() async throws {
-        try await Self.withServer { port in
+        let responder = RecordingResponder()
+        try await Self.withServer(responder: responder) { port in
             // 800 KiB of the 1 MiB budget, half sent, then the client stalls.
             let stalled = try await RawConnection.open(port: port)
             try await stalled.send("POST /webhook HTTP/1.1\r\nHost: a\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: 819200\r\n\r\n")
@@ -181,6 +182,8 @@ struct ListenerLimitsTests {
                 ))
             #expect(accepted.statusLine == "HTTP/1.1 200 OK")
         }
+        // The body cut short by the timeout never reached the responder as a delivery.
+        #expect(responder.requests.map(\.body.count) == [#"{"object":"whatsapp_business_account","entry":[]}"#.utf8.count])
     }
 
     @Test func theConnectionLimitAnswers503AndLogsOnceUntilRoomIsBack() async throws {
