@@ -24,11 +24,18 @@ struct ListenerLimitsTests {
         limits: ListenerLimits = quick, responder: any WebhookResponder = RecordingResponder(), logs: LogCapture = LogCapture(),
         _ body: (Int) async throws -> Void
     ) async throws {
+        try await withRunningServer(limits: limits, responder: responder, logs: logs) { server in try await body(server.address.port) }
+    }
+
+    static func withRunningServer(
+        limits: ListenerLimits = quick, responder: any WebhookResponder = RecordingResponder(), logs: LogCapture = LogCapture(),
+        _ body: (RunningServer) async throws -> Void
+    ) async throws {
         let server = try await RunningServer.start(
             configuration: RunningServer.configuration(), responder: responder, logger: logs.logger(), listenerLimits: limits,
             eventLoopGroup: Self.loops)
         do {
-            try await body(server.address.port)
+            try await body(server)
         } catch {
             try await server.stop()
             throw error
@@ -157,12 +164,17 @@ struct ListenerLimitsTests {
 
     @Test func bodiesBeyondTheBudgetGet503AtOnceAndAStalledBodyGets408() async throws {
         let responder = RecordingResponder()
-        try await Self.withServer(responder: responder) { port in
+        var limits = Self.quick
+        limits.bodyTimeout = .seconds(5)
+        try await Self.withRunningServer(limits: limits, responder: responder) { server in
+            let port = server.address.port
             // 800 KiB of the 1 MiB budget, half sent, then the client stalls.
             let stalled = try await RawConnection.open(port: port)
             try await stalled.send("POST /webhook HTTP/1.1\r\nHost: a\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: 819200\r\n\r\n")
             try await stalled.send([UInt8](repeating: 0x61, count: 409_600))
-            try await Task.sleep(for: .milliseconds(100))
+            // Bounded wait until the server has taken the stalled body's bytes from the budget.
+            for _ in 0..<500 where server.bodyBudget.inFlight == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.bodyBudget.inFlight == 819_200)
             let refused = try #require(
                 try await Self.exchange(port, "POST /webhook HTTP/1.1\r\nHost: a\r\nX-Hub-Signature-256: sha256=00\r\nContent-Length: 819200\r\n\r\n"))
             #expect(refused.statusLine == "HTTP/1.1 503 Service Unavailable")

@@ -12,6 +12,8 @@ import Synchronization
 /// down (no signals).
 struct RunningServer {
     let group: ServiceGroup
+    /// The request-body budget of its listeners.
+    let bodyBudget: BodyBudget
     let task: Task<Void, any Error>
     let address: BoundAddress
     /// The separate Socket.IO listener, when the configuration has a `websocketPort`.
@@ -48,7 +50,7 @@ struct RunningServer {
             try await task.value
             throw TimedOut(what: "server start (it stopped before listening)", seconds: 0)
         }
-        var running = RunningServer(group: group, task: task, address: address)
+        var running = RunningServer(group: group, bodyBudget: server.http.bodyBudget, task: task, address: address)
         if realtime != nil, configuration.websocketPort != nil {
             running.socketIOAddress = try await bounded(20, "socket.io listener start") { () -> BoundAddress? in
                 for await address in socketIOAddresses { return address }
