@@ -11,12 +11,15 @@ struct MeteredSender: FlowSender {
         case .success:
             metrics.send(.sent, code: "")
         case .failure(_, let status, let details):
-            let code = details?["error"]?["code"]?.numberValue.flatMap { Int(exactly: $0) }.map(String.init) ?? status.map { "http_\($0)" } ?? "network"
-            metrics.send(.failed, code: code)
+            metrics.send(.failed, code: Self.code(status: status, details: details))
         case .notAccepted(_, let status, let details):
-            let code = details?["error"]?["code"]?.numberValue.flatMap { Int(exactly: $0) }.map(String.init) ?? status.map { "http_\($0)" } ?? "network"
-            metrics.send(.notAccepted, code: code)
+            metrics.send(.notAccepted, code: Self.code(status: status, details: details))
         }
         return result
+    }
+
+    /// Meta's error code, else the HTTP status, else "network".
+    static func code(status: Int?, details: JSONValue?) -> String {
+        details?["error"]?["code"]?.numberValue.flatMap { Int(exactly: $0) }.map(String.init) ?? status.map { "http_\($0)" } ?? "network"
     }
 }
