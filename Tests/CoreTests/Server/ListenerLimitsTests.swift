@@ -63,7 +63,7 @@ struct ListenerLimitsTests {
             let connection = try await RawConnection.open(port: port)
             let ending = try #require(try await connection.untilClosed(within: 60))
             #expect(ending.text == "")
-            #expect(ending.seconds >= 0.35)
+            #expect(ending.seconds >= 0.2)  // 0.4 s on the server; the client may learn of its connect late
         }
     }
 
@@ -79,7 +79,7 @@ struct ListenerLimitsTests {
             let ending = try #require(try await connection.untilClosed(within: 60))
             dribble.cancel()
             #expect(ending.text == "")
-            #expect(ending.seconds >= 0.35)
+            #expect(ending.seconds >= 0.2)  // 0.4 s on the server; the client may learn of its connect late
         }
     }
 
