@@ -2,16 +2,19 @@
 # Every measurement of docs/targets.md#performance in one run, each figure beside its limit, then
 # one summary table.
 # Timings on a shared 2-core machine are noisy: compare the ratios printed in one run.
-#   bench/run.sh                                   everything (~10 min; needs wrk and PostgreSQL)
-#   PARTS="flows executor" bench/run.sh            some parts: flows executor simulate pipeline socketio store
+#   bench/run.sh                                   everything (~12 min; needs wrk, PostgreSQL and node)
+#   PARTS="flows executor" bench/run.sh            some parts: flows executor simulate pipeline socketio
+#                                                  realtime-peer store
 #   NODES=5000 RUNS=25 CLIENTS=5000 ROUNDS=20 ACK_RATE=1000 E2E_RATE=500 BURST=5000 bench/run.sh
 # The pipeline part starts a throwaway PostgreSQL (scripts/with-postgres) and `fcb serve`
-# against it with the fake Graph API; socketio runs bench/socketio.sh. Loopback only.
+# against it with the fake Graph API; socketio runs bench/socketio.sh; realtime-peer runs
+# bench/realtime-peer.sh (fcb beside the Node.js socket.io peer in ../shared/peers/node-socketio,
+# PEER_SIZES="1000 5000" PEER_ROUNDS=100 by default, ~1.5 min). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 
-parts=" ${PARTS:-flows executor simulate pipeline socketio} "
+parts=" ${PARTS:-flows executor simulate pipeline socketio realtime-peer} "
 nodes="${NODES:-5000}"
 runs="${RUNS:-25}"
 has() { [[ "$parts" == *" $1 "* ]]; }
@@ -91,6 +94,12 @@ if has socketio; then
     bench/socketio.sh | tee "$tmp/socketio.txt" || echo "(bench/socketio.sh: a limit missed or the run failed, see above)"
     awk -F '  +' '/^(connections held|server RSS per connection \(connected\)|webhook → message:new, p99)/ {
         printf "Socket.IO: %s\t%s\t%s\t%s\n", $1, $2, $3, $4 }' "$tmp/socketio.txt" >>"$FCB_BENCH_SUMMARY"
+fi
+
+if has realtime-peer; then
+    section "Socket.IO beside Node.js socket.io (targets: spread p99 ≤ 0.8× Node's; CPU per round and RSS per connection ≤ Node's)"
+    # Exits 1 when a target is missed; its rows for the summary are written either way.
+    FCB="$bin/fcb" SIZES="${PEER_SIZES:-1000 5000}" ROUNDS="${PEER_ROUNDS:-100}" bench/realtime-peer.sh || echo "(bench/realtime-peer.sh: a target missed or the run failed, see above)"
 fi
 
 section "summary against docs/targets.md (this run)"
