@@ -9,7 +9,7 @@ struct DevCommand: AsyncParsableCommand {
         commandName: "dev",
         abstract: "Developer tools for working on fcb.",
         shouldDisplay: false,
-        subcommands: [FakeGraphCommand.self]
+        subcommands: [FakeGraphCommand.self, ConformanceServerCommand.self]
     )
 }
 

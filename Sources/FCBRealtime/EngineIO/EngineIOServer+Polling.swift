@@ -15,6 +15,10 @@ extension EngineIOServer {
         else { return .failure(.unknownTransport) }
         guard let sids = query["sid"] else { return .success(.handshake(transport)) }
         guard sids.count == 1, let session = session(id: sids[0]) else { return .failure(.unknownSid) }
+        if session.missedPong(now: now) {
+            session.close(.pingTimeout)
+            return .failure(.unknownSid)
+        }
         return .success(.existing(session, transport))
     }
 
@@ -55,11 +59,33 @@ extension EngineIOServer {
         }
     }
 
+    /// How long a poll that arrives during a probed upgrade is held before its `noop`: long
+    /// enough for a `5` sent right behind the `2probe` to win (then the poll is refused, as the
+    /// protocol suite expects), short enough that engine.io-client, which waits for this GET
+    /// before sending `5`, upgrades at once (the reference server checks every 100 ms).
+    static let probedPollHold = Duration.milliseconds(50)
+
     /// Holds the GET until packets are queued (a ping comes at least every `pingInterval`).
     private func poll(_ session: EngineIOSession) async -> EngineIOHTTPResponse {
-        switch await session.nextBatch(poll: true) {
+        var batch = EngineIOSession.Batch.probeStarted
+        while batch == .probeStarted {
+            guard session.isProbed else {
+                batch = await session.nextBatch(poll: true)
+                continue
+            }
+            batch = await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try? await Task.sleep(for: Self.probedPollHold)
+                    session.releasePollDuringUpgrade()
+                }
+                let batch = await session.nextBatch(poll: true)
+                group.cancelAll()
+                return batch
+            }
+        }
+        switch batch {
         case .packets(let packets): return .text(EngineIOPayload.encode(packets))
-        case .closed, .cancelled: return .text(EngineIOPayload.encode([EngineIOPacket(.noop)]))
+        case .closed, .cancelled, .probeStarted: return .text(EngineIOPayload.encode([EngineIOPacket(.noop)]))
         case .refused:
             // Overlapping GETs, or polling a session that moved to WebSocket.
             if session.transport == .polling { session.close(.protocolError) }

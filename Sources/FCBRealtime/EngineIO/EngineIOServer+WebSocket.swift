@@ -24,6 +24,9 @@ package enum EngineIOWebSocketPlan: Sendable {
     case fresh(EngineIOConnectionInfo)
     /// `transport=websocket&sid=…`: the probe/upgrade of an existing polling session.
     case upgrade(EngineIOSession)
+    /// `transport=websocket&sid=…` for a session already on WebSocket: accepted and closed at
+    /// once, as the reference server does; the session itself is not touched.
+    case alreadyUpgraded
 }
 
 extension EngineIOServer {
@@ -37,8 +40,7 @@ extension EngineIOServer {
             let request = EngineIOHTTPRequest(method: "GET", query: query, headers: headers, remoteAddress: remoteAddress)
             return .success(.fresh(request.connectionInfo))
         case .success(.existing(let session, .websocket)):
-            guard session.transport == .polling else { return .failure(.badRequest) }
-            return .success(.upgrade(session))
+            return .success(session.transport == .polling ? .upgrade(session) : .alreadyUpgraded)
         case .success:
             return .failure(.badRequest)
         }
@@ -56,7 +58,10 @@ extension EngineIOServer {
             // False only when already closed: then `watch` drains what is queued and stops.
             _ = session.attach(writer)
             await pump(session, inbound: inbound, writer: writer, upgraded: nil)
+        case .alreadyUpgraded:
+            return
         case .upgrade(let session):
+            // A second probe while one is under way is closed the same way.
             guard session.beginUpgrade() else { return }
             let upgraded = UpgradeSignal()
             await pump(session, inbound: inbound, writer: writer, upgraded: upgraded)
@@ -93,7 +98,7 @@ extension EngineIOServer {
                     switch frame {
                     case .text("2probe"):
                         writer.write([EngineIOPacket(.pong, "probe")])
-                        session.releasePendingPoll()
+                        session.probeReceived()
                     case .text("5"):
                         guard session.completeUpgrade(writer: writer) else { return }
                         probing = false
@@ -133,6 +138,7 @@ extension EngineIOServer {
             switch await session.nextBatch(poll: false) {
             case .packets(let packets): writer.write(packets)
             case .closed, .cancelled, .refused: return
+            case .probeStarted: continue  // only polls are told of a probe
             }
         }
     }

@@ -16,8 +16,10 @@ package final class EngineIOSession: Sendable {
 
     struct State {
         var transport: Transport
-        /// A WebSocket is probing this polling session.
+        /// A WebSocket is connected to upgrade this polling session.
         var upgrading = false
+        /// That WebSocket sent `2probe`: the client is about to pause polling and send `5`.
+        var probed = false
         var buffer: [EngineIOPacket] = []
         /// The WebSocket's writer, once the session is on WebSocket; nil again once closed.
         var writer: (any EngineIOPacketWriter)?
@@ -95,6 +97,9 @@ package final class EngineIOSession: Sendable {
         case refused
         /// The waiting task was cancelled; nothing was taken.
         case cancelled
+        /// A WebSocket sent `2probe` while this poll waited: the poll waits again, for at most
+        /// the upgrade's hold.
+        case probeStarted
     }
 
     /// Waits for packets and takes everything queued. One consumer at a time: a second one is
@@ -137,14 +142,15 @@ package final class EngineIOSession: Sendable {
     }
 
     /// The upgrade's `5` arrived: from now on the WebSocket's writer takes the packets, starting
-    /// with those queued during the probe. A poll still pending gets a `noop` (the client
-    /// stopped reading it).
+    /// with those queued during the probe. A poll still pending is refused like any poll after
+    /// the upgrade (engine.io-client never has one: it sends `5` once its last GET returned).
     func completeUpgrade(writer: any EngineIOPacketWriter) -> Bool {
         var poll: CheckedContinuation<Batch, Never>?
         let done = state.withLock { s -> Bool in
             guard s.closed == nil, s.transport == .polling else { return false }
             s.transport = .websocket
             s.upgrading = false
+            s.probed = false
             s.attach(writer)
             if s.consumerIsPoll, let consumer = s.consumer {
                 s.consumer = nil
@@ -152,7 +158,7 @@ package final class EngineIOSession: Sendable {
             }
             return true
         }
-        poll?.resume(returning: .packets([EngineIOPacket(.noop)]))
+        poll?.resume(returning: .refused)
         return done
     }
 
@@ -165,8 +171,25 @@ package final class EngineIOSession: Sendable {
         }
     }
 
+    /// `2probe` arrived and the upgrade is not complete yet.
+    var isProbed: Bool { state.withLock { $0.probed } }
+
+    /// Ends a poll held during a probed upgrade with a `noop` (the reference server's "fast
+    /// upgrade" check): the client can then send `5`.
+    func releasePollDuringUpgrade() {
+        let waiter = state.withLock { s -> CheckedContinuation<Batch, Never>? in
+            guard s.probed, s.consumerIsPoll, let consumer = s.consumer else { return nil }
+            s.consumer = nil
+            return consumer
+        }
+        waiter?.resume(returning: .packets([EngineIOPacket(.noop)]))
+    }
+
     func abandonUpgrade() {
-        state.withLock { $0.upgrading = false }
+        state.withLock { s in
+            s.upgrading = false
+            s.probed = false
+        }
     }
 
     /// Marks a POST as being read; false when one already is (the client must not overlap).
@@ -182,14 +205,17 @@ package final class EngineIOSession: Sendable {
         state.withLock { $0.postInFlight = false }
     }
 
-    /// Ends a pending polling GET with a `noop` so the client can finish its upgrade.
-    func releasePendingPoll() {
+    /// The probe's `2probe` arrived: the pending polling GET, and every GET until the upgrade
+    /// completes or is abandoned, is held only briefly before a `noop`, so the client can send `5`.
+    func probeReceived() {
         let waiter = state.withLock { s -> CheckedContinuation<Batch, Never>? in
+            guard s.upgrading else { return nil }
+            s.probed = true
             guard s.consumerIsPoll, let consumer = s.consumer else { return nil }
             s.consumer = nil
             return consumer
         }
-        waiter?.resume(returning: .packets([EngineIOPacket(.noop)]))
+        waiter?.resume(returning: .probeStarted)
     }
 
     /// Closes the session once; later calls do nothing. A close the server decides tells a
@@ -239,8 +265,19 @@ package final class EngineIOSession: Sendable {
             }
             guard now >= s.nextPingAt else { return .none }
             s.awaitingPong = true
-            s.pongDeadline = now + pingTimeout
+            // From when the ping was due, as the reference server's timers count: a sweep that
+            // runs late does not give the client longer.
+            s.pongDeadline = s.nextPingAt + pingTimeout
             return .ping
+        }
+    }
+
+    /// True when the pong is overdue, even if the sweep has not come round yet: a request for a
+    /// session that has timed out is refused exactly when the deadline passes.
+    func missedPong(now: ContinuousClock.Instant) -> Bool {
+        state.withLock { s in
+            guard s.closed == nil, s.awaitingPong, let deadline = s.pongDeadline else { return false }
+            return now >= deadline
         }
     }
 

@@ -15,11 +15,17 @@ package struct EngineIOSettings: Sendable {
     /// Origins allowed to connect (`FRONTEND_URL`); `*` allows any. Requests without `Origin`
     /// (non-browser clients) are always allowed: CORS protects browsers, tokens protect data.
     package var allowedOrigins: [String]
+    /// The HTTP path Engine.IO is served at (socket.io-client's `path` option).
+    package var path: String
+
+    package static let defaultPath = "/socket.io/"
 
     package init(
         pingInterval: Duration = .seconds(25), pingTimeout: Duration = .seconds(20), maxPayload: Int = 1_000_000,
-        upgradeTimeout: Duration = .seconds(10), maxBufferedPackets: Int = 1_000, allowedOrigins: [String] = ["*"]
+        upgradeTimeout: Duration = .seconds(10), maxBufferedPackets: Int = 1_000, allowedOrigins: [String] = ["*"],
+        path: String = EngineIOSettings.defaultPath
     ) {
+        self.path = path
         self.pingInterval = pingInterval
         self.pingTimeout = pingTimeout
         self.maxPayload = maxPayload

@@ -32,8 +32,6 @@ package final class RealtimeServer: Service {
         let local = events.subscribe()
         let outgoing = fanout.map { _ in events.subscribe() }
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.engine.runHeartbeat() }
-            group.addTask { await self.sockets.runConnectTimeouts() }
             group.addTask { for await event in local { self.sockets.emit(event) } }
             if let fanout, let outgoing {
                 let sockets = self.sockets
@@ -41,10 +39,8 @@ package final class RealtimeServer: Service {
                 group.addTask { for await event in outgoing { await fanout.publish(event) } }
                 group.addTask { await fanout.receive { event in sockets.emit(event) } }
             }
-            // Returns when the group shuts down gracefully (or is cancelled).
-            group.addTask { try? await gracefulShutdown() }
-            await group.next()
-            engine.shutdown()
+            // Until graceful shutdown, which closes every session.
+            await EngineIOService(engine: engine, sockets: sockets).run()
             group.cancelAll()
         }
     }

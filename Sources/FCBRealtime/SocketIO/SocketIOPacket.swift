@@ -18,6 +18,10 @@ package struct SocketIOPacket: Sendable, Equatable {
     /// The namespace every client joins when it names none; omitted on the wire.
     package static let mainNamespace = "/"
 
+    /// Attachments one binary packet may announce (socket.io-client sends one per Buffer,
+    /// ArrayBuffer or Blob argument); their bytes together are bounded by `maxPayload` too.
+    package static let defaultMaxAttachments = 64
+
     /// Ack ids are JavaScript numbers on the client, so anything past 2^53 − 1 could not be
     /// answered with the same id.
     package static let maxAckId = 9_007_199_254_740_991
@@ -26,7 +30,8 @@ package struct SocketIOPacket: Sendable, Equatable {
     package var namespace: String
     package var ackId: Int?
     package var data: JSONValue?
-    /// Binary attachments announced in the header; only written for BINARY_EVENT / BINARY_ACK.
+    /// Binary attachments announced in the header (BINARY_EVENT / BINARY_ACK); they travel as
+    /// the binary Engine.IO messages right after this one.
     package var attachments: Int
 
     package init(
@@ -66,5 +71,56 @@ package struct SocketIOPacket: Sendable, Equatable {
         if let ackId { out += String(ackId) }
         if let data { out += data.serialized() }
         return out
+    }
+}
+
+/// Binary arguments travel beside the packet: the JSON holds `{"_placeholder":true,"num":N}`
+/// where the N-th attachment belongs, and the attachments follow as binary Engine.IO messages.
+/// fcb keeps the placeholders in the JSON and the bytes beside them, so an argument echoed back
+/// keeps its place and its number.
+package enum SocketIOAttachments {
+    /// The placeholder for attachment `index`, as socket.io-parser writes it.
+    package static func placeholder(_ index: Int) -> JSONValue {
+        ["_placeholder": true, "num": .number(Double(index))]
+    }
+
+    /// True when every placeholder in `data` names one of `count` attachments (socket.io-parser
+    /// refuses the packet otherwise: "illegal attachments").
+    package static func placeholdersAreValid(in data: JSONValue, count: Int) -> Bool {
+        switch data {
+        case .array(let items):
+            return items.allSatisfy { placeholdersAreValid(in: $0, count: count) }
+        case .object(let object):
+            if object["_placeholder"] == .bool(true) {
+                guard let num = object["num"]?.numberValue, num >= 0, num < Double(count), num.rounded() == num else { return false }
+                return true
+            }
+            return object.values.allSatisfy { placeholdersAreValid(in: $0, count: count) }
+        default:
+            return true
+        }
+    }
+}
+
+/// A Socket.IO packet with the bytes of its attachments: what one `emit` or ack sends, or
+/// what a client's binary packet becomes once its attachments arrived.
+package struct SocketIOMessage: Sendable, Equatable {
+    package var packet: SocketIOPacket
+    package var attachments: [[UInt8]]
+
+    package init(_ packet: SocketIOPacket, attachments: [[UInt8]] = []) {
+        var packet = packet
+        packet.attachments = attachments.count
+        if !attachments.isEmpty {
+            if packet.type == .event { packet.type = .binaryEvent }
+            if packet.type == .ack { packet.type = .binaryAck }
+        }
+        self.packet = packet
+        self.attachments = attachments
+    }
+
+    /// The Engine.IO messages, in the order they must be sent: the packet, then each attachment.
+    package var engineIOPackets: [EngineIOPacket] {
+        [EngineIOPacket(.message, packet.encoded())] + attachments.map { EngineIOPacket.binary($0) }
     }
 }

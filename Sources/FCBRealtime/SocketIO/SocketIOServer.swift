@@ -2,148 +2,257 @@ import FlowEngine
 import Logging
 import Synchronization
 
-/// The Socket.IO v5 layer over Engine.IO: the default namespace only, CONNECT with the
-/// dashboard's token, rooms, the dashboard's join/leave events, and emits to rooms.
+/// The Socket.IO v5 layer over Engine.IO: namespaces (each a `SocketIONamespace`), CONNECT and
+/// DISCONNECT, binary packets reassembled from their attachments, acks, rooms, and emits to
+/// rooms. Invalid input closes only the connection it came on, as socket.io does.
 package final class SocketIOServer: EngineIOConnectionHandler {
     package let settings: SocketIOSettings
-    let access: any ConversationAccess
+    let namespaces: [String: any SocketIONamespace]
     let logger: Logger
     private let clock = ContinuousClock()
 
-    struct Client {
-        let session: EngineIOSession
-        /// Set once the namespace CONNECT succeeded.
-        var socketId: String?
-        /// The token's user (nil when the server is open).
-        var userId: String?
+    /// One socket: a namespace connected on a session.
+    struct SocketState {
+        let id: String
+        let principal: String?
         var rooms: Set<String> = []
-        var refusedJoins = 0
-        /// Since when a CONNECT is awaited (nil while connected).
+    }
+
+    /// A binary packet whose attachments are still arriving.
+    struct PartialMessage {
+        var packet: SocketIOPacket
+        var attachments: [[UInt8]] = []
+        /// The packet's text plus the attachments so far: bounded by `maxPayload` together.
+        var bytes: Int
+    }
+
+    /// One Engine.IO session as this layer sees it.
+    struct Connection {
+        let session: EngineIOSession
+        /// Namespace → its socket on this connection.
+        var sockets: [String: SocketState] = [:]
+        /// Since when a first CONNECT is awaited; nil once a namespace connected (as in socket.io,
+        /// leaving every namespace later does not start the timer again).
         var awaitingConnectSince: ContinuousClock.Instant?
+        var partial: PartialMessage?
+    }
+
+    struct RoomKey: Hashable {
+        let namespace: String
+        let room: String
     }
 
     struct State {
-        var clients: [String: Client] = [:]
-        /// Room → Engine.IO session ids.
-        var rooms: [String: Set<String>] = [:]
+        var connections: [String: Connection] = [:]
+        /// Room → Engine.IO session ids of its members.
+        var rooms: [RoomKey: Set<String>] = [:]
     }
 
     let state = Mutex(State())
 
-    package init(settings: SocketIOSettings = SocketIOSettings(), access: any ConversationAccess, logger: Logger) {
+    package init(settings: SocketIOSettings = SocketIOSettings(), namespaces: [String: any SocketIONamespace], logger: Logger) {
         self.settings = settings
-        self.access = access
+        self.namespaces = namespaces
         self.logger = logger
     }
 
-    /// Sockets connected to the namespace.
-    package var connectedCount: Int { state.withLock { $0.clients.values.count { $0.socketId != nil } } }
+    /// fcb serve's server: the dashboard's namespace at `/` (docs/compatibility.md#realtime-events).
+    package convenience init(settings: SocketIOSettings = SocketIOSettings(), access: any ConversationAccess, logger: Logger) {
+        self.init(
+            settings: settings, namespaces: [SocketIOPacket.mainNamespace: DashboardNamespace(settings: settings, access: access, logger: logger)],
+            logger: logger)
+    }
+
+    /// Sockets connected, over all namespaces.
+    package var connectedCount: Int { state.withLock { $0.connections.values.reduce(0) { $0 + $1.sockets.count } } }
     /// Engine.IO sessions known to this layer (connected or not yet).
-    package var clientCount: Int { state.withLock { $0.clients.count } }
+    package var clientCount: Int { state.withLock { $0.connections.count } }
     package var roomCount: Int { state.withLock { $0.rooms.count } }
 
-    package func members(ofRoom room: String) -> Int { state.withLock { $0.rooms[room]?.count ?? 0 } }
+    package func members(ofRoom room: String, namespace: String = SocketIOPacket.mainNamespace) -> Int {
+        state.withLock { $0.rooms[RoomKey(namespace: namespace, room: room)]?.count ?? 0 }
+    }
 
     // MARK: Engine.IO
 
     package func engineSessionOpened(_ session: EngineIOSession) {
         let now = clock.now
-        state.withLock { $0.clients[session.id] = Client(session: session, awaitingConnectSince: now) }
+        state.withLock { $0.connections[session.id] = Connection(session: session, awaitingConnectSince: now) }
     }
 
     package func engineSessionClosed(_ session: EngineIOSession, reason: EngineIOCloseReason) {
-        state.withLock { s in
-            guard let client = s.clients.removeValue(forKey: session.id) else { return }
-            for room in client.rooms { s.removeMember(session.id, from: room) }
+        let left = state.withLock { s -> [(String, SocketState)] in
+            guard let connection = s.connections.removeValue(forKey: session.id) else { return [] }
+            for (namespace, socket) in connection.sockets { s.removeMember(session.id, from: socket.rooms, in: namespace) }
+            return Array(connection.sockets)
         }
+        for (namespace, socket) in left { namespaces[namespace]?.disconnected(handle(socket, namespace: namespace, session: session)) }
     }
 
     package func engineSession(_ session: EngineIOSession, received message: EngineIOPacket.Body) async {
-        guard case .text(let text) = message else {
-            // Binary attachments only follow BINARY_EVENT headers, which fcb does not accept.
-            logger.debug("socket.io: binary message refused", metadata: ["sid": .string(session.id)])
-            session.close(.protocolError)
-            return
-        }
-        let packet: SocketIOPacket
-        do {
-            packet = try SocketIOPacket(decoding: text)
-        } catch {
-            logger.debug("socket.io: malformed packet", metadata: ["sid": .string(session.id), "error": .string(error.description)])
-            session.close(.protocolError)
-            return
-        }
-        guard packet.namespace == SocketIOPacket.mainNamespace else {
-            if packet.type == .connect {
-                send(SocketIOPacket(.connectError, namespace: packet.namespace, data: ["message": "Invalid namespace"]), to: session)
+        let complete: SocketIOMessage
+        switch message {
+        case .binary(let bytes):
+            switch receiveAttachment(bytes, on: session) {
+            case .complete(let message): complete = message
+            case .incomplete: return
+            case .refused(let reason): return refuse(session, reason)
             }
-            return
-        }
-        let connected = state.withLock { $0.clients[session.id]?.socketId != nil }
-        switch packet.type {
-        case .connect:
-            if !connected { connect(session, auth: packet.data) }
-        case .disconnect:
-            disconnect(session)
-        case .event where connected:
-            await handleEvent(packet, from: session)
-        case .ack where connected:
-            break  // fcb never asks the client for acks
-        default:
-            // Anything before CONNECT, or a packet only servers send.
-            session.close(.protocolError)
-        }
-    }
-
-    // MARK: Namespace
-
-    private func connect(_ session: EngineIOSession, auth: JSONValue?) {
-        var userId: String?
-        if let verifier = settings.tokenVerifier {
-            let token = auth?["token"]?.stringValue ?? session.info.bearerToken ?? session.info.query["token"]
-            guard let token, !token.isEmpty else {
-                refuseConnect(session, reason: "a token is required (auth.token, Authorization: Bearer, or ?token=)")
-                return
-            }
+        case .text(let text):
+            let packet: SocketIOPacket
             do {
-                userId = try verifier.verify(token).userId
+                packet = try SocketIOPacket(decoding: text, maxAttachments: settings.maxAttachments)
             } catch {
-                refuseConnect(session, reason: error.description)
-                return
+                return refuse(session, error.description)
             }
+            let waitingForAttachments = state.withLock { s -> Bool? in
+                guard let connection = s.connections[session.id] else { return nil }
+                if connection.partial != nil { return true }
+                if packet.attachments > 0 {
+                    s.connections[session.id]?.partial = PartialMessage(packet: packet, bytes: text.utf8.count)
+                }
+                return false
+            }
+            switch waitingForAttachments {
+            case nil: return
+            case true?: return refuse(session, "a text packet arrived before the attachments of the binary packet ahead of it")
+            case false?: if packet.attachments > 0 { return }
+            }
+            complete = SocketIOMessage(packet)
         }
-        let socketId = SessionID.make()
-        let stillOpen = state.withLock { s -> Bool in
-            guard s.clients[session.id] != nil else { return false }
-            s.clients[session.id]?.socketId = socketId
-            s.clients[session.id]?.userId = userId
-            s.clients[session.id]?.awaitingConnectSince = nil
-            return true
-        }
-        guard stillOpen else { return }
-        send(SocketIOPacket(.connect, data: ["sid": .string(socketId)]), to: session)
-        logger.debug("socket.io connected", metadata: ["sid": .string(session.id), "user": .string(userId ?? "-")])
+        await dispatch(complete, from: session)
     }
 
-    /// CONNECT_ERROR as socket.io's middleware errors look: `{"message","data"}`. The client
-    /// gives up on this connection; without a new CONNECT the connect timeout closes it.
-    private func refuseConnect(_ session: EngineIOSession, reason: String) {
-        logger.info("socket.io connection refused", metadata: ["sid": .string(session.id), "reason": .string(reason)])
-        send(SocketIOPacket(.connectError, data: ["message": "Not authorized", "data": ["reason": .string(reason)]]), to: session)
+    private enum AttachmentOutcome {
+        case complete(SocketIOMessage)
+        case incomplete
+        case refused(String)
     }
 
-    /// The client left the namespace; its rooms go, the Engine.IO session stays until it closes.
-    private func disconnect(_ session: EngineIOSession) {
-        let now = clock.now
-        state.withLock { s in
-            guard let client = s.clients[session.id] else { return }
-            for room in client.rooms { s.removeMember(session.id, from: room) }
-            s.clients[session.id] = Client(session: session, awaitingConnectSince: now)
+    private func receiveAttachment(_ bytes: [UInt8], on session: EngineIOSession) -> AttachmentOutcome {
+        let limit = settings.maxPayload
+        return state.withLock { s -> AttachmentOutcome in
+            guard var partial = s.connections[session.id]?.partial else {
+                return .refused("a binary message arrived without a binary packet announcing it")
+            }
+            partial.bytes += bytes.count
+            guard partial.bytes <= limit else {
+                s.connections[session.id]?.partial = nil
+                return .refused("a binary packet and its attachments exceed maxPayload (\(limit) bytes)")
+            }
+            partial.attachments.append(bytes)
+            guard partial.attachments.count == partial.packet.attachments else {
+                s.connections[session.id]?.partial = partial
+                return .incomplete
+            }
+            s.connections[session.id]?.partial = nil
+            return .complete(SocketIOMessage(partial.packet, attachments: partial.attachments))
         }
+    }
+
+    /// A malformed or out-of-place packet ends its connection (socket.io closes it too).
+    private func refuse(_ session: EngineIOSession, _ reason: String) {
+        logger.debug("socket.io: closing a connection", metadata: ["sid": .string(session.id), "reason": .string(reason)])
+        session.close(.protocolError)
+    }
+
+    /// Routes a whole packet: CONNECT for a namespace not yet connected, anything else for one
+    /// that is; every other combination is a protocol error, as in socket.io's client handling.
+    private func dispatch(_ message: SocketIOMessage, from session: EngineIOSession) async {
+        let packet = message.packet
+        let namespace = packet.namespace
+        let socket = state.withLock { $0.connections[session.id]?.sockets[namespace] }
+        switch (socket, packet.type) {
+        case (nil, .connect):
+            await connect(session, namespace: namespace, auth: packet.data)
+        case (let socket?, .disconnect):
+            leave(session, namespace: namespace, socket: socket)
+        case (let socket?, .event), (let socket?, .binaryEvent):
+            guard let handler = namespaces[namespace], let name = packet.eventName else { return }
+            let event = SocketIOEvent(name: name, arguments: packet.eventArguments, attachments: message.attachments, ackId: packet.ackId)
+            await handler.received(event, on: handle(socket, namespace: namespace, session: session))
+        case (_?, .ack), (_?, .binaryAck):
+            break  // no namespace here asks clients for acks
+        default:
+            refuse(session, "a \(packet.type) packet for namespace \(namespace), which this connection is \(socket == nil ? "not" : "already") connected to")
+        }
+    }
+
+    // MARK: Namespaces
+
+    private func connect(_ session: EngineIOSession, namespace name: String, auth: JSONValue?) async {
+        guard let namespace = namespaces[name] else {
+            send(SocketIOPacket(.connectError, namespace: name, data: ["message": "Invalid namespace"]), to: session)
+            return
+        }
+        let request = SocketIOConnectRequest(namespace: name, auth: auth, connection: session.info)
+        switch await namespace.admit(request) {
+        case .refuse(let message, let data):
+            var body: JSONObject = ["message": .string(message)]
+            if let data { body["data"] = data }
+            send(SocketIOPacket(.connectError, namespace: name, data: .object(body)), to: session)
+        case .accept(let principal):
+            let socket = SocketState(id: SessionID.make(), principal: principal)
+            let added = state.withLock { s -> Bool in
+                guard s.connections[session.id] != nil, s.connections[session.id]?.sockets[name] == nil else { return false }
+                s.connections[session.id]?.sockets[name] = socket
+                s.connections[session.id]?.awaitingConnectSince = nil
+                return true
+            }
+            guard added else { return }
+            send(SocketIOPacket(.connect, namespace: name, data: ["sid": .string(socket.id)]), to: session)
+            namespace.connected(handle(socket, namespace: name, session: session), auth: auth)
+        }
+    }
+
+    /// The client left a namespace; its rooms there go, the Engine.IO session stays.
+    private func leave(_ session: EngineIOSession, namespace: String, socket: SocketState) {
+        let removed = state.withLock { s -> SocketState? in
+            guard let socket = s.connections[session.id]?.sockets.removeValue(forKey: namespace) else { return nil }
+            s.removeMember(session.id, from: socket.rooms, in: namespace)
+            return socket
+        }
+        if let removed { namespaces[namespace]?.disconnected(handle(removed, namespace: namespace, session: session)) }
+    }
+
+    private func handle(_ socket: SocketState, namespace: String, session: EngineIOSession) -> SocketIOSocket {
+        SocketIOSocket(id: socket.id, namespace: namespace, principal: socket.principal, session: session, server: self)
     }
 
     func send(_ packet: SocketIOPacket, to session: EngineIOSession) {
         session.send(EngineIOPacket(.message, packet.encoded()))
+    }
+
+    // MARK: Rooms
+
+    func rooms(of socket: SocketIOSocket) -> Set<String>? {
+        state.withLock { s in
+            guard let state = s.connections[socket.session.id]?.sockets[socket.namespace], state.id == socket.id else { return nil }
+            return state.rooms
+        }
+    }
+
+    func join(_ socket: SocketIOSocket, room: String) -> SocketIOJoinOutcome {
+        let limit = settings.maxRoomsPerSocket
+        return state.withLock { s -> SocketIOJoinOutcome in
+            let sid = socket.session.id
+            guard let current = s.connections[sid]?.sockets[socket.namespace], current.id == socket.id else { return .gone }
+            if current.rooms.contains(room) { return .joined }
+            guard current.rooms.count < limit else { return .full }
+            s.connections[sid]?.sockets[socket.namespace]?.rooms.insert(room)
+            s.rooms[RoomKey(namespace: socket.namespace, room: room), default: []].insert(sid)
+            return .joined
+        }
+    }
+
+    func leave(_ socket: SocketIOSocket, room: String) {
+        state.withLock { s in
+            let sid = socket.session.id
+            guard s.connections[sid]?.sockets[socket.namespace]?.id == socket.id,
+                s.connections[sid]?.sockets[socket.namespace]?.rooms.remove(room) != nil
+            else { return }
+            s.removeMember(sid, from: [room], in: socket.namespace)
+        }
     }
 
     // MARK: Emitting
@@ -151,31 +260,38 @@ package final class SocketIOServer: EngineIOConnectionHandler {
     /// Sends an event to every socket in `room`; the packet is encoded once. Returns how many
     /// sockets it was queued for.
     @discardableResult
-    package func emit(_ event: String, _ argument: JSONValue, toRoom room: String) -> Int {
+    package func emit(
+        _ event: String, _ arguments: [JSONValue], toRoom room: String, namespace: String = SocketIOPacket.mainNamespace
+    ) -> Int {
         let sessions = state.withLock { s -> [EngineIOSession] in
-            guard let members = s.rooms[room] else { return [] }
-            return members.compactMap { s.clients[$0]?.session }
+            guard let members = s.rooms[RoomKey(namespace: namespace, room: room)] else { return [] }
+            return members.compactMap { s.connections[$0]?.session }
         }
         guard !sessions.isEmpty else { return 0 }
-        let packet = EngineIOPacket(.message, SocketIOPacket.event(event, [argument]).encoded())
+        let packet = EngineIOPacket(.message, SocketIOPacket.event(event, arguments, namespace: namespace).encoded())
         var queued = 0
         for session in sessions where session.send(packet) { queued += 1 }
         return queued
     }
 
     @discardableResult
-    package func emit(_ event: RealtimeEvent) -> Int {
-        emit(event.name, event.payload, toRoom: event.room)
+    package func emit(_ event: String, _ argument: JSONValue, toRoom room: String) -> Int {
+        emit(event, [argument], toRoom: room)
     }
 
-    /// Closes sessions that never connected to the namespace, until cancelled.
+    @discardableResult
+    package func emit(_ event: RealtimeEvent) -> Int {
+        emit(event.name, [event.payload], toRoom: event.room)
+    }
+
+    /// Closes sessions that never connected to a namespace, until cancelled.
     package func runConnectTimeouts() async {
         let interval = min(max(settings.connectTimeout / 10, .milliseconds(10)), .seconds(1))
         while !Task.isCancelled {
             do { try await Task.sleep(for: interval) } catch { return }
             let deadline = clock.now - settings.connectTimeout
             let late = state.withLock { s in
-                s.clients.values.filter { ($0.awaitingConnectSince.map { $0 <= deadline }) ?? false }.map(\.session)
+                s.connections.values.filter { ($0.awaitingConnectSince.map { $0 <= deadline }) ?? false }.map(\.session)
             }
             for session in late { session.close(.serverClose) }
         }
@@ -183,8 +299,12 @@ package final class SocketIOServer: EngineIOConnectionHandler {
 }
 
 extension SocketIOServer.State {
-    mutating func removeMember(_ sid: String, from room: String) {
-        rooms[room]?.remove(sid)
-        if rooms[room]?.isEmpty == true { rooms[room] = nil }
+    /// Takes session `sid` out of each of `memberships` (rooms of `namespace`); empty rooms go.
+    mutating func removeMember(_ sid: String, from memberships: Set<String>, in namespace: String) {
+        for room in memberships {
+            let key = SocketIOServer.RoomKey(namespace: namespace, room: room)
+            rooms[key]?.remove(sid)
+            if rooms[key]?.isEmpty == true { rooms[key] = nil }
+        }
     }
 }

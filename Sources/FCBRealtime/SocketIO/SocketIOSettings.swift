@@ -11,15 +11,22 @@ package struct SocketIOSettings: Sendable {
     package var maxRoomsPerSocket: Int
     /// Refused joins tolerated per socket before it is disconnected (each may cost a lookup).
     package var maxRefusedJoins: Int
+    /// Bytes a binary packet and its attachments may take together (the Engine.IO `maxPayload`
+    /// bounds each part alone).
+    package var maxPayload: Int
+    /// Attachments one binary packet may announce.
+    package var maxAttachments: Int
 
     package init(
         tokenVerifier: DashboardTokenVerifier? = nil, connectTimeout: Duration = .seconds(45), maxRoomsPerSocket: Int = 100,
-        maxRefusedJoins: Int = 50
+        maxRefusedJoins: Int = 50, maxPayload: Int = 1_000_000, maxAttachments: Int = SocketIOPacket.defaultMaxAttachments
     ) {
         self.tokenVerifier = tokenVerifier
         self.connectTimeout = connectTimeout
         self.maxRoomsPerSocket = maxRoomsPerSocket
         self.maxRefusedJoins = maxRefusedJoins
+        self.maxPayload = maxPayload
+        self.maxAttachments = maxAttachments
     }
 }
 

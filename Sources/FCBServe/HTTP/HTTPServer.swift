@@ -47,7 +47,7 @@ package struct HTTPServer: Sendable {
     /// The separate Socket.IO listener's routes (`WEBSOCKET_PORT`): `/socket.io/` and `/health`.
     package func makeSocketIORouter(_ route: SocketIORoute) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: JSONErrorMiddleware(allowedMethods: ["/health": [.get], "/socket.io": [.get, .post, .options]], logger: logger))
+        router.add(middleware: JSONErrorMiddleware(allowedMethods: ["/health": [.get], route.path: SocketIORoute.methods], logger: logger))
         let status = StatusRoutes(readiness: readiness, readinessTimeout: readinessTimeout, registry: registry)
         router.get("/health") { _, _ in status.health() }
         route.register(on: router)
@@ -58,7 +58,7 @@ package struct HTTPServer: Sendable {
         let router = Router()
         var allowed: [String: [HTTPRequest.Method]] = ["/health": [.get], "/ready": [.get], "/metrics": [.get]]
         for path in Self.webhookPaths { allowed[path] = Self.webhookMethods }
-        if socketIO != nil { allowed["/socket.io"] = [.get, .post, .options] }
+        if let socketIO { allowed[socketIO.path] = SocketIORoute.methods }
         router.add(middleware: JSONErrorMiddleware(allowedMethods: allowed, logger: logger))
 
         let webhook = WebhookRoute(responder: responder, metrics: metrics, logger: logger, maxBodyBytes: Self.maxBodyBytes, bytesBudget: bodyBudget)

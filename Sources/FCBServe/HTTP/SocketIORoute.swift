@@ -10,17 +10,26 @@ import Synchronization
 /// `/socket.io/` on Hummingbird: polling requests through the router, WebSocket upgrades through
 /// the HTTP/1 upgrade hook. Both hand framework-free values to the `EngineIOServer`.
 package struct SocketIORoute: Sendable {
-    package static let paths = ["/socket.io", "/socket.io/"]
     package let engine: EngineIOServer
+    /// Where Engine.IO is served, without its trailing slash (`/socket.io`): the router and the
+    /// upgrade check take it with and without one.
+    package let path: String
 
     package init(engine: EngineIOServer) {
         self.engine = engine
+        var path = engine.settings.path
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        self.path = path
     }
+
+    /// Every method reaches the Engine.IO server, which answers those it does not serve with the
+    /// protocol's own errors (a PUT handshake: 400 "Bad handshake method").
+    static let methods: [HTTPRequest.Method] = [.get, .post, .options, .put, .delete, .patch]
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         // Hummingbird's trie routes `/socket.io/` and `/socket.io` alike.
-        for method in [HTTPRequest.Method.get, .post, .options] {
-            router.on("/socket.io", method: method) { request, context in
+        for method in Self.methods {
+            router.on(RouterPath(path), method: method) { request, context in
                 await self.handle(request, remoteAddress: (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress)
             }
         }
@@ -62,7 +71,7 @@ package struct SocketIORoute: Sendable {
     func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let target = head.path ?? "/"
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let path = parts.first, Self.paths.contains(String(path)) else { return .dontUpgrade }
+        guard let requested = parts.first, requested == path || requested == path + "/" else { return .dontUpgrade }
         let query = Self.query(parts.count > 1 ? String(parts[1]) : nil)
         guard case .success(let plan) = engine.webSocketPlan(query: query, headers: Self.headers(head), remoteAddress: channel.remoteAddress?.ipAddress)
         else { return .dontUpgrade }

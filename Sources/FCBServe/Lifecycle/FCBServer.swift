@@ -96,29 +96,8 @@ package struct FCBServer: Sendable {
         router: Router<BasicRequestContext>, port: Int, services: [any Service], label: String,
         onRunning: @escaping @Sendable (BoundAddress) async -> Void
     ) throws -> Application<RouterResponder<BasicRequestContext>> {
-        // The guard's timers replace Hummingbird's idle timeout, which starts only after a
-        // request head on the upgrade path (docs/serve.md#listener-limits).
-        let http1 = HTTP1Channel.Configuration(idleTimeout: nil)
-        let (tls, limits, gate) = (tls, listenerLimits, connectionGate)
-        let upgrade: (WebSocketServerConfiguration, SocketIORoute)? = realtime.map { realtime in
-            // Engine.IO pings itself; one WebSocket message may be as large as maxPayload.
-            (
-                WebSocketServerConfiguration(maxFrameSize: realtime.engine.settings.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5)),
-                SocketIORoute(engine: realtime.engine)
-            )
-        }
-        let server = HTTPServerBuilder { responder in
-            let base: any ServerChildChannel =
-                if let (ws, route) = upgrade {
-                    HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1, ws: ws)) { head, channel, _ in
-                        route.shouldUpgrade(head, channel: channel)
-                    }
-                } else {
-                    HTTP1Channel(responder: responder, configuration: http1)
-                }
-            let secured: any ServerChildChannel = try tls.map { try withTLS(base, tls: $0) } ?? base
-            return guarded(secured, gate: gate, limits: limits, plainHTTP: tls == nil)
-        }
+        let server = ListenerStack.serverBuilder(
+            socketIO: realtime.map { SocketIORoute(engine: $0.engine) }, tls: tls, gate: connectionGate, limits: listenerLimits)
         let (scheme, host, logger) = (configuration.scheme, configuration.host, logger)
         // Hummingbird's own "Server started" info line would repeat ours: at info, it logs notices and up.
         var frameworkLogger = logger

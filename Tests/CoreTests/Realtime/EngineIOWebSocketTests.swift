@@ -59,8 +59,14 @@ struct EngineIOWebSocketTests {
         #expect(h.engine.session(id: sid)?.transport == .websocket)
         #expect(await h.poll(sid).status == 400)
         #expect(await h.send(sid, "40").status == 400)
-        // A second upgrade of the same session is refused before it starts.
-        #expect(throws: EngineIORequestError.badRequest) { try Self.plan(h, "EIO=4&transport=websocket&sid=\(sid)") }
+        // A second WebSocket for the upgraded session is accepted and closed at once (as the
+        // reference server does); the session goes on.
+        let second = try Self.plan(h, "EIO=4&transport=websocket&sid=\(sid)")
+        guard case .alreadyUpgraded = second else { throw HarnessError("a second WebSocket was planned as \(second)") }
+        let extra = FakeWebSocket()
+        await extra.serve(second, on: h.engine).value
+        #expect(extra.received.isEmpty)
+        #expect(h.engine.session(id: sid)?.transport == .websocket)
         ws.clientCloses()
         await served.value
         #expect(h.engine.sessionCount == 0)

@@ -44,6 +44,23 @@ struct RealtimeHarness {
         engine = EngineIOServer(settings: settings, handler: sockets, logger: logger)
     }
 
+    /// A server with other namespaces than the dashboard's (e.g. the protocol suites').
+    init(
+        namespaces: [String: any SocketIONamespace], engine settings: EngineIOSettings = EngineIOSettings(),
+        sockets socketSettings: SocketIOSettings = SocketIOSettings()
+    ) {
+        var logger = Logger(label: "test.realtime")
+        logger.logLevel = .critical
+        owners = FixedOwners()
+        sockets = SocketIOServer(settings: socketSettings, namespaces: namespaces, logger: logger)
+        engine = EngineIOServer(settings: settings, handler: sockets, logger: logger)
+    }
+
+    /// The protocol suites' test namespaces, `/` and `/custom`.
+    static func conformance(sockets: SocketIOSettings = SocketIOSettings()) -> RealtimeHarness {
+        RealtimeHarness(namespaces: ["/": ConformanceNamespace(), "/custom": ConformanceNamespace()], sockets: sockets)
+    }
+
     static func query(_ text: String) -> [String: [String]] { SocketIORoute.query(text) }
 
     func get(_ query: String, headers: [String: String] = [:]) async -> EngineIOHTTPResponse {

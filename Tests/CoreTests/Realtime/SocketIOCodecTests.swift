@@ -79,10 +79,19 @@ struct SocketIOCodecTests {
             (#"/admin,0{"token":"123"}"#, .nonNumericType("/")),
             ("7", .unknownType(7)),
             ("9[]", .unknownType(9)),
-            (#"51-["baz",{"_placeholder":true,"num":0}]"#, .binaryNotSupported),
-            (#"61-/admin,15[{"_placeholder":true,"num":0}]"#, .binaryNotSupported),
-            ("0/admin", .namespaceWithoutComma),
-            (#"2/admin["foo"]"#, .namespaceWithoutComma),
+            (#"5-["baz",{"_placeholder":true,"num":0}]"#, .invalidAttachmentCount),
+            (#"51["baz",{"_placeholder":true,"num":0}]"#, .invalidAttachmentCount),
+            (#"5x-["baz"]"#, .invalidAttachmentCount),
+            ("51", .invalidAttachmentCount),
+            (#"565-["baz"]"#, .tooManyAttachments(announced: 65, limit: 64)),
+            (#"599999999999999999999999-["baz"]"#, .tooManyAttachments(announced: 99, limit: 64)),
+            (#"51-["baz",{"_placeholder":true,"num":1}]"#, .invalidPlaceholder),
+            (#"51-["baz",{"_placeholder":true,"num":-1}]"#, .invalidPlaceholder),
+            (#"52-["baz",{"_placeholder":true,"num":0.5}]"#, .invalidPlaceholder),
+            (#"51-["baz",{"_placeholder":true,"num":"0"}]"#, .invalidPlaceholder),
+            (#"51-["baz",{"deep":[{"_placeholder":true}]}]"#, .invalidPlaceholder),
+            (#"61-[{"_placeholder":true,"num":0}]"#, .invalidPayload(type: .binaryAck, reason: "")),
+            (#"51-{"_placeholder":true,"num":0}"#, .invalidPayload(type: .binaryEvent, reason: "")),
             (#"29007199254740992["foo"]"#, .ackIdOverflow),
             (#"299999999999999999999999999["foo"]"#, .ackIdOverflow),
             (#"2["foo""#, .invalidJSON(JSONSyntaxError(message: "", offset: 0))),
@@ -111,8 +120,46 @@ struct SocketIOCodecTests {
         }
     }
 
-    @Test func binaryErrorSaysSoPlainly() {
-        #expect(SocketIOPacketError.binaryNotSupported.description == "binary packets are not supported")
+    @Test func binaryErrorsSaySoPlainly() {
+        #expect(
+            SocketIOPacketError.tooManyAttachments(announced: 65, limit: 64).description
+                == "a Socket.IO packet announced 65 attachments; at most 64 are accepted")
+        #expect(SocketIOPacketError.invalidPlaceholder.description == "a binary placeholder names an attachment the packet does not have")
+    }
+
+    /// The v5 protocol document's binary examples decode to their header; the bytes follow apart.
+    @Test func decodesTheSpecsBinaryExamples() throws {
+        #expect(
+            try SocketIOPacket(decoding: #"51-["baz",{"_placeholder":true,"num":0}]"#)
+                == SocketIOPacket(.binaryEvent, data: ["baz", ["_placeholder": true, "num": 0]], attachments: 1))
+        #expect(
+            try SocketIOPacket(decoding: #"61-/admin,15[{"_placeholder":true,"num":0}]"#)
+                == SocketIOPacket(.binaryAck, namespace: "/admin", ackId: 15, data: [["_placeholder": true, "num": 0]], attachments: 1))
+        // Placeholders anywhere in the arguments, in any order.
+        let nested = try SocketIOPacket(decoding: #"52-/chat,7["up",{"a":[{"_placeholder":true,"num":1}]},{"_placeholder":true,"num":0}]"#)
+        #expect(nested.attachments == 2 && nested.namespace == "/chat" && nested.ackId == 7 && nested.eventName == "up")
+    }
+
+    /// socket.io-parser reads a namespace without its comma to the end of the packet.
+    @Test func readsANamespaceWithoutItsComma() throws {
+        #expect(try SocketIOPacket(decoding: "0/admin") == SocketIOPacket(.connect, namespace: "/admin"))
+        #expect(try SocketIOPacket(decoding: "1/custom") == SocketIOPacket(.disconnect, namespace: "/custom"))
+        #expect(try SocketIOPacket(decoding: "0/") == SocketIOPacket(.connect, namespace: "/"))
+    }
+
+    @Test func aMessageWithAttachmentsBecomesABinaryPacketFollowedByItsBytes() {
+        let message = SocketIOMessage(
+            .event("upload", [SocketIOAttachments.placeholder(0), "name", SocketIOAttachments.placeholder(1)], namespace: "/files"),
+            attachments: [[1, 2], [3]])
+        #expect(
+            message.engineIOPackets == [
+                EngineIOPacket(.message, #"52-/files,["upload",{"_placeholder":true,"num":0},"name",{"_placeholder":true,"num":1}]"#),
+                .binary([1, 2]), .binary([3]),
+            ])
+        let ack = SocketIOMessage(SocketIOPacket(.ack, ackId: 789, data: [SocketIOAttachments.placeholder(0)]), attachments: [[9]])
+        #expect(ack.engineIOPackets == [EngineIOPacket(.message, #"61-789[{"_placeholder":true,"num":0}]"#), .binary([9])])
+        // Without attachments nothing changes.
+        #expect(SocketIOMessage(.event("x")).engineIOPackets == [EngineIOPacket(.message, #"2["x"]"#)])
     }
 
     /// Compares the case and its identifying fields, not the human-readable details.

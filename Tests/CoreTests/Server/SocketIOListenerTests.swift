@@ -31,7 +31,7 @@ struct SocketIOListenerTests {
         try #require(try JSONParser().parse(Array(openPacket.utf8.dropFirst())).jsonValue["sid"]?.stringValue)
     }
 
-    @Test("polling over real HTTP on PORT: handshake, CONNECT, 413 past maxPayload, JSON 405 for other methods")
+    @Test("polling over real HTTP on PORT: handshake, CONNECT, 413 past maxPayload, the protocol's 400 for other methods")
     func pollingOnMainPort() async throws {
         let realtime = Self.realtime(maxPayload: 1000)
         let server = try await RunningServer.start(configuration: try RunningServer.configuration(), realtime: realtime)
@@ -44,8 +44,11 @@ struct SocketIOListenerTests {
         let tooLarge = try await Self.request(.POST, base + "&sid=\(sid)", body: "4" + String(repeating: "x", count: 2000))
         #expect(tooLarge.status == 413)
         #expect(realtime.engine.sessionCount == 0)
+        // Every method reaches Engine.IO, which answers as the reference server does.
         let put = try await Self.request(.PUT, base)
-        #expect(put.status == 405)
+        #expect(put.status == 400)
+        #expect(put.body == #"{"code":2,"message":"Bad handshake method"}"#)
+        #expect(try await Self.request(.DELETE, base + "&sid=nope").body == #"{"code":1,"message":"Session ID unknown"}"#)
         try await server.stop()
     }
 
