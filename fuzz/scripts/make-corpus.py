@@ -69,6 +69,14 @@ for i, s in enumerate(["0{\"sid\":\"abc\",\"upgrades\":[\"websocket\"],\"pingInt
 for i, s in enumerate(["0", "0{\"token\":\"abc\"}", "0/admin,{\"token\":\"x\"}", "1", "2[\"subscribe\",{\"room\":\"tenant-1\"}]",
                        "213[\"ping\"]", "3/admin,7[1,\"two\"]", "4{\"message\":\"nope\"}", "2/chat,[\"a\",null,true,1.5]"]):
     put("FuzzSocketIO", f"packet-{i}.txt", s)
+# Socket.IO: a connection's messages, 0x00 between them, a binary one starting with 0x01.
+for i, b in enumerate([
+        b'452-["message",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}]\0\x01\x01\x02\x03\0\x01\x04\x05\x06',
+        b'461-/admin,789[{"_placeholder":true,"num":0}]\0\x01\xff\0' + b'42["after"]',
+        b'451-["up",{"a":[{"_placeholder":true,"num":0}]}]\0' + b'42["too soon"]',
+        b'\x01\x01\x02',
+        b'40/custom\0' + b'41/custom\0' + b'40/random']):
+    put("FuzzSocketIO", f"connection-{i}.bin", b)
 
 
 # Dashboard tokens: byte 0 even = raw token, odd = header \0 payload (signed by the target).

@@ -108,6 +108,13 @@ package struct SocketIOMessage: Sendable, Equatable {
     package var packet: SocketIOPacket
     package var attachments: [[UInt8]]
 
+    /// As received: the packet's header already counts its attachments.
+    init(packet: SocketIOPacket, attachments: [[UInt8]]) {
+        self.packet = packet
+        self.attachments = attachments
+    }
+
+    /// To send: the packet becomes BINARY_EVENT / BINARY_ACK when there are attachments.
     package init(_ packet: SocketIOPacket, attachments: [[UInt8]] = []) {
         var packet = packet
         packet.attachments = attachments.count

@@ -18,14 +18,6 @@ package final class SocketIOServer: EngineIOConnectionHandler {
         var rooms: Set<String> = []
     }
 
-    /// A binary packet whose attachments are still arriving.
-    struct PartialMessage {
-        var packet: SocketIOPacket
-        var attachments: [[UInt8]] = []
-        /// The packet's text plus the attachments so far: bounded by `maxPayload` together.
-        var bytes: Int
-    }
-
     /// One Engine.IO session as this layer sees it.
     struct Connection {
         let session: EngineIOSession
@@ -34,7 +26,7 @@ package final class SocketIOServer: EngineIOConnectionHandler {
         /// Since when a first CONNECT is awaited; nil once a namespace connected (as in socket.io,
         /// leaving every namespace later does not start the timer again).
         var awaitingConnectSince: ContinuousClock.Instant?
-        var partial: PartialMessage?
+        var assembler: SocketIOMessageAssembler
     }
 
     struct RoomKey: Hashable {
@@ -77,7 +69,8 @@ package final class SocketIOServer: EngineIOConnectionHandler {
 
     package func engineSessionOpened(_ session: EngineIOSession) {
         let now = clock.now
-        state.withLock { $0.connections[session.id] = Connection(session: session, awaitingConnectSince: now) }
+        let connection = Connection(session: session, awaitingConnectSince: now, assembler: SocketIOMessageAssembler(maxPayload: settings.maxPayload))
+        state.withLock { $0.connections[session.id] = connection }
     }
 
     package func engineSessionClosed(_ session: EngineIOSession, reason: EngineIOCloseReason) {
@@ -90,63 +83,29 @@ package final class SocketIOServer: EngineIOConnectionHandler {
     }
 
     package func engineSession(_ session: EngineIOSession, received message: EngineIOPacket.Body) async {
-        let complete: SocketIOMessage
-        switch message {
-        case .binary(let bytes):
-            switch receiveAttachment(bytes, on: session) {
-            case .complete(let message): complete = message
-            case .incomplete: return
-            case .refused(let reason): return refuse(session, reason)
-            }
-        case .text(let text):
-            let packet: SocketIOPacket
+        // Decoded outside the lock; only the assembler's bookkeeping runs under it.
+        var decoded: (packet: SocketIOPacket, size: Int)?
+        if case .text(let text) = message {
             do {
-                packet = try SocketIOPacket(decoding: text, maxAttachments: settings.maxAttachments)
+                decoded = (try SocketIOPacket(decoding: text, maxAttachments: settings.maxAttachments), text.utf8.count)
             } catch {
                 return refuse(session, error.description)
             }
-            let waitingForAttachments = state.withLock { s -> Bool? in
-                guard let connection = s.connections[session.id] else { return nil }
-                if connection.partial != nil { return true }
-                if packet.attachments > 0 {
-                    s.connections[session.id]?.partial = PartialMessage(packet: packet, bytes: text.utf8.count)
-                }
-                return false
-            }
-            switch waitingForAttachments {
-            case nil: return
-            case true?: return refuse(session, "a text packet arrived before the attachments of the binary packet ahead of it")
-            case false?: if packet.attachments > 0 { return }
-            }
-            complete = SocketIOMessage(packet)
         }
-        await dispatch(complete, from: session)
-    }
-
-    private enum AttachmentOutcome {
-        case complete(SocketIOMessage)
-        case incomplete
-        case refused(String)
-    }
-
-    private func receiveAttachment(_ bytes: [UInt8], on session: EngineIOSession) -> AttachmentOutcome {
-        let limit = settings.maxPayload
-        return state.withLock { s -> AttachmentOutcome in
-            guard var partial = s.connections[session.id]?.partial else {
-                return .refused("a binary message arrived without a binary packet announcing it")
+        let assembled = state.withLock { s -> Result<SocketIOMessage?, SocketIOAssemblyError> in
+            guard var connection = s.connections[session.id] else { return .success(nil) }
+            defer { s.connections[session.id] = connection }
+            return Result { () throws(SocketIOAssemblyError) -> SocketIOMessage? in
+                switch message {
+                case .binary(let bytes): try connection.assembler.receive(attachment: bytes)
+                case .text: try decoded.flatMap { d throws(SocketIOAssemblyError) in try connection.assembler.receive(d.packet, textBytes: d.size) }
+                }
             }
-            partial.bytes += bytes.count
-            guard partial.bytes <= limit else {
-                s.connections[session.id]?.partial = nil
-                return .refused("a binary packet and its attachments exceed maxPayload (\(limit) bytes)")
-            }
-            partial.attachments.append(bytes)
-            guard partial.attachments.count == partial.packet.attachments else {
-                s.connections[session.id]?.partial = partial
-                return .incomplete
-            }
-            s.connections[session.id]?.partial = nil
-            return .complete(SocketIOMessage(partial.packet, attachments: partial.attachments))
+        }
+        switch assembled {
+        case .success(nil): return
+        case .failure(let error): return refuse(session, error.description)
+        case .success(let whole?): await dispatch(whole, from: session)
         }
     }
 

@@ -1,24 +1,66 @@
 import FuzzSupport
 
 @testable import FCBRealtime
+@testable import FlowEngine
 
-/// Socket.IO packet decoding (`Realtime/SocketIO/SocketIOPacketDecoding.swift`): the text of
-/// an Engine.IO message, as `SocketIOServer` receives it. Errors must be one of the typed
-/// `SocketIOPacketError` cases; a decoded packet re-encodes to something that decodes again.
+/// Socket.IO decoding as `SocketIOServer` does it for one connection: each text message through
+/// `SocketIOPacket(decoding:)` (`Realtime/SocketIO/SocketIOPacketDecoding.swift`), then every
+/// message, text or binary, through `SocketIOMessageAssembler`, which reassembles binary packets
+/// from their attachments. Input: messages separated by 0x00; one starting with 0x01 is a binary
+/// message (the rest its bytes). Errors must be typed; the first one ends the connection, as in
+/// the server.
+///
+/// Invariants: a decoded packet's `encoded()` decodes again to the same packet; a whole message
+/// has exactly the attachments its header announced, its placeholders name them, and its text and
+/// attachments together fit `maxPayload`; an assembler never hands out a message while it still
+/// waits, and the emitted form (`engineIOPackets`) is the header followed by the attachments.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    let text = String(decoding: bytes, as: UTF8.self)
-    do {
-        let packet = try SocketIOPacket(decoding: text)
-        let encoded = packet.encoded()
+    let maxPayload = 4096
+    var assembler = SocketIOMessageAssembler(maxPayload: maxPayload)
+    var sizes: [Int] = []
+    for frame in bytes.split(separator: 0, omittingEmptySubsequences: false) {
+        let whole: SocketIOMessage?
         do {
-            _ = try SocketIOPacket(decoding: encoded)
+            if frame.first == 1 {
+                sizes.append(frame.count - 1)
+                whole = try assembler.receive(attachment: Array(frame.dropFirst()))
+            } else {
+                let text = String(decoding: frame, as: UTF8.self)
+                let packet: SocketIOPacket
+                do {
+                    packet = try SocketIOPacket(decoding: text, maxAttachments: 8)
+                } catch {
+                    _ = error.description
+                    return 0
+                }
+                let encoded = packet.encoded()
+                do {
+                    let again = try SocketIOPacket(decoding: encoded, maxAttachments: 8)
+                    precondition(again == packet, "re-encoded packet decodes differently: \(encoded)")
+                } catch {
+                    preconditionFailure("re-encoded packet does not decode: \(error) — \(encoded)")
+                }
+                sizes = [text.utf8.count]
+                whole = try assembler.receive(packet, textBytes: text.utf8.count)
+            }
         } catch {
-            preconditionFailure("re-encoded packet does not decode: \(error) — \(encoded)")
+            _ = error.description
+            return 0
         }
-    } catch {
-        _ = error.description
+        guard let whole else { continue }
+        precondition(!assembler.isWaiting, "a whole message handed out while still waiting")
+        precondition(whole.attachments.count == whole.packet.attachments, "attachments do not match the header")
+        if whole.packet.attachments > 0 {
+            precondition(sizes.reduce(0, +) <= maxPayload, "a message larger than maxPayload was assembled")
+            if let data = whole.packet.data {
+                precondition(SocketIOAttachments.placeholdersAreValid(in: data, count: whole.attachments.count), "placeholder out of range")
+            }
+        }
+        let packets = whole.engineIOPackets
+        precondition(packets.count == 1 + whole.attachments.count, "emitted form lost an attachment")
+        precondition(Array(packets.dropFirst()) == whole.attachments.map { EngineIOPacket.binary($0) }, "emitted attachments differ")
     }
     return 0
 }
