@@ -137,6 +137,36 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Path Socket.IO is served at, socket.io-client's path option (env FCB_SOCKETIO_PATH, default /socket.io/).",
+            valueName: "path"))
+    var socketioPath: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Milliseconds between the server's pings to a Socket.IO client (env FCB_SOCKETIO_PING_INTERVAL, default 25000).",
+            valueName: "ms"))
+    var socketioPingInterval: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Milliseconds a Socket.IO client has to answer a ping before it is disconnected (env FCB_SOCKETIO_PING_TIMEOUT, default 20000).",
+            valueName: "ms"))
+    var socketioPingTimeout: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Milliseconds a Socket.IO connection may stay without connecting to a namespace (env FCB_SOCKETIO_CONNECT_TIMEOUT, default 45000).",
+            valueName: "ms"))
+    var socketioConnectTimeout: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Bytes of one Socket.IO message, a binary one with its attachments (env FCB_SOCKETIO_MAX_PAYLOAD, default 1000000).",
+            valueName: "bytes"))
+    var socketioMaxPayload: String?
+
+    @Option(
+        help: ArgumentHelp(
             "This process's name on the inbox items it works on (default HOST:PORT).",
             discussion: "A restart with the same name takes its interrupted items back at once; give each instance sharing a database its own.",
             valueName: "name"))
@@ -148,7 +178,9 @@ struct ServeCommand: AsyncParsableCommand {
             (.logFormat, logFormat),
             (.logLevel, logLevel), (.workers, workers), (.sendRate, sendRate), (.replyDeadline, replyDeadline), (.maxConnections, maxConnections),
             (.bodyBudgetMiB, bodyBudgetMib), (.inboxRetentionDays, inboxRetentionDays), (.sessionTimeout, sessionTimeout),
-            (.maxDelay, maxDelay), (.allowPrivateAPITargets, allowPrivateApiTargets ? "true" : nil),
+            (.maxDelay, maxDelay), (.allowPrivateAPITargets, allowPrivateApiTargets ? "true" : nil), (.socketIOPath, socketioPath),
+            (.socketIOPingInterval, socketioPingInterval), (.socketIOPingTimeout, socketioPingTimeout),
+            (.socketIOConnectTimeout, socketioConnectTimeout), (.socketIOMaxPayload, socketioMaxPayload),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { setting, value in value.map { (setting, $0) } })
     }

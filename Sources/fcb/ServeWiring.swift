@@ -119,8 +119,8 @@ enum ServeWiring {
             }
         }
         let realtime = RealtimeServer(
-            engineSettings: EngineIOSettings(allowedOrigins: configuration.frontendURLs),
-            socketSettings: SocketIOSettings(tokenVerifier: configuration.jwtSecret.map { DashboardTokenVerifier(secret: $0) }),
+            engineSettings: configuration.engineIOSettings,
+            socketSettings: configuration.socketIOSettings(tokenVerifier: configuration.jwtSecret.map { DashboardTokenVerifier(secret: $0) }),
             access: StoreConversationAccess(store: store), events: pipeline.events, fanout: fanout, logger: Logger(label: "fcb.socketio"))
         let demoFake = fake
         return ServeComponents(

@@ -58,6 +58,8 @@ package struct ServeConfiguration: Sendable {
     package var allowPrivateAPITargets: Bool
     package var sessionTimeoutSeconds: Int
     package var maxDelaySeconds: Int
+    /// The Engine.IO/Socket.IO server's settings (docs/realtime.md#settings).
+    package var socketIO = SocketIOOptions()
     package var logFormat: LogFormat
     package var logLevel: Logger.Level
     /// Things the operator should know but that do not stop a development server (e.g. no
@@ -74,6 +76,20 @@ package struct ServeConfiguration: Sendable {
 
     /// The `delay` node cap in the unit `FlowRunOptions` takes.
     package var maxDelayMilliseconds: Int { maxDelaySeconds * 1000 }
+
+    /// Socket.IO's settings, as socket.io's server options name them; defaults are socket.io's.
+    package struct SocketIOOptions: Sendable, Equatable {
+        /// Where Engine.IO is served (socket.io-client's `path`), with its trailing slash.
+        package var path = "/socket.io/"
+        package var pingIntervalMilliseconds = 25_000
+        package var pingTimeoutMilliseconds = 20_000
+        /// A connection that has not connected to a namespace by then is closed.
+        package var connectTimeoutMilliseconds = 45_000
+        /// Bytes of one polling body or WebSocket message, and of a binary packet with its attachments.
+        package var maxPayloadBytes = 1_000_000
+
+        package init() {}
+    }
 
     /// `http` or `https`.
     package var scheme: String { tls == nil ? "http" : "https" }

@@ -57,6 +57,15 @@ package struct ServeConfigurationLoader: Sendable {
             names: [("false", false), ("true", true), ("no", false), ("yes", true), ("0", false), ("1", true)])
         let sessionTimeout = reader.integer(.sessionTimeout, default: 86_400, in: 1...31_536_000, unit: "seconds")
         let maxDelay = reader.integer(.maxDelay, default: 60, in: 0...86_400, unit: "seconds")
+        var socketIO = ServeConfiguration.SocketIOOptions()
+        socketIO.path = reader.socketIOPath(default: socketIO.path)
+        socketIO.pingIntervalMilliseconds = reader.integer(
+            .socketIOPingInterval, default: socketIO.pingIntervalMilliseconds, in: 100...3_600_000, unit: "milliseconds")
+        socketIO.pingTimeoutMilliseconds = reader.integer(
+            .socketIOPingTimeout, default: socketIO.pingTimeoutMilliseconds, in: 100...3_600_000, unit: "milliseconds")
+        socketIO.connectTimeoutMilliseconds = reader.integer(
+            .socketIOConnectTimeout, default: socketIO.connectTimeoutMilliseconds, in: 100...3_600_000, unit: "milliseconds")
+        socketIO.maxPayloadBytes = reader.integer(.socketIOMaxPayload, default: socketIO.maxPayloadBytes, in: 1_024...104_857_600, unit: "bytes")
         let logFormat = reader.choice(
             .logFormat, default: ("auto", ServeConfiguration.LogFormat.auto), names: ServeConfiguration.LogFormat.allCases.map { ($0.rawValue, $0) })
         let logLevel = reader.choice(
@@ -96,6 +105,6 @@ package struct ServeConfigurationLoader: Sendable {
             environmentName: environmentName, workers: workers, sendRate: sendRate, replyDeadlineSeconds: replyDeadline,
             maxConnections: maxConnections, bodyBudgetMiB: bodyBudgetMiB, inboxRetentionDays: inboxRetentionDays,
             allowPrivateAPITargets: allowPrivateAPITargets, sessionTimeoutSeconds: sessionTimeout,
-            maxDelaySeconds: maxDelay, logFormat: logFormat, logLevel: logLevel, warnings: warnings, shown: reader.shown)
+            maxDelaySeconds: maxDelay, socketIO: socketIO, logFormat: logFormat, logLevel: logLevel, warnings: warnings, shown: reader.shown)
     }
 }

@@ -24,6 +24,11 @@ package enum ServeSetting: String, CaseIterable, Sendable, Hashable {
     case allowPrivateAPITargets = "FCB_ALLOW_PRIVATE_API_TARGETS"
     case sessionTimeout = "FCB_SESSION_TIMEOUT"
     case maxDelay = "FCB_MAX_DELAY"
+    case socketIOPath = "FCB_SOCKETIO_PATH"
+    case socketIOPingInterval = "FCB_SOCKETIO_PING_INTERVAL"
+    case socketIOPingTimeout = "FCB_SOCKETIO_PING_TIMEOUT"
+    case socketIOConnectTimeout = "FCB_SOCKETIO_CONNECT_TIMEOUT"
+    case socketIOMaxPayload = "FCB_SOCKETIO_MAX_PAYLOAD"
     case logFormat = "FCB_LOG_FORMAT"
     case logLevel = "FCB_LOG_LEVEL"
 
@@ -50,6 +55,11 @@ package enum ServeSetting: String, CaseIterable, Sendable, Hashable {
         case .inboxRetentionDays: "--inbox-retention-days"
         case .sessionTimeout: "--session-timeout"
         case .maxDelay: "--max-delay"
+        case .socketIOPath: "--socketio-path"
+        case .socketIOPingInterval: "--socketio-ping-interval"
+        case .socketIOPingTimeout: "--socketio-ping-timeout"
+        case .socketIOConnectTimeout: "--socketio-connect-timeout"
+        case .socketIOMaxPayload: "--socketio-max-payload"
         case .logFormat: "--log-format"
         case .logLevel: "--log-level"
         case .frontendURL, .metaVerifyToken, .metaAppSecret, .metaGraphURL, .metaGraphAPIVersion,

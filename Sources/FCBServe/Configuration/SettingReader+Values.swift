@@ -96,4 +96,27 @@ extension SettingReader {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return false }
         return !(url.host ?? "").isEmpty
     }
+
+    /// `FCB_SOCKETIO_PATH`: an absolute path of plain URL characters that is not one of fcb's
+    /// own routes; stored with one trailing slash (`/rt` → `/rt/`).
+    mutating func socketIOPath(default fallback: String) -> String {
+        guard let (text, source) = loader.lookup(.socketIOPath) else {
+            show(.socketIOPath, fallback, .defaultValue)
+            return fallback
+        }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/")
+        var path = text.trimmingCharacters(in: .whitespaces)
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let taken = ["/webhook", "/api/webhook", "/health", "/ready", "/metrics", "/api"]
+        guard path.hasPrefix("/"), path.count > 1, path.count <= 200, path.allSatisfy(allowed.contains), !path.contains("//") else {
+            reject(.socketIOPath, text, source, "expected an absolute URL path such as /socket.io/ (letters, digits, - . _ ~ and /)")
+            return fallback
+        }
+        guard !taken.contains(path) else {
+            reject(.socketIOPath, text, source, "\(path) is one of fcb serve's own routes; choose another path")
+            return fallback
+        }
+        show(.socketIOPath, path + "/", source)
+        return path + "/"
+    }
 }

@@ -55,7 +55,42 @@ struct ServeConfigurationTests {
                 + "TLS_CERT=none (default), TLS_KEY=none (default), FRONTEND_URL=http://localhost:3000 (default), META_VERIFY_TOKEN=none (default), "
                 + "META_APP_SECRET=none (default), META_GRAPH_URL=https://graph.facebook.com (default), META_GRAPH_API_VERSION=v23.0 (default), "
                 + "JWT_SECRET=none (default), FCB_ENV=development (default), FCB_WORKERS=32 (default), FCB_SEND_RATE=80 (default), FCB_REPLY_DEADLINE=3600 (default), FCB_INBOX_RETENTION_DAYS=7 (default), FCB_MAX_CONNECTIONS=10000 (default), FCB_BODY_BUDGET_MIB=64 (default), FCB_ALLOW_PRIVATE_API_TARGETS=false (default), FCB_SESSION_TIMEOUT=86400 (default), "
-                + "FCB_MAX_DELAY=60 (default), FCB_LOG_FORMAT=auto (default), FCB_LOG_LEVEL=info (default)")
+                + "FCB_MAX_DELAY=60 (default), FCB_SOCKETIO_PATH=/socket.io/ (default), FCB_SOCKETIO_PING_INTERVAL=25000 (default), "
+                + "FCB_SOCKETIO_PING_TIMEOUT=20000 (default), FCB_SOCKETIO_CONNECT_TIMEOUT=45000 (default), FCB_SOCKETIO_MAX_PAYLOAD=1000000 (default), "
+                + "FCB_LOG_FORMAT=auto (default), FCB_LOG_LEVEL=info (default)")
+        // socket.io's own defaults reach the Engine.IO and Socket.IO servers.
+        let engine = configuration.engineIOSettings
+        #expect(engine.pingInterval == .seconds(25) && engine.pingTimeout == .seconds(20) && engine.maxPayload == 1_000_000)
+        #expect(engine.path == "/socket.io/")
+        #expect(configuration.socketIOSettings(tokenVerifier: nil).connectTimeout == .seconds(45))
+    }
+
+    @Test func socketIOSettingsAreReadAndChecked() throws {
+        let configuration = try load(
+            flags: [.socketIOPingInterval: "300", .socketIOPath: "/realtime"],
+            environment: ["FCB_SOCKETIO_PING_TIMEOUT": "200", "FCB_SOCKETIO_CONNECT_TIMEOUT": "1000"],
+            dotEnv: "FCB_SOCKETIO_MAX_PAYLOAD=2048\n")
+        let engine = configuration.engineIOSettings
+        #expect(engine.pingInterval == .milliseconds(300) && engine.pingTimeout == .milliseconds(200) && engine.maxPayload == 2048)
+        #expect(engine.path == "/realtime/")
+        let sockets = configuration.socketIOSettings(tokenVerifier: nil)
+        #expect(sockets.connectTimeout == .seconds(1) && sockets.maxPayload == 2048)
+        #expect(configuration.effectiveConfigLine().contains("FCB_SOCKETIO_PATH=/realtime/ (flag)"))
+        #expect(try load(environment: ["FCB_SOCKETIO_PATH": "/ws/io//"]).socketIO.path == "/ws/io/")
+        for (setting, value, expected) in [
+            ("FCB_SOCKETIO_PING_INTERVAL", "25s", "a whole number of milliseconds from 100 to 3600000"),
+            ("FCB_SOCKETIO_PING_TIMEOUT", "99", "a whole number of milliseconds from 100 to 3600000"),
+            ("FCB_SOCKETIO_CONNECT_TIMEOUT", "3600001", "a whole number of milliseconds from 100 to 3600000"),
+            ("FCB_SOCKETIO_MAX_PAYLOAD", "1000", "a whole number of bytes from 1024 to 104857600"),
+            ("FCB_SOCKETIO_PATH", "socket.io", "an absolute URL path such as /socket.io/ (letters, digits, - . _ ~ and /)"),
+            ("FCB_SOCKETIO_PATH", "/a b", "an absolute URL path such as /socket.io/ (letters, digits, - . _ ~ and /)"),
+            ("FCB_SOCKETIO_PATH", "/", "an absolute URL path such as /socket.io/ (letters, digits, - . _ ~ and /)"),
+        ] {
+            #expect(failure(environment: [setting: value]) == "invalid \(setting) (environment) \"\(value)\": expected \(expected)")
+        }
+        #expect(
+            failure(environment: ["FCB_SOCKETIO_PATH": "/webhook/"])
+                == "invalid FCB_SOCKETIO_PATH (environment) \"/webhook/\": /webhook is one of fcb serve's own routes; choose another path")
     }
 
     @Test func flagsBeatEnvironmentBeatsDotEnvBeatsDefault() throws {
@@ -158,6 +193,8 @@ struct ServeConfigurationTests {
                 + "FRONTEND_URL=https://a.example,https://b.example (env), META_VERIFY_TOKEN=*** (.env), META_APP_SECRET=*** (.env), "
                 + "META_GRAPH_URL=http://127.0.0.1:9999 (env), META_GRAPH_API_VERSION=v23.0 (default), JWT_SECRET=*** (env), "
                 + "FCB_ENV=production (.env NODE_ENV), FCB_WORKERS=32 (default), FCB_SEND_RATE=80 (default), FCB_REPLY_DEADLINE=3600 (default), FCB_INBOX_RETENTION_DAYS=7 (default), FCB_MAX_CONNECTIONS=10000 (default), FCB_BODY_BUDGET_MIB=64 (default), FCB_ALLOW_PRIVATE_API_TARGETS=false (default), FCB_SESSION_TIMEOUT=600 (flag), FCB_MAX_DELAY=60 (default), "
+                + "FCB_SOCKETIO_PATH=/socket.io/ (default), FCB_SOCKETIO_PING_INTERVAL=25000 (default), FCB_SOCKETIO_PING_TIMEOUT=20000 (default), "
+                + "FCB_SOCKETIO_CONNECT_TIMEOUT=45000 (default), FCB_SOCKETIO_MAX_PAYLOAD=1000000 (default), "
                 + "FCB_LOG_FORMAT=json (flag), FCB_LOG_LEVEL=debug (flag)")
         let line = configuration.effectiveConfigLine()
         for secret in ["hunter2", "abcdef0123456789", "verify-me", "jwt-secret-value"] { #expect(!line.contains(secret)) }

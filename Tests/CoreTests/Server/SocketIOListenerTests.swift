@@ -12,9 +12,9 @@ import Testing
 /// `WEBSOCKET_PORT` listener, and a graceful shutdown with a poll held open.
 @Suite("Socket.IO on the HTTP server")
 struct SocketIOListenerTests {
-    static func realtime(maxPayload: Int = 1_000_000, events: EventBus = EventBus()) -> RealtimeServer {
+    static func realtime(maxPayload: Int = 1_000_000, path: String = EngineIOSettings.defaultPath, events: EventBus = EventBus()) -> RealtimeServer {
         RealtimeServer(
-            engineSettings: EngineIOSettings(maxPayload: maxPayload), socketSettings: SocketIOSettings(), access: FixedOwners(), events: events,
+            engineSettings: EngineIOSettings(maxPayload: maxPayload, path: path), socketSettings: SocketIOSettings(), access: FixedOwners(), events: events,
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
     }
 
@@ -49,6 +49,17 @@ struct SocketIOListenerTests {
         #expect(put.status == 400)
         #expect(put.body == #"{"code":2,"message":"Bad handshake method"}"#)
         #expect(try await Self.request(.DELETE, base + "&sid=nope").body == #"{"code":1,"message":"Session ID unknown"}"#)
+        try await server.stop()
+    }
+
+    @Test("FCB_SOCKETIO_PATH moves Engine.IO, polling and the WebSocket upgrade alike; the default path is then free")
+    func customPath() async throws {
+        let server = try await RunningServer.start(configuration: try RunningServer.configuration(), realtime: Self.realtime(path: "/rt/"))
+        for path in ["/rt/", "/rt"] {
+            let open = try await Self.request(.GET, "\(server.address)\(path)?EIO=4&transport=polling")
+            #expect(open.status == 200 && open.body.hasPrefix("0{"), "\(path): \(open)")
+        }
+        #expect(try await Self.request(.GET, "\(server.address)/socket.io/?EIO=4&transport=polling").status == 404)
         try await server.stop()
     }
 
