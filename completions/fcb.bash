@@ -188,7 +188,7 @@ _fcb_serve() {
     repeating_flags=()
     non_repeating_flags=(--demo --allow-private-api-targets --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --websocket-port --database-url --tls-cert --tls-key --log-format --log-level --workers --send-rate --reply-deadline --max-connections --body-budget-mib --inbox-retention-days --session-timeout --max-delay --env-file --seed --instance-id)
+    non_repeating_options=(--host --port --websocket-port --database-url --tls-cert --tls-key --log-format --log-level --workers --send-rate --reply-deadline --max-connections --body-budget-mib --inbox-retention-days --session-timeout --max-delay --env-file --seed --socketio-path --socketio-ping-interval --socketio-ping-timeout --socketio-connect-timeout --socketio-max-payload --instance-id)
     __fcb_offer_flags_options 0
 
     # Offer option value completions
@@ -251,6 +251,21 @@ _fcb_serve() {
         ;;
     '--seed')
         __fcb_add_completions -f
+        return
+        ;;
+    '--socketio-path')
+        return
+        ;;
+    '--socketio-ping-interval')
+        return
+        ;;
+    '--socketio-ping-timeout')
+        return
+        ;;
+    '--socketio-connect-timeout')
+        return
+        ;;
+    '--socketio-max-payload')
         return
         ;;
     '--instance-id')

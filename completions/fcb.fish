@@ -23,7 +23,7 @@ function __fcb_parse_tokens -S
         __fcb_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'serve'
-            __fcb_parse_subcommand 0 'host=' 'port=' 'websocket-port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'send-rate=' 'reply-deadline=' 'max-connections=' 'body-budget-mib=' 'inbox-retention-days=' 'session-timeout=' 'max-delay=' 'env-file=' 'seed=' 'demo' 'allow-private-api-targets' 'instance-id=' 'version' 'h/help'
+            __fcb_parse_subcommand 0 'host=' 'port=' 'websocket-port=' 'database-url=' 'tls-cert=' 'tls-key=' 'log-format=' 'log-level=' 'workers=' 'send-rate=' 'reply-deadline=' 'max-connections=' 'body-budget-mib=' 'inbox-retention-days=' 'session-timeout=' 'max-delay=' 'env-file=' 'seed=' 'demo' 'allow-private-api-targets' 'socketio-path=' 'socketio-ping-interval=' 'socketio-ping-timeout=' 'socketio-connect-timeout=' 'socketio-max-payload=' 'instance-id=' 'version' 'h/help'
         case 'simulate'
             __fcb_parse_subcommand -r 1 'context=' 'from=' 'db=' 'mock-api=' 'real-time' 'script=' 'record=' 'check=' 'show-payloads' 'verbose' 'allow-private-api-targets' 'history-file=' 'no-color' 'version' 'h/help'
         case 'validate-flow'
@@ -132,6 +132,11 @@ complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb s
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" seed' -l 'seed' -d 'Create or update a tenant and its flows from a seed file before serving.' -rF
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" demo' -l 'demo' -d 'Demo mode: seed examples/demo.json and send replies to a local fake Graph API that logs them (never to Meta).'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" allow-private-api-targets' -l 'allow-private-api-targets' -d 'Let flows\' api nodes call loopback, private and link-local addresses (env FCB_ALLOW_PRIVATE_API_TARGETS=true; off by default: such calls are refused and logged).'
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" socketio-path' -l 'socketio-path' -d 'Path Socket.IO is served at, socket.io-client\'s path option (env FCB_SOCKETIO_PATH, default /socket.io/).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" socketio-ping-interval' -l 'socketio-ping-interval' -d 'Milliseconds between the server\'s pings to a Socket.IO client (env FCB_SOCKETIO_PING_INTERVAL, default 25000).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" socketio-ping-timeout' -l 'socketio-ping-timeout' -d 'Milliseconds a Socket.IO client has to answer a ping before it is disconnected (env FCB_SOCKETIO_PING_TIMEOUT, default 20000).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" socketio-connect-timeout' -l 'socketio-connect-timeout' -d 'Milliseconds a Socket.IO connection may stay without connecting to a namespace (env FCB_SOCKETIO_CONNECT_TIMEOUT, default 45000).' -rfka ''
+complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" socketio-max-payload' -l 'socketio-max-payload' -d 'Bytes of one Socket.IO message, a binary one with its attachments (env FCB_SOCKETIO_MAX_PAYLOAD, default 1000000).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" instance-id' -l 'instance-id' -d 'This process\'s name on the inbox items it works on (default HOST:PORT).' -rfka ''
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" version' -l 'version' -d 'Show the version.'
 complete -c 'fcb' -n '__fcb_should_offer_completions_for_flags_or_options "fcb serve" h help' -s 'h' -l 'help' -d 'Show help information.'
