@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 
 /// One Engine.IO protocol v4 packet (what `socket.io-client` v4 speaks underneath Socket.IO).
 /// Pure value: the transports (long-polling, WebSocket) decide how it travels.
@@ -24,11 +25,21 @@ package struct EngineIOPacket: Sendable, Equatable {
     /// The text form of a text packet, built once: one packet emitted to many sessions is
     /// written to all of them without re-encoding.
     private let encodedText: String?
+    /// The text form as bytes, for a packet sent to many WebSockets: every frame shares this one
+    /// buffer instead of copying the text per socket.
+    package let sharedBytes: ByteBuffer?
 
     package init(_ type: PacketType, _ text: String = "") {
         self.type = type
         self.body = .text(text)
         self.encodedText = String(type.rawValue) + text
+        self.sharedBytes = nil
+    }
+
+    /// A text packet about to go to many sessions (a room emit): its bytes are built once.
+    package static func broadcast(_ type: PacketType, _ text: String) -> EngineIOPacket {
+        let encoded = String(type.rawValue) + text
+        return EngineIOPacket(type: type, body: .text(text), encodedText: encoded, sharedBytes: ByteBuffer(string: encoded))
     }
 
     /// A binary message; over long-polling it is written as `b<base64>`.
@@ -36,13 +47,14 @@ package struct EngineIOPacket: Sendable, Equatable {
         EngineIOPacket(type: .message, body: .binary(bytes))
     }
 
-    private init(type: PacketType, body: Body, encodedText: String? = nil) {
+    private init(type: PacketType, body: Body, encodedText: String? = nil, sharedBytes: ByteBuffer? = nil) {
         self.type = type
         self.body = body
         self.encodedText = encodedText
+        self.sharedBytes = sharedBytes
     }
 
-    /// Equal when type and body are: the cached text form follows from them.
+    /// Equal when type and body are: the cached text forms follow from them.
     package static func == (lhs: EngineIOPacket, rhs: EngineIOPacket) -> Bool {
         lhs.type == rhs.type && lhs.body == rhs.body
     }

@@ -96,6 +96,7 @@ package final class EngineIOServer: Sendable {
             let now = clock.now
             let sessions = registry.withLock { Array($0.sessions.values) }
             for session in sessions {
+                session.expiredProbe(now: now)?.close()
                 switch session.heartbeat(now: now, pingTimeout: settings.pingTimeout) {
                 case .none: break
                 case .ping: session.send(EngineIOPacket(.ping))

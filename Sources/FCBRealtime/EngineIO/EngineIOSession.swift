@@ -16,8 +16,10 @@ package final class EngineIOSession: Sendable {
 
     struct State {
         var transport: Transport
-        /// A WebSocket is connected to upgrade this polling session.
-        var upgrading = false
+        /// A WebSocket is connected to upgrade this polling session: its writer (to close it when
+        /// the probe times out or the session closes) and when the probe times out.
+        var probe: (writer: any EngineIOPacketWriter, deadline: ContinuousClock.Instant)?
+        var upgrading: Bool { probe != nil }
         /// That WebSocket sent `2probe`: the client is about to pause polling and send `5`.
         var probed = false
         var buffer: [EngineIOPacket] = []
@@ -149,7 +151,7 @@ package final class EngineIOSession: Sendable {
         let done = state.withLock { s -> Bool in
             guard s.closed == nil, s.transport == .polling else { return false }
             s.transport = .websocket
-            s.upgrading = false
+            s.probe = nil
             s.probed = false
             s.attach(writer)
             if s.consumerIsPoll, let consumer = s.consumer {
@@ -162,12 +164,23 @@ package final class EngineIOSession: Sendable {
         return done
     }
 
-    /// A WebSocket may probe a polling session once at a time.
-    func beginUpgrade() -> Bool {
+    /// A WebSocket may probe a polling session once at a time, until `deadline`.
+    func beginUpgrade(probe writer: any EngineIOPacketWriter, deadline: ContinuousClock.Instant) -> Bool {
         state.withLock { s in
             guard s.closed == nil, s.transport == .polling, !s.upgrading else { return false }
-            s.upgrading = true
+            s.probe = (writer, deadline)
             return true
+        }
+    }
+
+    /// The probe's writer when its deadline has passed: the probe is abandoned (the session stays
+    /// on polling) and the caller closes the writer.
+    func expiredProbe(now: ContinuousClock.Instant) -> (any EngineIOPacketWriter)? {
+        state.withLock { s in
+            guard let probe = s.probe, now >= probe.deadline else { return nil }
+            s.probe = nil
+            s.probed = false
+            return probe.writer
         }
     }
 
@@ -185,9 +198,11 @@ package final class EngineIOSession: Sendable {
         waiter?.resume(returning: .packets([EngineIOPacket(.noop)]))
     }
 
-    func abandonUpgrade() {
+    /// The probe's WebSocket ended without `5`; a later probe may try again.
+    func abandonUpgrade(probe writer: any EngineIOPacketWriter) {
         state.withLock { s in
-            s.upgrading = false
+            guard let probe = s.probe, probe.writer === writer else { return }
+            s.probe = nil
             s.probed = false
         }
     }
@@ -223,12 +238,16 @@ package final class EngineIOSession: Sendable {
     package func close(_ reason: EngineIOCloseReason) {
         var waiter: CheckedContinuation<Batch, Never>?
         var batch = Batch.closed
+        var writers: [any EngineIOPacketWriter] = []
         let first = state.withLock { s -> Bool in
             guard s.closed == nil else { return false }
             s.closed = reason
             // Nothing more is written to the WebSocket; what was already written stays in order
-            // ahead of the close frame.
+            // ahead of the close frame. Closing the writers ends the tasks reading them.
+            if let writer = s.writer { writers.append(writer) }
+            if let probe = s.probe { writers.append(probe.writer) }
             s.writer = nil
+            s.probe = nil
             let serverSide = reason != .clientClose && reason != .transportError
             if !serverSide || reason == .slowConsumer { s.buffer.removeAll() }
             if serverSide, s.transport == .polling { s.buffer.append(EngineIOPacket(.close)) }
@@ -241,6 +260,7 @@ package final class EngineIOSession: Sendable {
             return true
         }
         waiter?.resume(returning: batch)
+        for writer in writers { writer.close() }
         if first { onClose(self, reason) }
     }
 

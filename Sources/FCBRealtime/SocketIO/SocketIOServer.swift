@@ -227,7 +227,7 @@ package final class SocketIOServer: EngineIOConnectionHandler {
             return members.compactMap { s.connections[$0]?.session }
         }
         guard !sessions.isEmpty else { return 0 }
-        let packet = EngineIOPacket(.message, SocketIOPacket.event(event, arguments, namespace: namespace).encoded())
+        let packet = EngineIOPacket.broadcast(.message, SocketIOPacket.event(event, arguments, namespace: namespace).encoded())
         var queued = 0
         for session in sessions where session.send(packet) { queued += 1 }
         return queued

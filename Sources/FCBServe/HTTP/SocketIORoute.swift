@@ -118,9 +118,21 @@ final class ChannelPacketWriter: EngineIOPacketWriter {
         }
     }
 
+    /// A close frame (1000), then the connection closes: the task reading it sees its end.
+    func close() {
+        let channel = self.channel
+        channel.eventLoop.execute {
+            var code = channel.allocator.buffer(capacity: 2)
+            code.write(webSocketErrorCode: .normalClosure)
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: code)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        }
+    }
+
     static func frame(_ packet: EngineIOPacket) -> WebSocketFrame {
         switch packet.body {
-        case .text: WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: packet.encoded()))
+        case .text: WebSocketFrame(fin: true, opcode: .text, data: packet.sharedBytes ?? ByteBuffer(string: packet.encoded()))
         case .binary(let bytes): WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
         }
     }

@@ -72,7 +72,14 @@ struct GraphOutageTests {
             }
             try await h.settle()
             let failed = try await h.store.messages(contactId: contact.id).filter { $0.status == "Failed" }
-            #expect(failed.map(\.error) == ["upstream unavailable (not accepted by Meta for 60 s; gave up after FCB_REPLY_DEADLINE)"])
+            // The clock moves in 20 s steps and a loaded machine may let two pass before the
+            // worker looks: the reply gives up at the first look at or past 60 s.
+            let error = try #require(failed.count == 1 ? failed[0].error : nil)
+            let prefix = "upstream unavailable (not accepted by Meta for "
+            let suffix = " s; gave up after FCB_REPLY_DEADLINE)"
+            #expect(error.hasPrefix(prefix) && error.hasSuffix(suffix), "\(error)")
+            let seconds = Int(error.dropFirst(prefix.count).dropLast(suffix.count)) ?? 0
+            #expect((60...120).contains(seconds), "\(error)")
             #expect(try await h.store.inboxCounts()[.done] == 1)
         }
     }

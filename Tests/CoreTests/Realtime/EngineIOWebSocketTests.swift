@@ -109,15 +109,34 @@ struct EngineIOWebSocketTests {
         #expect(h.engine.sessionCount == 1)
     }
 
-    @Test("an upgrade that never completes times out; the session stays on polling")
+    @Test("an upgrade that never completes times out: the heartbeat sweep closes the probe; the session stays on polling")
     func upgradeTimeout() async throws {
         let h = RealtimeHarness(engine: EngineIOSettings(upgradeTimeout: .milliseconds(50)))
+        let heartbeat = Task { await h.engine.runHeartbeat() }
+        defer { heartbeat.cancel() }
         let (sid, _) = try await h.connect()
         let ws = FakeWebSocket()
         let served = ws.serve(try Self.plan(h, "EIO=4&transport=websocket&sid=\(sid)"), on: h.engine)
         ws.client("2probe")
         await served.value
+        #expect(ws.closedByServer.withLock { $0 })
         #expect(h.engine.session(id: sid)?.transport == .polling)
+        #expect(h.engine.session(id: sid)?.state.withLock { $0.probe == nil } == true)
+    }
+
+    @Test("a WebSocket session closed by the server closes its WebSocket, which ends the task reading it")
+    func serverCloseEndsTheReader() async throws {
+        let h = RealtimeHarness()
+        let ws = FakeWebSocket()
+        let served = ws.serve(try Self.plan(h, "EIO=4&transport=websocket"), on: h.engine)
+        try await ws.waitForPackets(1)
+        let open = try #require(ws.received.first)
+        let sid = try #require(try JSONParser().parse(Array(open.utf8.dropFirst())).jsonValue["sid"]?.stringValue)
+        let session = try #require(h.engine.session(id: sid))
+        session.close(.serverClose)
+        await served.value
+        #expect(ws.closedByServer.withLock { $0 })
+        #expect(h.engine.sessionCount == 0)
     }
 
     @Test("bad frames end the session: malformed text, oversize text, binary messages", arguments: ["malformed", "oversize", "binary"])

@@ -120,6 +120,14 @@ final class FakeWebSocket: EngineIOPacketWriter {
     func clientBinary(_ bytes: [UInt8]) { input.yield(.binary(bytes)) }
     func clientCloses() { input.finish() }
 
+    /// The server ended the WebSocket: the reading side ends, as when a real channel closes.
+    func close() {
+        closedByServer.withLock { $0 = true }
+        input.finish()
+    }
+
+    let closedByServer = Mutex(false)
+
     var received: [String] { sent.withLock { $0.map { $0.encoded() } } }
 
     /// How many `write` calls (batches) the server made.
