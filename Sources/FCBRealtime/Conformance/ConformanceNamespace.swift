@@ -10,7 +10,7 @@ package struct ConformanceNamespace: SocketIONamespace {
 
     package init() {}
 
-    package func admit(_ request: SocketIOConnectRequest) async -> SocketIOAdmission { .accept(principal: nil) }
+    package func admit(_ request: SocketIOConnectRequest) -> SocketIOAdmission { .accept(principal: nil) }
 
     package func connected(_ socket: SocketIOSocket, auth: JSONValue?) {
         socket.emit("auth", [auth ?? .object([:])])

@@ -49,67 +49,28 @@ extension EngineIOServer {
         }
     }
 
-    /// Serves an accepted WebSocket until either side ends it; every packet leaves through
-    /// `writer`. Returning closes the WebSocket. One task per connection, the caller's: it
-    /// reads. Packets go out through `writer` from whoever sends them, a session closed by the
-    /// server closes the writer (which ends the reading), and a probe that does not finish in
-    /// `upgradeTimeout` is closed by the heartbeat sweep.
+    /// Serves an accepted WebSocket from an async sequence of its messages, in the caller's
+    /// task, which reads (tests, and any transport that hands out a stream). `fcb serve`'s own
+    /// WebSockets need no task: their channel handler drives `EngineIOWebSocketConnection`
+    /// and queues packets through `enqueue(_:from:)`. Returning closes the WebSocket.
     package func serveWebSocket<Inbound: AsyncSequence & Sendable>(
         _ plan: EngineIOWebSocketPlan, inbound: Inbound, writer: any EngineIOPacketWriter
     ) async where Inbound.Element == EngineIOFrame {
-        switch plan {
-        case .fresh(let info):
-            guard let session = openSession(info: info, transport: .websocket) else { return }
-            writer.write([settings.handshake(sid: session.id, upgrades: []).packet])
-            // False only when already closed (then what was queued went out with the handshake).
-            guard session.attach(writer) else { return }
-            await read(session, inbound: inbound, writer: writer, probing: false)
-        case .alreadyUpgraded:
-            return
-        case .upgrade(let session):
-            // A second probe while one is under way is closed the same way.
-            guard session.beginUpgrade(probe: writer, deadline: now + settings.upgradeTimeout) else { return }
-            await read(session, inbound: inbound, writer: writer, probing: true)
-        }
-    }
-
-    private func read<Inbound: AsyncSequence & Sendable>(
-        _ session: EngineIOSession, inbound: Inbound, writer: any EngineIOPacketWriter, probing startsProbing: Bool
-    ) async where Inbound.Element == EngineIOFrame {
-        var probing = startsProbing
-        defer { if probing { session.abandonUpgrade(probe: writer) } }
+        guard let connection = acceptWebSocket(plan, writer: writer) else { return }
         do {
             for try await frame in inbound {
-                if probing {
-                    // `2probe` → `3probe` (and polls end with a noop), then `5`.
-                    switch frame {
-                    case .text("2probe"):
-                        writer.write([EngineIOPacket(.pong, "probe")])
-                        session.probeReceived()
-                    case .text("5"):
-                        guard session.completeUpgrade(writer: writer) else { return }
-                        probing = false
-                    default:
-                        logger.debug("engine.io: invalid upgrade packet", metadata: ["sid": .string(session.id)])
-                        return
-                    }
-                    continue
+                switch connection.received(frame) {
+                case .next: continue
+                case .stop:
+                    connection.ended(.protocolError)
+                    return
+                case .process(let packet):
+                    guard await receive(packet, from: connection.session) else { return }
                 }
-                let packet: EngineIOPacket
-                switch frame {
-                case .binary(let bytes): packet = .binary(bytes)
-                case .text(let text):
-                    guard text.utf8.count <= settings.maxPayload, let decoded = try? EngineIOPacket(decoding: text) else {
-                        session.close(.protocolError)
-                        return
-                    }
-                    packet = decoded
-                }
-                guard await receive(packet, from: session) else { return }
             }
-            if !probing { session.close(.clientClose) }
+            connection.ended(.clientClose)
         } catch {
-            if !probing { session.close(Task.isCancelled ? .serverClose : .transportError) }
+            connection.ended(Task.isCancelled ? .serverClose : .transportError)
         }
     }
 }

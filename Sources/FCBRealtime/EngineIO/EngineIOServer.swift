@@ -9,7 +9,7 @@ package final class EngineIOServer: Sendable {
     package let settings: EngineIOSettings
     package let cors: CORSPolicy
     let handler: any EngineIOConnectionHandler
-    let logger: Logger
+    package let logger: Logger
     private let clock = ContinuousClock()
 
     private struct Registry {
@@ -18,6 +18,8 @@ package final class EngineIOServer: Sendable {
     }
 
     private let registry = Mutex(Registry())
+    /// Sessions with queued WebSocket packets, for `runInboxes`.
+    private let drains = AsyncStream<EngineIOSession>.makeStream()
 
     package init(settings: EngineIOSettings = EngineIOSettings(), handler: any EngineIOConnectionHandler, logger: Logger) {
         self.settings = settings
@@ -86,6 +88,27 @@ package final class EngineIOServer: Sendable {
             return false
         }
         return !session.isClosed
+    }
+
+    /// A packet a WebSocket's channel handler read (`EngineIOWebSocketConnection.Step.process`):
+    /// queued on its session and processed in order by `runInboxes`, so an idle WebSocket needs
+    /// no task at all.
+    package func enqueue(_ packet: EngineIOPacket, from session: EngineIOSession) {
+        if session.enqueueInbound(packet) == .drainNeeded { drains.continuation.yield(session) }
+    }
+
+    /// Works through queued WebSocket packets, one task per session while it has some, until
+    /// cancelled (run once, by `EngineIOService`).
+    package func runInboxes() async {
+        await withDiscardingTaskGroup { group in
+            for await session in drains.stream {
+                group.addTask {
+                    while let packet = session.nextInbound() {
+                        guard await self.receive(packet, from: session) else { continue }
+                    }
+                }
+            }
+        }
     }
 
     /// Sends due pings and closes sessions whose pong is late, until cancelled.

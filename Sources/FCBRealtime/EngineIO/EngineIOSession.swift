@@ -29,6 +29,10 @@ package final class EngineIOSession: Sendable {
         var consumerIsPoll = false
         var postInFlight = false
         var closed: EngineIOCloseReason?
+        /// Packets from a WebSocket read by a channel handler, waiting for `EngineIOServer.receive`;
+        /// `draining` while a task of the server's inbox runner works through them.
+        var inbound: [EngineIOPacket] = []
+        var draining = false
         var awaitingPong = false
         var nextPingAt: ContinuousClock.Instant
         var pongDeadline: ContinuousClock.Instant?
@@ -262,6 +266,36 @@ package final class EngineIOSession: Sendable {
         waiter?.resume(returning: batch)
         for writer in writers { writer.close() }
         if first { onClose(self, reason) }
+    }
+
+    enum InboundOutcome { case queued, drainNeeded, overflow, closed }
+
+    /// Queues a packet from the WebSocket; `drainNeeded` when no drain is under way (the caller
+    /// schedules one). More than `maxBufferedPackets` waiting closes the session.
+    func enqueueInbound(_ packet: EngineIOPacket) -> InboundOutcome {
+        let outcome = state.withLock { s -> InboundOutcome in
+            guard s.closed == nil else { return .closed }
+            guard s.inbound.count < maxBufferedPackets else { return .overflow }
+            s.inbound.append(packet)
+            if s.draining { return .queued }
+            s.draining = true
+            return .drainNeeded
+        }
+        if outcome == .overflow { close(.slowConsumer) }
+        return outcome
+    }
+
+    /// The next queued packet; nil ends the drain (atomically with the check, so a packet queued
+    /// right after schedules a new one).
+    func nextInbound() -> EngineIOPacket? {
+        state.withLock { s in
+            guard s.closed == nil, !s.inbound.isEmpty else {
+                s.inbound.removeAll()
+                s.draining = false
+                return nil
+            }
+            return s.inbound.removeFirst()
+        }
     }
 
     /// A `3` from the client: the next ping is due `pingInterval` from now (as the reference

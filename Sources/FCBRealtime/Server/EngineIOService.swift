@@ -15,6 +15,7 @@ package struct EngineIOService: Service {
     package func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await engine.runHeartbeat() }
+            group.addTask { await engine.runInboxes() }
             if let sockets { group.addTask { await sockets.runConnectTimeouts() } }
             // Returns when the group shuts down gracefully (or is cancelled).
             group.addTask { try? await gracefulShutdown() }

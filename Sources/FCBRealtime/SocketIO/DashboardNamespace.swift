@@ -19,7 +19,7 @@ package final class DashboardNamespace: SocketIONamespace {
         self.logger = logger
     }
 
-    package func admit(_ request: SocketIOConnectRequest) async -> SocketIOAdmission {
+    package func admit(_ request: SocketIOConnectRequest) -> SocketIOAdmission {
         guard let verifier = settings.tokenVerifier else { return .accept(principal: nil) }
         let token = request.auth?["token"]?.stringValue ?? request.connection.bearerToken ?? request.connection.query["token"]
         guard let token, !token.isEmpty else {
@@ -45,46 +45,69 @@ package final class DashboardNamespace: SocketIONamespace {
 
     package func received(_ event: SocketIOEvent, on socket: SocketIOSocket) async {
         let argument = event.arguments.first
-        let answer: JSONValue
         switch event.name {
         case ConversationRooms.join:
-            answer = await join(argument, socket: socket)
-            if event.ackId == nil, answer["ok"] == .bool(false) {
-                var refusal: JSONObject = ["error": answer["error"] ?? .null]
-                if let contactId = argument?.stringValue { refusal["contactId"] = .string(contactId) }
-                socket.emit(ConversationRooms.joinError, [.object(refusal)])
+            // Only a join that needs the owner's lookup awaits; the rest answers synchronously.
+            switch prepareJoin(argument, socket: socket) {
+            case .answer(let answer): answerJoin(answer, event: event, socket: socket)
+            case .lookUpOwner(let contactId, let userId):
+                let answer = await joinIfOwner(contactId, userId: userId, socket: socket)
+                answerJoin(answer, event: event, socket: socket)
             }
         case ConversationRooms.leave:
-            answer = leave(argument, socket: socket)
+            socket.acknowledge(event, [leave(argument, socket: socket)])
         default:
-            answer = ["ok": false, "error": .string("unknown event \"\(event.name)\"")]
+            socket.acknowledge(event, [["ok": false, "error": .string("unknown event \"\(event.name)\"")]])
+        }
+    }
+
+    /// The ack, or for a refusal without an ack id the `join:error` event.
+    private func answerJoin(_ answer: JSONValue, event: SocketIOEvent, socket: SocketIOSocket) {
+        if event.ackId == nil, answer["ok"] == .bool(false) {
+            var refusal: JSONObject = ["error": answer["error"] ?? .null]
+            if let contactId = event.arguments.first?.stringValue { refusal["contactId"] = .string(contactId) }
+            socket.emit(ConversationRooms.joinError, [.object(refusal)])
         }
         socket.acknowledge(event, [answer])
     }
 
-    private func join(_ argument: JSONValue?, socket: SocketIOSocket) async -> JSONValue {
+    private enum JoinStep {
+        case answer(JSONValue)
+        /// The token's user may join only its own contact's room.
+        case lookUpOwner(contactId: String, userId: String)
+    }
+
+    private func prepareJoin(_ argument: JSONValue?, socket: SocketIOSocket) -> JoinStep {
         guard let contactId = argument?.stringValue, ConversationRooms.isPlausibleContactId(contactId) else {
-            return refuse(socket, "the argument must be a contact id (a non-empty string of at most \(ConversationRooms.maxContactIdBytes) bytes)")
+            return .answer(
+                refuse(socket, "the argument must be a contact id (a non-empty string of at most \(ConversationRooms.maxContactIdBytes) bytes)"))
         }
         let room = ConversationRooms.room(contactId: contactId)
-        guard let rooms = socket.rooms else { return ["ok": false, "error": "disconnected"] }
-        if rooms.contains(room) { return ["ok": true, "room": .string(room)] }
-        guard rooms.count < settings.maxRoomsPerSocket else { return full(socket) }
-        if let userId = socket.principal {
-            let owner: String?
-            do {
-                owner = try await access.ownerOfContact(contactId)
-            } catch {
-                logger.warning("socket.io: cannot check a join", metadata: ["contact": .string(contactId), "error": .string("\(error)")])
-                return ["ok": false, "error": "the conversation cannot be checked right now; try again"]
-            }
-            // One answer for "no such contact" and "another user's contact": ids are not probed.
-            guard owner == userId else { return refuse(socket, "not allowed to join this conversation") }
+        guard let rooms = socket.rooms else { return .answer(["ok": false, "error": "disconnected"]) }
+        if rooms.contains(room) { return .answer(["ok": true, "room": .string(room)]) }
+        guard rooms.count < settings.maxRoomsPerSocket else { return .answer(full(socket)) }
+        if let userId = socket.principal { return .lookUpOwner(contactId: contactId, userId: userId) }
+        return .answer(join(room, socket: socket))
+    }
+
+    private func joinIfOwner(_ contactId: String, userId: String, socket: SocketIOSocket) async -> JSONValue {
+        let owner: String?
+        do {
+            owner = try await access.ownerOfContact(contactId)
+        } catch {
+            logger.warning("socket.io: cannot check a join", metadata: ["contact": .string(contactId), "error": .string("\(error)")])
+            return ["ok": false, "error": "the conversation cannot be checked right now; try again"]
         }
+        // One answer for "no such contact" and "another user's contact": ids are not probed.
+        guard owner == userId else { return refuse(socket, "not allowed to join this conversation") }
+        return join(ConversationRooms.room(contactId: contactId), socket: socket)
+    }
+
+    private func join(_ room: String, socket: SocketIOSocket) -> JSONValue {
         switch socket.join(room) {
-        case .joined: return ["ok": true, "room": .string(room)]
-        case .full: return full(socket)
-        case .gone: return ["ok": false, "error": "disconnected"]
+        case .joined: ["ok": true, "room": .string(room)]
+        case .full: full(socket)
+        case .gone: ["ok": false, "error": "disconnected"]
         }
     }
 

@@ -4,9 +4,12 @@ import FlowEngine
 /// unknown namespaces, binary reassembly, acks on the wire, rooms); a namespace decides who
 /// may connect and what events mean. fcb serve has one, `DashboardNamespace` at `/`; the
 /// protocol suites' test server has its own (`ConformanceNamespace`).
+///
+/// Only `received` is async. Every async call runs in the connection's long-lived task, whose
+/// frames stay allocated while it lives (docs/realtime.md#memory): what can be synchronous is.
 package protocol SocketIONamespace: Sendable {
     /// Decides a CONNECT; a refusal is sent as CONNECT_ERROR and the connection stays open.
-    func admit(_ request: SocketIOConnectRequest) async -> SocketIOAdmission
+    func admit(_ request: SocketIOConnectRequest) -> SocketIOAdmission
     /// The socket is connected: its CONNECT answer is already queued, so what this sends follows it.
     func connected(_ socket: SocketIOSocket, auth: JSONValue?)
     /// An event from the client. Events of one connection arrive one at a time, in order.

@@ -105,7 +105,9 @@ package final class SocketIOServer: EngineIOConnectionHandler {
         switch assembled {
         case .success(nil): return
         case .failure(let error): return refuse(session, error.description)
-        case .success(let whole?): await dispatch(whole, from: session)
+        case .success(let whole?):
+            // Routed synchronously; only an event for a namespace is awaited.
+            if let (event, socket, namespace) = route(whole, from: session) { await namespace.received(event, on: socket) }
         }
     }
 
@@ -117,35 +119,37 @@ package final class SocketIOServer: EngineIOConnectionHandler {
 
     /// Routes a whole packet: CONNECT for a namespace not yet connected, anything else for one
     /// that is; every other combination is a protocol error, as in socket.io's client handling.
-    private func dispatch(_ message: SocketIOMessage, from session: EngineIOSession) async {
+    /// Returns an event for its namespace to handle.
+    private func route(_ message: SocketIOMessage, from session: EngineIOSession) -> (SocketIOEvent, SocketIOSocket, any SocketIONamespace)? {
         let packet = message.packet
         let namespace = packet.namespace
         let socket = state.withLock { $0.connections[session.id]?.sockets[namespace] }
         switch (socket, packet.type) {
         case (nil, .connect):
-            await connect(session, namespace: namespace, auth: packet.data)
+            connect(session, namespace: namespace, auth: packet.data)
         case (let socket?, .disconnect):
             leave(session, namespace: namespace, socket: socket)
         case (let socket?, .event), (let socket?, .binaryEvent):
-            guard let handler = namespaces[namespace], let name = packet.eventName else { return }
+            guard let handler = namespaces[namespace], let name = packet.eventName else { return nil }
             let event = SocketIOEvent(name: name, arguments: packet.eventArguments, attachments: message.attachments, ackId: packet.ackId)
-            await handler.received(event, on: handle(socket, namespace: namespace, session: session))
+            return (event, handle(socket, namespace: namespace, session: session), handler)
         case (_?, .ack), (_?, .binaryAck):
             break  // no namespace here asks clients for acks
         default:
             refuse(session, "a \(packet.type) packet for namespace \(namespace), which this connection is \(socket == nil ? "not" : "already") connected to")
         }
+        return nil
     }
 
     // MARK: Namespaces
 
-    private func connect(_ session: EngineIOSession, namespace name: String, auth: JSONValue?) async {
+    private func connect(_ session: EngineIOSession, namespace name: String, auth: JSONValue?) {
         guard let namespace = namespaces[name] else {
             send(SocketIOPacket(.connectError, namespace: name, data: ["message": "Invalid namespace"]), to: session)
             return
         }
         let request = SocketIOConnectRequest(namespace: name, auth: auth, connection: session.info)
-        switch await namespace.admit(request) {
+        switch namespace.admit(request) {
         case .refuse(let message, let data):
             var body: JSONObject = ["message": .string(message)]
             if let data { body["data"] = data }

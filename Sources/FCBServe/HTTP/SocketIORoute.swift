@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOWebSocket
 import Synchronization
 
@@ -66,22 +67,17 @@ package struct SocketIORoute: Sendable {
         return query
     }
 
-    /// The upgrade decision for a request head: only `/socket.io/` with a valid Engine.IO query.
-    /// Anything refused falls through to the router, which answers it as HTTP.
-    func shouldUpgrade(_ head: HTTPRequest, channel: any Channel) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        let target = head.path ?? "/"
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let requested = parts.first, requested == path || requested == path + "/" else { return .dontUpgrade }
+    /// The upgrade decision for a request head: only this route's path with a valid Engine.IO
+    /// query is upgraded; anything else is refused (400) by `EngineIOUpgradeChannel`.
+    func webSocketPlan(_ head: HTTPRequestHead, channel: any Channel) -> EngineIOWebSocketPlan? {
+        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let requested = parts.first, requested == path || requested == path + "/" else { return nil }
         let query = Self.query(parts.count > 1 ? String(parts[1]) : nil)
-        guard case .success(let plan) = engine.webSocketPlan(query: query, headers: Self.headers(head), remoteAddress: channel.remoteAddress?.ipAddress)
-        else { return .dontUpgrade }
-        let engine = self.engine
-        let maxSize = engine.settings.maxPayload
-        return .upgrade([:]) { inbound, _, _ in
-            // The upgraded connection is the same channel, now speaking WebSocket frames.
-            let writer = ChannelPacketWriter(channel: channel)
-            await engine.serveWebSocket(plan, inbound: WebSocketFrames(messages: inbound.messages(maxSize: maxSize)), writer: writer)
-        }
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers where headers[name.lowercased()] == nil { headers[name.lowercased()] = value }
+        guard case .success(let plan) = engine.webSocketPlan(query: query, headers: headers, remoteAddress: channel.remoteAddress?.ipAddress)
+        else { return nil }
+        return plan
     }
 }
 
@@ -136,24 +132,4 @@ final class ChannelPacketWriter: EngineIOPacketWriter {
         case .binary(let bytes): WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes))
         }
     }
-}
-
-/// WebSocket messages as Engine.IO frames.
-struct WebSocketFrames: AsyncSequence, Sendable {
-    typealias Element = EngineIOFrame
-    let messages: WebSocketInboundMessageStream
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var base: WebSocketInboundMessageStream.AsyncIterator
-
-        mutating func next() async throws -> EngineIOFrame? {
-            switch try await base.next() {
-            case .none: nil
-            case .text(let text): .text(text)
-            case .binary(let buffer): .binary(Array(buffer.readableBytesView))
-            }
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: messages.makeAsyncIterator()) }
 }

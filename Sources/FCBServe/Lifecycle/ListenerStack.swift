@@ -13,16 +13,10 @@ enum ListenerStack {
         // The guard's timers replace Hummingbird's idle timeout, which starts only after a
         // request head on the upgrade path.
         let http1 = HTTP1Channel.Configuration(idleTimeout: nil)
-        let upgrade: (WebSocketServerConfiguration, SocketIORoute)? = socketIO.map { route in
-            // Engine.IO pings itself; one WebSocket message may be as large as maxPayload.
-            (WebSocketServerConfiguration(maxFrameSize: route.engine.settings.maxPayload, autoPing: .disabled, closeTimeout: .seconds(5)), route)
-        }
         return HTTPServerBuilder { responder in
             let base: any ServerChildChannel =
-                if let (ws, route) = upgrade {
-                    HTTP1WebSocketUpgradeChannel(responder: responder, configuration: .init(http1: http1, ws: ws)) { head, channel, _ in
-                        route.shouldUpgrade(head, channel: channel)
-                    }
+                if let socketIO {
+                    EngineIOUpgradeChannel(responder: responder, http1: http1, route: socketIO)
                 } else {
                     HTTP1Channel(responder: responder, configuration: http1)
                 }
