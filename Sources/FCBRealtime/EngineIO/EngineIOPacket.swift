@@ -25,21 +25,22 @@ package struct EngineIOPacket: Sendable, Equatable {
     /// The text form of a text packet, built once: one packet emitted to many sessions is
     /// written to all of them without re-encoding.
     private let encodedText: String?
-    /// The text form as bytes, for a packet sent to many WebSockets: every frame shares this one
-    /// buffer instead of copying the text per socket.
-    package let sharedBytes: ByteBuffer?
+    /// The WebSocket frame of a packet sent to many sockets (a room emit): built once, and every
+    /// socket writes this same buffer instead of framing and copying the text for itself.
+    let sharedFrame: ByteBuffer?
 
     package init(_ type: PacketType, _ text: String = "") {
         self.type = type
         self.body = .text(text)
         self.encodedText = String(type.rawValue) + text
-        self.sharedBytes = nil
+        self.sharedFrame = nil
     }
 
-    /// A text packet about to go to many sessions (a room emit): its bytes are built once.
+    /// A text packet about to go to many sessions (a room emit): its frame is built once.
     package static func broadcast(_ type: PacketType, _ text: String) -> EngineIOPacket {
         let encoded = String(type.rawValue) + text
-        return EngineIOPacket(type: type, body: .text(text), encodedText: encoded, sharedBytes: ByteBuffer(string: encoded))
+        let frame = WebSocketFrameBytes.frame(opcode: WebSocketFrameBytes.text, payload: encoded.utf8)
+        return EngineIOPacket(type: type, body: .text(text), encodedText: encoded, sharedFrame: frame)
     }
 
     /// A binary message; over long-polling it is written as `b<base64>`.
@@ -47,11 +48,11 @@ package struct EngineIOPacket: Sendable, Equatable {
         EngineIOPacket(type: .message, body: .binary(bytes))
     }
 
-    private init(type: PacketType, body: Body, encodedText: String? = nil, sharedBytes: ByteBuffer? = nil) {
+    private init(type: PacketType, body: Body, encodedText: String? = nil, sharedFrame: ByteBuffer? = nil) {
         self.type = type
         self.body = body
         self.encodedText = encodedText
-        self.sharedBytes = sharedBytes
+        self.sharedFrame = sharedFrame
     }
 
     /// Equal when type and body are: the cached text forms follow from them.

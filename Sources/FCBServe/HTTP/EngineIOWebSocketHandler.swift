@@ -24,8 +24,21 @@ final class EngineIOWebSocketHandler: ChannelInboundHandler, RemovableChannelHan
         self.plan = plan
     }
 
+    /// A client that stops reading is disconnected once this much waits in its socket's buffer
+    /// (the writer's slow-consumer rule, docs/realtime.md#transports).
+    static let writeBufferLimit = 1 << 20
+
     func handlerAdded(context: ChannelHandlerContext) {
-        connection = engine.acceptWebSocket(plan, writer: ChannelPacketWriter(channel: context.channel))
+        do {
+            let outlet = EngineIOFrameOutlet()
+            let pipeline = context.pipeline.syncOperations
+            try pipeline.addHandler(outlet, position: .before(try pipeline.handler(type: WebSocketFrameEncoder.self)))
+            let limit = Self.writeBufferLimit
+            context.channel.setOption(ChannelOptions.writeBufferWaterMark, value: .init(low: limit / 2, high: limit)).whenFailure { _ in }
+            connection = engine.acceptWebSocket(plan, writer: ChannelPacketWriter(outlet: try pipeline.context(handler: outlet)))
+        } catch {
+            engine.logger.debug("engine.io: cannot set up a WebSocket", metadata: ["error": .string("\(error)")])
+        }
         if connection == nil { close(context, code: .normalClosure) }
     }
 

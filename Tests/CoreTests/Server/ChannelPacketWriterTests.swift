@@ -51,13 +51,14 @@ struct ChannelPacketWriterTests {
         return frames
     }
 
-    @Test("a batch is written as one final, unmasked frame per packet, in order, with one flush")
+    @Test("a batch is written as one final, unmasked frame per packet, in order, with one flush, below the frame encoder")
     func batch() throws {
         let counter = FlushCounter()
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandlers([counter, WebSocketFrameEncoder()])
+        let outlet = EngineIOFrameOutlet()
+        try channel.pipeline.syncOperations.addHandlers([counter, outlet, WebSocketFrameEncoder()])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        let writer = ChannelPacketWriter(channel: channel)
+        let writer = ChannelPacketWriter(outlet: try channel.pipeline.syncOperations.context(handler: outlet))
         let long = String(repeating: "x", count: 300)
         let packets = [EngineIOPacket(.message, #"2["a"]"#), EngineIOPacket(.ping), .binary([1, 2, 3]), EngineIOPacket(.message, long)]
         writer.write(packets)
@@ -87,13 +88,55 @@ struct ChannelPacketWriterTests {
         _ = try channel.finish()
     }
 
+    @Test("prepared frames decode with NIO's own WebSocket decoder at every length encoding", arguments: [0, 125, 126, 65_535, 65_536, 70_000])
+    func framesDecode(length: Int) throws {
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: 1 << 20)))
+        let text = String(repeating: "é", count: length / 2) + String(repeating: "x", count: length % 2)
+        try channel.writeInbound(EngineIOPacket(.message, text).webSocketFrame)
+        try channel.writeInbound(EngineIOPacket.binary([1, 2, 3]).webSocketFrame)
+        try channel.writeInbound(WebSocketFrameBytes.close())
+        let textFrame = try #require(try channel.readInbound(as: WebSocketFrame.self))
+        #expect(textFrame.fin && textFrame.opcode == .text && textFrame.maskKey == nil)
+        #expect(String(buffer: textFrame.data) == "4" + text)
+        let binaryFrame = try #require(try channel.readInbound(as: WebSocketFrame.self))
+        #expect(binaryFrame.opcode == .binary && Array(binaryFrame.data.readableBytesView) == [1, 2, 3])
+        var close = try #require(try channel.readInbound(as: WebSocketFrame.self)).data
+        #expect(close.readWebSocketErrorCode() == .normalClosure)
+        _ = try channel.finish()
+    }
+
+    @Test("a room emit's frame is built once: every socket writes the same bytes, and one loop hop serves all of a loop's sockets")
+    func broadcastFrame() throws {
+        let loop = EmbeddedEventLoop()
+        var channels: [(EmbeddedChannel, ChannelPacketWriter)] = []
+        for _ in 0..<3 {
+            let channel = EmbeddedChannel(loop: loop)
+            let outlet = EngineIOFrameOutlet()
+            try channel.pipeline.syncOperations.addHandlers([outlet, WebSocketFrameEncoder()])
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+            channels.append((channel, ChannelPacketWriter(outlet: try channel.pipeline.syncOperations.context(handler: outlet))))
+        }
+        let packet = EngineIOPacket.broadcast(.message, #"2["message:new",{"id":"m1"}]"#)
+        for (_, writer) in channels { writer.write([packet]) }
+        #expect(channels.allSatisfy { $0.1.unwrittenPackets == 1 })
+        loop.run()
+        for (channel, writer) in channels {
+            let written = try #require(try channel.readOutbound(as: ByteBuffer.self))
+            #expect(written == packet.webSocketFrame)
+            #expect(try Self.frames(Array(written.readableBytesView)) == [Frame(fin: true, masked: false, opcode: 0x1, payload: Array(packet.encoded().utf8))])
+            #expect(writer.unwrittenPackets == 0)
+            _ = try channel.finish()
+        }
+    }
+
     @Test("writes to a closed channel fail quietly and are not left counted")
     func closedChannel() throws {
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandler(WebSocketFrameEncoder())
+        let outlet = EngineIOFrameOutlet()
+        try channel.pipeline.syncOperations.addHandlers([outlet, WebSocketFrameEncoder()])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        let writer = ChannelPacketWriter(outlet: try channel.pipeline.syncOperations.context(handler: outlet))
         _ = try channel.finish()
-        let writer = ChannelPacketWriter(channel: channel)
         writer.write([EngineIOPacket(.message, "x"), EngineIOPacket(.message, "y")])
         channel.embeddedEventLoop.run()
         #expect(writer.unwrittenPackets == 0)
