@@ -78,7 +78,9 @@ struct ListenerLimitsTests {
             }
             let ending = try #require(try await connection.untilClosed(within: 60))
             dribble.cancel()
-            #expect(ending.text == "")
+            // Nothing is answered. A byte that arrives just before the close is unread, and the
+            // kernel then ends the connection with a reset instead of a FIN: either is a close.
+            #expect(ending.text == "" || ending.text == "<reset>")
             #expect(ending.seconds >= 0.2)  // 0.4 s on the server; the client may learn of its connect late
         }
     }
