@@ -36,8 +36,9 @@ package final class SocketIOServer: EngineIOConnectionHandler {
 
     struct State {
         var connections: [String: Connection] = [:]
-        /// Room → Engine.IO session ids of its members.
-        var rooms: [RoomKey: Set<String>] = [:]
+        /// Room → its members' Engine.IO sessions by sid (an emit reads the sessions straight
+        /// from here, without copying each member's connection record).
+        var rooms: [RoomKey: [String: EngineIOSession]] = [:]
     }
 
     let state = Mutex(State())
@@ -203,7 +204,7 @@ package final class SocketIOServer: EngineIOConnectionHandler {
             if current.rooms.contains(room) { return .joined }
             guard current.rooms.count < limit else { return .full }
             s.connections[sid]?.sockets[socket.namespace]?.rooms.insert(room)
-            s.rooms[RoomKey(namespace: socket.namespace, room: room), default: []].insert(sid)
+            s.rooms[RoomKey(namespace: socket.namespace, room: room), default: [:]][sid] = socket.session
             return .joined
         }
     }
@@ -228,7 +229,7 @@ package final class SocketIOServer: EngineIOConnectionHandler {
     ) -> Int {
         let sessions = state.withLock { s -> [EngineIOSession] in
             guard let members = s.rooms[RoomKey(namespace: namespace, room: room)] else { return [] }
-            return members.compactMap { s.connections[$0]?.session }
+            return Array(members.values)
         }
         guard !sessions.isEmpty else { return 0 }
         let packet = EngineIOPacket.broadcast(.message, SocketIOPacket.event(event, arguments, namespace: namespace).encoded())
@@ -266,7 +267,7 @@ extension SocketIOServer.State {
     mutating func removeMember(_ sid: String, from memberships: Set<String>, in namespace: String) {
         for room in memberships {
             let key = SocketIOServer.RoomKey(namespace: namespace, room: room)
-            rooms[key]?.remove(sid)
+            rooms[key]?.removeValue(forKey: sid)
             if rooms[key]?.isEmpty == true { rooms[key] = nil }
         }
     }
