@@ -55,7 +55,7 @@ struct ConformanceServerCommand: AsyncParsableCommand {
                 FileHandleWriter.standardOutput("\(label) test server listening on \(address)\(path)\n")
             }
         } catch {
-            throw CommandError.failure("the conformance servers stopped: \((error as? ServeConfigurationError)?.message ?? "\(error)")")
+            throw CommandError.unreadableInput("the conformance servers stopped: \((error as? ServeConfigurationError)?.message ?? "\(error)")")
         }
     }
 }
