@@ -70,7 +70,7 @@ extension EngineIOServer {
         var batch = EngineIOSession.Batch.probeStarted
         while batch == .probeStarted {
             guard session.isProbed else {
-                batch = await session.nextBatch(poll: true)
+                batch = await session.nextPoll()
                 continue
             }
             batch = await withTaskGroup(of: Void.self) { group in
@@ -78,7 +78,7 @@ extension EngineIOServer {
                     try? await Task.sleep(for: Self.probedPollHold)
                     session.releasePollDuringUpgrade()
                 }
-                let batch = await session.nextBatch(poll: true)
+                let batch = await session.nextPoll()
                 group.cancelAll()
                 return batch
             }

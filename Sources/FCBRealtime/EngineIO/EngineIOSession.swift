@@ -25,8 +25,8 @@ package final class EngineIOSession: Sendable {
         var buffer: [EngineIOPacket] = []
         /// The WebSocket's writer, once the session is on WebSocket; nil again once closed.
         var writer: (any EngineIOPacketWriter)?
+        /// The polling GET waiting for packets.
         var consumer: CheckedContinuation<Batch, Never>?
-        var consumerIsPoll = false
         var postInFlight = false
         var closed: EngineIOCloseReason?
         /// Packets from a WebSocket read by a channel handler, waiting for `EngineIOServer.receive`;
@@ -108,13 +108,14 @@ package final class EngineIOSession: Sendable {
         case probeStarted
     }
 
-    /// Waits for packets and takes everything queued. One consumer at a time: a second one is
-    /// refused, as is a poll once the session is on WebSocket.
-    func nextBatch(poll: Bool) async -> Batch {
+    /// A polling GET: waits for packets and takes everything queued. One at a time: a second
+    /// one is refused, as is a poll once the session is on WebSocket (whose writer takes the
+    /// packets directly).
+    func nextPoll() async -> Batch {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Batch, Never>) in
                 let ready: Batch? = state.withLock { s in
-                    if poll, s.transport == .websocket { return .refused }
+                    if s.transport == .websocket { return .refused }
                     if s.consumer != nil { return .refused }
                     if !s.buffer.isEmpty {
                         defer { s.buffer.removeAll(keepingCapacity: true) }
@@ -123,7 +124,6 @@ package final class EngineIOSession: Sendable {
                     if s.closed != nil { return .closed }
                     if Task.isCancelled { return .cancelled }
                     s.consumer = continuation
-                    s.consumerIsPoll = poll
                     return nil
                 }
                 if let ready { continuation.resume(returning: ready) }
@@ -158,7 +158,7 @@ package final class EngineIOSession: Sendable {
             s.probe = nil
             s.probed = false
             s.attach(writer)
-            if s.consumerIsPoll, let consumer = s.consumer {
+            if let consumer = s.consumer {
                 s.consumer = nil
                 poll = consumer
             }
@@ -195,7 +195,7 @@ package final class EngineIOSession: Sendable {
     /// upgrade" check): the client can then send `5`.
     func releasePollDuringUpgrade() {
         let waiter = state.withLock { s -> CheckedContinuation<Batch, Never>? in
-            guard s.probed, s.consumerIsPoll, let consumer = s.consumer else { return nil }
+            guard s.probed, let consumer = s.consumer else { return nil }
             s.consumer = nil
             return consumer
         }
@@ -230,7 +230,7 @@ package final class EngineIOSession: Sendable {
         let waiter = state.withLock { s -> CheckedContinuation<Batch, Never>? in
             guard s.upgrading else { return nil }
             s.probed = true
-            guard s.consumerIsPoll, let consumer = s.consumer else { return nil }
+            guard let consumer = s.consumer else { return nil }
             s.consumer = nil
             return consumer
         }

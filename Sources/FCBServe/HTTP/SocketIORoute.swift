@@ -1,12 +1,9 @@
 import FCBRealtime
 import HTTPTypes
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOWebSocket
-import Synchronization
 
 /// `/socket.io/` on Hummingbird: polling requests through the router, WebSocket upgrades through
 /// the HTTP/1 upgrade hook. Both hand framework-free values to the `EngineIOServer`.

@@ -14,6 +14,16 @@ struct EngineIOUpgradeTests {
         try h.engine.webSocketPlan(query: RealtimeHarness.query("EIO=4&transport=websocket&sid=\(sid)"), headers: [:], remoteAddress: nil).get()
     }
 
+    /// A probe WebSocket for session `sid` that has sent `2probe` and read `3probe`.
+    static func probe(_ h: RealtimeHarness, _ sid: String) async throws -> (FakeWebSocket, Task<Void, Never>) {
+        let ws = FakeWebSocket()
+        let served = ws.serve(try plan(h, sid), on: h.engine)
+        ws.client("2probe")
+        try await ws.waitForPackets(1)
+        #expect(ws.received == ["3probe"])
+        return (ws, served)
+    }
+
     @Test("30 upgrades in turn: every GET during the probe ends with a noop, every upgrade completes, nothing waits for a ping")
     func engineIOClientAlgorithm() async throws {
         // Default ping interval (25 s): a held GET would come back as "2", not "6".
@@ -23,11 +33,7 @@ struct EngineIOUpgradeTests {
             // The GET in flight when the WebSocket opens.
             let first = Task { await h.poll(sid) }
             try await waitUntil { h.engine.session(id: sid)?.state.withLock { $0.consumer != nil } ?? false }
-            let ws = FakeWebSocket()
-            let served = ws.serve(try Self.plan(h, sid), on: h.engine)
-            ws.client("2probe")
-            try await ws.waitForPackets(1)
-            #expect(ws.received == ["3probe"], "round \(round)")
+            let (ws, served) = try await Self.probe(h, sid)
             // The GET in flight returns; a client that has not read 3probe yet polls again at
             // once (the GET the issue saw held), and on 3probe waits for that one too.
             #expect(await first.value.text == "6", "round \(round)")
@@ -48,10 +54,7 @@ struct EngineIOUpgradeTests {
     func getAfterProbe() async throws {
         let h = RealtimeHarness()
         let (sid, _) = try await h.connect()
-        let ws = FakeWebSocket()
-        let served = ws.serve(try Self.plan(h, sid), on: h.engine)
-        ws.client("2probe")
-        try await ws.waitForPackets(1)
+        let (ws, served) = try await Self.probe(h, sid)
         #expect(await h.poll(sid).text == "6")
         #expect(await h.poll(sid).text == "6")
         ws.client("5")
@@ -64,10 +67,7 @@ struct EngineIOUpgradeTests {
     func packetsDuringProbe() async throws {
         let h = RealtimeHarness()
         let (sid, _) = try await h.connect()
-        let ws = FakeWebSocket()
-        let served = ws.serve(try Self.plan(h, sid), on: h.engine)
-        ws.client("2probe")
-        try await ws.waitForPackets(1)
+        let (ws, served) = try await Self.probe(h, sid)
         h.engine.session(id: sid)?.send(EngineIOPacket(.message, "2[\"queued\"]"))
         #expect(await h.poll(sid).text == #"42["queued"]"#)
         ws.clientCloses()
@@ -99,10 +99,7 @@ struct EngineIOUpgradeTests {
     func secondProbe() async throws {
         let h = RealtimeHarness()
         let (sid, _) = try await h.connect()
-        let ws = FakeWebSocket()
-        let served = ws.serve(try Self.plan(h, sid), on: h.engine)
-        ws.client("2probe")
-        try await ws.waitForPackets(1)
+        let (ws, served) = try await Self.probe(h, sid)
         let intruder = FakeWebSocket()
         await intruder.serve(try Self.plan(h, sid), on: h.engine).value
         #expect(intruder.received.isEmpty)
